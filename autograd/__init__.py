@@ -1,0 +1,35 @@
+"""A scalar reverse-mode automatic-differentiation engine that shows its work.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, "x")
+    >>> y = x * x + x.exp()
+    >>> y.backward()
+    >>> round(x.grad, 6)  # dy/dx = 2x + e^x
+    11.389056
+"""
+
+from autograd.backward import grad, topological_order
+from autograd.check import GradcheckError, gradcheck
+from autograd.draw import draw_dot
+from autograd.modes import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
+from autograd.ops import OPS, Op
+from autograd.value import Value, add_n, squared_error, weighted_sum
+
+__all__ = [
+    "OPS",
+    "GradcheckError",
+    "Op",
+    "Value",
+    "add_n",
+    "detect_anomaly",
+    "draw_dot",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "no_grad",
+    "squared_error",
+    "topological_order",
+    "weighted_sum",
+]

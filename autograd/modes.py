@@ -1,0 +1,87 @@
+"""Recording modes: ``no_grad`` and ``detect_anomaly``, per thread and per asyncio task.
+
+Both live in one :class:`contextvars.ContextVar`, so the engine reads a single variable per
+operation, and a ``with no_grad():`` in one thread or task does not leak into another.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Mode:
+    """What the engine does while computing: record the graph? check every number?"""
+
+    grad_enabled: bool = True
+    anomaly: bool = False
+
+
+DEFAULT_MODE = Mode()
+current_mode: ContextVar[Mode] = ContextVar("autograd_mode", default=DEFAULT_MODE)
+
+
+@contextmanager
+def _mode(**changes: bool) -> Iterator[None]:
+    token = current_mode.set(replace(current_mode.get(), **changes))
+    try:
+        yield
+    finally:
+        current_mode.reset(token)
+
+
+def no_grad() -> AbstractContextManager[None]:
+    """Context manager: Values computed inside record no parents (they are leaves).
+
+    Use it for work that must not be differentiated, such as an optimizer's update
+    ``w = w - lr * dJ/dw``. Like ``torch.no_grad()``, it holds for the current thread or
+    asyncio task only.
+    """
+    return _mode(grad_enabled=False)
+
+
+def enable_grad() -> AbstractContextManager[None]:
+    """Context manager: record the graph again inside a ``no_grad()`` block."""
+    return _mode(grad_enabled=True)
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside ``no_grad()``."""
+    return current_mode.get().grad_enabled
+
+
+def detect_anomaly() -> AbstractContextManager[None]:
+    """Context manager: the first NaN or infinity raises ``FloatingPointError``.
+
+    Inside it, every forward result and every gradient that ``backward()`` or ``grad()``
+    computes is checked; the error names the operation and its operand values, so the
+    place where a number went bad is found at once instead of at the loss.
+    """
+    return _mode(anomaly=True)
+
+
+def is_anomaly_enabled() -> bool:
+    """True inside ``detect_anomaly()``."""
+    return current_mode.get().anomaly
+
+
+def check_forward(op_name: str, operands: Sequence[float], result: float) -> None:
+    """Raise ``FloatingPointError`` if ``result`` is NaN or infinite (anomaly mode)."""
+    if not math.isfinite(result):
+        raise FloatingPointError(
+            f"detect_anomaly: forward of {op_name!r} gave {result!r} "
+            f"for operands {tuple(operands)!r}"
+        )
+
+
+def check_backward(op_name: str, operands: Sequence[float], index: int, gradient: float) -> None:
+    """Raise ``FloatingPointError`` if ``gradient`` is NaN or infinite (anomaly mode)."""
+    if not math.isfinite(gradient):
+        raise FloatingPointError(
+            f"detect_anomaly: backward of {op_name!r} gave gradient {gradient!r} "
+            f"for its input {index} (operands {tuple(operands)!r})"
+        )

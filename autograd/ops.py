@@ -1,0 +1,349 @@
+"""The rule table: every operation's forward and local derivatives, one row per op.
+
+Each row (an :class:`Op`) says what an operation computes on floats and what its local
+derivatives are, ``d out / d input_i``, written in terms of the inputs and the result ``out``
+(as PyTorch's ``derivatives.yaml`` does: ``exp`` is ``out``, ``mul`` is ``(b, a)``).
+
+The derivative rules use plain arithmetic (``+ - *``) and the generic helpers below
+(:func:`div`, :func:`pow`, :func:`log`, ...), which work on floats *and* on
+:class:`autograd.Value` objects. So each rule exists once and serves twice:
+
+* on floats, at forward time, giving the numbers that ``backward()`` multiplies along the
+  graph (the fast first-order sweep);
+* on Values, in ``grad(..., create_graph=True)``, giving derivatives that are themselves
+  recorded in a graph and can be differentiated again (Hessians, any order).
+
+Numerics follow IEEE 754 and PyTorch: no Python math exception escapes a forward or a rule
+(``log(0) = -inf``, ``exp(1000) = inf``, ``1/0 = inf``, ``(-8) ** 0.5 = nan``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+#: A float, or a Value: the rules below are written to accept either.
+Scalar = Any
+
+INF = math.inf
+NAN = math.nan
+
+
+# ----------------------------------------------------------------------------------------
+# IEEE-safe float primitives (Python's float operators and `math` raise where IEEE gives
+# inf or nan; these return what C, NumPy and PyTorch return).
+# ----------------------------------------------------------------------------------------
+
+
+def _is_odd_integer(x: float) -> bool:
+    return math.isfinite(x) and x == math.floor(x) and math.fmod(x, 2.0) != 0.0
+
+
+def float_div(a: float, b: float) -> float:
+    """IEEE division: ``1/0 = inf``, ``-1/0 = -inf``, ``0/0 = nan``, ``1/-0.0 = -inf``."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0.0 or math.isnan(a):
+            return NAN
+        return math.copysign(INF, a) * math.copysign(1.0, b)
+
+
+def float_pow(a: float, b: float) -> float:
+    """IEEE ``pow``: ``(-8) ** 0.5 = nan``, ``0 ** -1 = inf``, overflow gives ``±inf``."""
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        return -INF if a < 0.0 and _is_odd_integer(b) else INF
+    except ValueError:
+        if a == 0.0:  # a pole: 0 ** negative
+            negative_zero = math.copysign(1.0, a) < 0.0
+            return -INF if negative_zero and _is_odd_integer(b) else INF
+        return NAN  # a negative base with a non-integer exponent
+
+
+def float_exp(x: float) -> float:
+    """``e ** x``, with ``inf`` instead of ``OverflowError`` (``exp(1000) = inf``)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return INF
+
+
+def float_log(x: float) -> float:
+    """Natural logarithm: ``log(0) = -inf``, ``log(x < 0) = nan``, ``log(inf) = inf``."""
+    if x > 0.0:
+        return math.log(x)
+    if x == 0.0:
+        return -INF
+    return NAN  # negative or nan
+
+
+def float_sqrt(x: float) -> float:
+    """Square root: ``sqrt(x < 0) = nan``."""
+    return math.sqrt(x) if x >= 0.0 else NAN
+
+
+def float_sigmoid(x: float) -> float:
+    """The logistic function ``1 / (1 + e^-x)``, evaluated without overflow.
+
+    For ``x < 0`` it uses the equal form ``e^x / (1 + e^x)``, so ``sigmoid(-1000)`` is
+    exactly ``0.0`` and ``sigmoid(1000)`` exactly ``1.0``.
+    """
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    if x < 0.0:
+        z = math.exp(x)
+        return z / (1.0 + z)
+    return NAN
+
+
+def float_softplus(x: float) -> float:
+    """``log(1 + e^x)``, as ``max(x, 0) + log1p(e^-|x|)`` so it never overflows."""
+    if math.isnan(x):
+        return NAN
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def float_trig(fn: Callable[[float], float]) -> Callable[[float], float]:
+    """``sin``/``cos`` with ``nan`` at infinity (as IEEE) instead of ``ValueError``."""
+
+    def safe(x: float) -> float:
+        return fn(x) if math.isfinite(x) else NAN
+
+    safe.__name__ = fn.__name__
+    return safe
+
+
+float_sin = float_trig(math.sin)
+float_cos = float_trig(math.cos)
+
+
+# ----------------------------------------------------------------------------------------
+# Generic helpers for the derivative rules: on floats they call the safe float function,
+# on Values they build a graph node (through the Value's own method or operator).
+# ----------------------------------------------------------------------------------------
+
+
+def data(x: Scalar) -> float:
+    """The float inside ``x`` (``x`` itself when it is a float). Rules use it for conditions."""
+    return x if type(x) is float else float(x.data)
+
+
+def div(a: Scalar, b: Scalar) -> Scalar:
+    """``a / b`` with IEEE semantics on floats."""
+    if type(a) is float and type(b) is float:
+        return float_div(a, b)
+    return a / b
+
+
+def pow(a: Scalar, b: Scalar) -> Scalar:  # noqa: A001 - the rules read best as pow(a, b)
+    """``a ** b`` with IEEE semantics on floats."""
+    if type(a) is float and type(b) is float:
+        return float_pow(a, b)
+    return a**b
+
+
+def _generic(float_fn: Callable[[float], float], method: str) -> Callable[[Scalar], Scalar]:
+    def fn(x: Scalar) -> Scalar:
+        return float_fn(x) if type(x) is float else getattr(x, method)()
+
+    fn.__name__ = method
+    fn.__doc__ = f"``{method}(x)`` on a float or a Value."
+    return fn
+
+
+log = _generic(float_log, "log")
+sigmoid = _generic(float_sigmoid, "sigmoid")
+sin = _generic(float_sin, "sin")
+cos = _generic(float_cos, "cos")
+
+
+# ----------------------------------------------------------------------------------------
+# The table.
+# ----------------------------------------------------------------------------------------
+
+
+def _always(*_: float) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Op:
+    """One row of the rule table.
+
+    Attributes:
+        name: the op's name, the value of ``Value.op`` for the nodes it makes.
+        symbol: the short label drawings show on the op's node.
+        forward: ``forward(*inputs) -> out`` on floats, never raising for a float input.
+        local_grads: ``local_grads(out, *inputs) -> (d out/d input_0, ...)``, one entry per
+            input, written with arithmetic and this module's generic helpers so it runs on
+            floats and on Values alike.
+        formula: the rule in words, for documentation and teaching.
+        arity: the number of inputs, or ``None`` for an n-ary op (see ``group``).
+        group: for an n-ary op, ``(k, extra)``: the inputs are ``n`` groups of ``k`` plus
+            ``extra`` more (``add_n``: ``(1, 0)``; ``wsum``: ``(2, 1)``, n weights, n
+            inputs and a bias).
+        smooth_at: a predicate on the float inputs, true where the op is smooth with
+            moderate derivatives; test generators draw points there, so that finite
+            differences are meaningful.
+    """
+
+    name: str
+    symbol: str
+    forward: Callable[..., float]
+    local_grads: Callable[..., tuple[Scalar, ...]]
+    formula: str
+    arity: int | None = 1
+    group: tuple[int, int] = (1, 0)
+    smooth_at: Callable[..., bool] = field(default=_always)
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+OPS: dict[str, Op] = {}
+
+
+def register(op: Op) -> Op:
+    """Add ``op`` to the table :data:`OPS` under its name (names are unique)."""
+    if op.name in OPS:
+        raise ValueError(f"an op named {op.name!r} is registered already")
+    OPS[op.name] = op
+    return op
+
+
+def _add_n_forward(*xs: float) -> float:
+    return math.fsum(xs) if len(xs) > 2 else sum(xs, 0.0)
+
+
+def _wsum_forward(*args: float) -> float:
+    n = len(args) // 2
+    total = args[-1]
+    for w, x in zip(args[:n], args[n : 2 * n]):
+        total += w * x
+    return total
+
+
+def _wsum_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
+    n = len(args) // 2
+    return (*args[n : 2 * n], *args[:n], 1.0)
+
+
+def _squared_error(scale: Callable[[int], float]) -> tuple[Callable[..., float], Callable[..., Any]]:
+    """Forward and rule of ``J = scale(n) * Σ (o_i - y_i)^2`` over inputs ``(o..., y...)``."""
+
+    def forward(*args: float) -> float:
+        n = len(args) // 2
+        total = 0.0
+        for o, y in zip(args[:n], args[n:]):
+            total += (o - y) * (o - y)
+        return scale(n) * total
+
+    def local_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
+        n = len(args) // 2
+        factor = 2.0 * scale(n)
+        if factor == 1.0:  # the article's J: dJ/do_i = -(y_i - o_i), no extra factor
+            d_outputs = tuple(o - y for o, y in zip(args[:n], args[n:]))
+        else:
+            d_outputs = tuple(factor * (o - y) for o, y in zip(args[:n], args[n:]))
+        return d_outputs + tuple(-d for d in d_outputs)
+
+    return forward, local_grads
+
+
+def float_relu(x: float) -> float:
+    """``max(x, 0)``, keeping ``nan`` (as PyTorch does)."""
+    return x if x > 0.0 or x != x else 0.0
+
+
+def _relu_grad(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
+    return (1.0 if data(x) > 0.0 else 0.0,)
+
+
+def _abs_grad(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
+    v = data(x)
+    return (1.0 if v > 0.0 else -1.0 if v < 0.0 else 0.0,)
+
+
+def _pow_grads(out: Scalar, a: Scalar, b: Scalar) -> tuple[Scalar, ...]:
+    # PyTorch's pow_backward_self / pow_backward_exponent: the masks keep x ** 0 flat at
+    # x = 0 and give 0 ** b (b >= 0) a zero exponent-derivative instead of 0 * -inf = nan.
+    d_base = 0.0 if data(b) == 0.0 else b * pow(a, b - 1.0)
+    d_exponent = 0.0 if data(a) == 0.0 and data(b) >= 0.0 else out * log(a)
+    return (d_base, d_exponent)
+
+
+ADD = register(Op("add", "+", lambda a, b: a + b, lambda out, a, b: (1.0, 1.0),
+                  "d(a+b)/da = 1, d(a+b)/db = 1", arity=2))
+SUB = register(Op("sub", "-", lambda a, b: a - b, lambda out, a, b: (1.0, -1.0),
+                  "d(a-b)/da = 1, d(a-b)/db = -1", arity=2))
+MUL = register(Op("mul", "*", lambda a, b: a * b, lambda out, a, b: (b, a),
+                  "d(ab)/da = b, d(ab)/db = a", arity=2))
+DIV = register(Op("div", "/", float_div,
+                  lambda out, a, b: (div(1.0, b), -div(out, b)),
+                  "d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b", arity=2,
+                  smooth_at=lambda a, b: abs(b) > 0.25))
+POW = register(Op("pow", "**", float_pow, _pow_grads,
+                  "d(a^b)/da = b a^(b-1), d(a^b)/db = a^b log(a)", arity=2,
+                  smooth_at=lambda a, b: 0.25 < a < 8.0 and abs(b) < 3.0))
+NEG = register(Op("neg", "-", lambda x: -x, lambda out, x: (-1.0,), "d(-x)/dx = -1"))
+EXP = register(Op("exp", "exp", float_exp, lambda out, x: (out,), "d exp(x)/dx = exp(x)",
+                  smooth_at=lambda x: x < 6.0))
+LOG = register(Op("log", "log", float_log, lambda out, x: (div(1.0, x),),
+                  "d log(x)/dx = 1/x", smooth_at=lambda x: x > 0.25))
+TANH = register(Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,),
+                   "d tanh(x)/dx = 1 - tanh(x)^2"))
+SIGMOID = register(Op("sigmoid", "σ", float_sigmoid, lambda out, x: (out * (1.0 - out),),
+                      "d σ(x)/dx = σ(x)(1 - σ(x))"))
+RELU = register(Op("relu", "ReLU", float_relu, _relu_grad, "d relu(x)/dx = 1 if x > 0 else 0",
+                   smooth_at=lambda x: abs(x) > 0.25))
+SQRT = register(Op("sqrt", "√", float_sqrt, lambda out, x: (div(0.5, out),),
+                   "d sqrt(x)/dx = 1/(2 sqrt(x))", smooth_at=lambda x: x > 0.25))
+ABS = register(Op("abs", "|x|", abs, _abs_grad, "d|x|/dx = sign(x)",
+                  smooth_at=lambda x: abs(x) > 0.25))
+SIN = register(Op("sin", "sin", float_sin, lambda out, x: (cos(x),), "d sin(x)/dx = cos(x)"))
+COS = register(Op("cos", "cos", float_cos, lambda out, x: (-sin(x),), "d cos(x)/dx = -sin(x)"))
+SOFTPLUS = register(Op("softplus", "softplus", float_softplus,
+                       lambda out, x: (sigmoid(x),), "d log(1+e^x)/dx = σ(x)"))
+ADD_N = register(Op("add_n", "Σ", _add_n_forward, lambda out, *xs: (1.0,) * len(xs),
+                    "d(x_0 + ... + x_n)/dx_i = 1", arity=None, group=(1, 0)))
+WSUM = register(Op("wsum", "Σ w·x + b", _wsum_forward, _wsum_grads,
+                   "net = Σ w_i x_i + b: d net/d w_i = x_i, d net/d x_i = w_i, d net/d b = 1",
+                   arity=None, group=(2, 1)))
+MSE = register(Op("mse", "mean (o-y)²", *_squared_error(lambda n: 1.0 / n),
+                  "J = 1/n Σ (o_i - y_i)^2: dJ/do_i = 2/n (o_i - y_i), dJ/dy_i = -dJ/do_i",
+                  arity=None, group=(2, 0)))
+SSE = register(Op("sse", "Σ (o-y)²", *_squared_error(lambda n: 1.0),
+                  "J = Σ (o_i - y_i)^2: dJ/do_i = 2 (o_i - y_i), dJ/dy_i = -dJ/do_i",
+                  arity=None, group=(2, 0)))
+HALF_SSE = register(Op("half_sse", "½ Σ (y-o)²", *_squared_error(lambda n: 0.5),
+                       "J = 1/2 Σ (y_i - o_i)^2: dJ/do_i = -(y_i - o_i), dJ/dy_i = (y_i - o_i)",
+                       arity=None, group=(2, 0)))
+
+
+@lru_cache(maxsize=256)
+def pow_const(exponent: float) -> Op:
+    """The op ``x ** c`` for a fixed number ``c`` (PyTorch's ``pow.Tensor_Scalar``).
+
+    A constant exponent is not an input: it gets no gradient, and no ``log(x)`` is taken for
+    it, so ``(-2) ** 2`` has the derivative ``-4`` and nothing else. ``d x^c/dx = c x^(c-1)``
+    (and ``0`` when ``c == 0``, as in PyTorch). Rows are made on demand, one per exponent.
+    """
+    c = float(exponent)
+
+    def local_grads(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
+        return (0.0 if c == 0.0 else c * pow(x, c - 1.0),)
+
+    def smooth_at(x: float) -> bool:
+        return 0.25 < x < 8.0 if c != math.floor(c) or c < 0.0 else abs(x) < 8.0
+
+    return Op("pow_const", f"**{c:g}", lambda x: float_pow(x, c), local_grads,
+              f"d x^{c:g}/dx = {c:g} x^{c - 1:g}", smooth_at=smooth_at)
+
+
+#: ``pow_const`` is a family of rows, one per exponent; this is its representative row.
+OPS["pow_const"] = pow_const(2.0)
