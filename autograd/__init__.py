@@ -1,11 +1,11 @@
 """A scalar reverse-mode automatic-differentiation engine that shows its work.
 
-    >>> from autograd import Value
-    >>> x = Value(2.0, "x")
-    >>> y = x * x + x.exp()
-    >>> y.backward()
-    >>> round(x.grad, 6)  # dy/dx = 2x + e^x
-    11.389056
+>>> from autograd import Value
+>>> x = Value(2.0, "x")
+>>> y = x * x + x.exp()
+>>> y.backward()
+>>> round(x.grad, 6)  # dy/dx = 2x + e^x
+11.389056
 """
 
 from autograd.backward import grad, topological_order

@@ -118,10 +118,8 @@ def grad(
         g = grads[node]
         op = node.operation
         assert op is not None
-        if create_graph:
-            local_grads = op.local_grads(node, *node.parents)
-        else:
-            local_grads = node.local_grads
+        # Value mode: the same table row, evaluated on Values, records a graph of its own.
+        local_grads = op.local_grads(node, *node.parents) if create_graph else node.local_grads
         for index, (parent, local) in enumerate(zip(node.parents, local_grads)):
             if parent not in relevant:
                 continue

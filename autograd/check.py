@@ -112,10 +112,12 @@ def gradcheck(
         firsts = grad(_call(fn, xs), xs, create_graph=True)
         for i in range(n):
             seconds = grad(firsts[i], xs)
+
+            def partial_i(at: list[float], i: int = i) -> float:
+                return first_derivatives(at, create_graph=False)[i].data
+
             for j in range(n):
-                numeric = central(
-                    lambda at, i=i: first_derivatives(at, create_graph=False)[i].data, j
-                )
+                numeric = central(partial_i, j)
                 if not _close(seconds[j].data, numeric, atol, rtol):
                     mismatches.append(Mismatch(f"d2f/dx{i}dx{j}", seconds[j].data, numeric))
 

@@ -140,7 +140,7 @@ def div(a: Scalar, b: Scalar) -> Scalar:
     return a / b
 
 
-def pow(a: Scalar, b: Scalar) -> Scalar:  # noqa: A001 - the rules read best as pow(a, b)
+def pow(a: Scalar, b: Scalar) -> Scalar:
     """``a ** b`` with IEEE semantics on floats."""
     if type(a) is float and type(b) is float:
         return float_pow(a, b)
@@ -233,7 +233,9 @@ def _wsum_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
     return (*args[n : 2 * n], *args[:n], 1.0)
 
 
-def _squared_error(scale: Callable[[int], float]) -> tuple[Callable[..., float], Callable[..., Any]]:
+def _squared_error(
+    scale: Callable[[int], float],
+) -> tuple[Callable[..., float], Callable[..., tuple[Scalar, ...]]]:
     """Forward and rule of ``J = scale(n) * Σ (o_i - y_i)^2`` over inputs ``(o..., y...)``."""
 
     def forward(*args: float) -> float:
@@ -277,38 +279,42 @@ def _pow_grads(out: Scalar, a: Scalar, b: Scalar) -> tuple[Scalar, ...]:
     return (d_base, d_exponent)
 
 
+# fmt: off
+# Op(name, symbol, forward on floats, local derivatives (out, *inputs) -> d out/d input_i, rule)
 ADD = register(Op("add", "+", lambda a, b: a + b, lambda out, a, b: (1.0, 1.0),
                   "d(a+b)/da = 1, d(a+b)/db = 1", arity=2))
 SUB = register(Op("sub", "-", lambda a, b: a - b, lambda out, a, b: (1.0, -1.0),
                   "d(a-b)/da = 1, d(a-b)/db = -1", arity=2))
 MUL = register(Op("mul", "*", lambda a, b: a * b, lambda out, a, b: (b, a),
                   "d(ab)/da = b, d(ab)/db = a", arity=2))
-DIV = register(Op("div", "/", float_div,
-                  lambda out, a, b: (div(1.0, b), -div(out, b)),
+DIV = register(Op("div", "/", float_div, lambda out, a, b: (div(1.0, b), -div(out, b)),
                   "d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b", arity=2,
                   smooth_at=lambda a, b: abs(b) > 0.25))
 POW = register(Op("pow", "**", float_pow, _pow_grads,
                   "d(a^b)/da = b a^(b-1), d(a^b)/db = a^b log(a)", arity=2,
                   smooth_at=lambda a, b: 0.25 < a < 8.0 and abs(b) < 3.0))
-NEG = register(Op("neg", "-", lambda x: -x, lambda out, x: (-1.0,), "d(-x)/dx = -1"))
-EXP = register(Op("exp", "exp", float_exp, lambda out, x: (out,), "d exp(x)/dx = exp(x)",
-                  smooth_at=lambda x: x < 6.0))
+NEG = register(Op("neg", "-", lambda x: -x, lambda out, x: (-1.0,),
+                  "d(-x)/dx = -1"))
+EXP = register(Op("exp", "exp", float_exp, lambda out, x: (out,),
+                  "d exp(x)/dx = exp(x)", smooth_at=lambda x: x < 6.0))
 LOG = register(Op("log", "log", float_log, lambda out, x: (div(1.0, x),),
                   "d log(x)/dx = 1/x", smooth_at=lambda x: x > 0.25))
 TANH = register(Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,),
                    "d tanh(x)/dx = 1 - tanh(x)^2"))
 SIGMOID = register(Op("sigmoid", "σ", float_sigmoid, lambda out, x: (out * (1.0 - out),),
                       "d σ(x)/dx = σ(x)(1 - σ(x))"))
-RELU = register(Op("relu", "ReLU", float_relu, _relu_grad, "d relu(x)/dx = 1 if x > 0 else 0",
-                   smooth_at=lambda x: abs(x) > 0.25))
+RELU = register(Op("relu", "ReLU", float_relu, _relu_grad,
+                   "d relu(x)/dx = 1 if x > 0 else 0", smooth_at=lambda x: abs(x) > 0.25))
 SQRT = register(Op("sqrt", "√", float_sqrt, lambda out, x: (div(0.5, out),),
                    "d sqrt(x)/dx = 1/(2 sqrt(x))", smooth_at=lambda x: x > 0.25))
-ABS = register(Op("abs", "|x|", abs, _abs_grad, "d|x|/dx = sign(x)",
-                  smooth_at=lambda x: abs(x) > 0.25))
-SIN = register(Op("sin", "sin", float_sin, lambda out, x: (cos(x),), "d sin(x)/dx = cos(x)"))
-COS = register(Op("cos", "cos", float_cos, lambda out, x: (-sin(x),), "d cos(x)/dx = -sin(x)"))
-SOFTPLUS = register(Op("softplus", "softplus", float_softplus,
-                       lambda out, x: (sigmoid(x),), "d log(1+e^x)/dx = σ(x)"))
+ABS = register(Op("abs", "|x|", abs, _abs_grad,
+                  "d|x|/dx = sign(x)", smooth_at=lambda x: abs(x) > 0.25))
+SIN = register(Op("sin", "sin", float_sin, lambda out, x: (cos(x),),
+                  "d sin(x)/dx = cos(x)"))
+COS = register(Op("cos", "cos", float_cos, lambda out, x: (-sin(x),),
+                  "d cos(x)/dx = -sin(x)"))
+SOFTPLUS = register(Op("softplus", "softplus", float_softplus, lambda out, x: (sigmoid(x),),
+                       "d log(1+e^x)/dx = σ(x)"))
 ADD_N = register(Op("add_n", "Σ", _add_n_forward, lambda out, *xs: (1.0,) * len(xs),
                     "d(x_0 + ... + x_n)/dx_i = 1", arity=None, group=(1, 0)))
 WSUM = register(Op("wsum", "Σ w·x + b", _wsum_forward, _wsum_grads,
@@ -323,6 +329,7 @@ SSE = register(Op("sse", "Σ (o-y)²", *_squared_error(lambda n: 1.0),
 HALF_SSE = register(Op("half_sse", "½ Σ (y-o)²", *_squared_error(lambda n: 0.5),
                        "J = 1/2 Σ (y_i - o_i)^2: dJ/do_i = -(y_i - o_i), dJ/dy_i = (y_i - o_i)",
                        arity=None, group=(2, 0)))
+# fmt: on
 
 
 @lru_cache(maxsize=256)
@@ -341,8 +348,14 @@ def pow_const(exponent: float) -> Op:
     def smooth_at(x: float) -> bool:
         return 0.25 < x < 8.0 if c != math.floor(c) or c < 0.0 else abs(x) < 8.0
 
-    return Op("pow_const", f"**{c:g}", lambda x: float_pow(x, c), local_grads,
-              f"d x^{c:g}/dx = {c:g} x^{c - 1:g}", smooth_at=smooth_at)
+    return Op(
+        "pow_const",
+        f"**{c:g}",
+        lambda x: float_pow(x, c),
+        local_grads,
+        f"d x^{c:g}/dx = {c:g} x^{c - 1:g}",
+        smooth_at=smooth_at,
+    )
 
 
 #: ``pow_const`` is a family of rows, one per exponent; this is its representative row.

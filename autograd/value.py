@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from autograd import ops
 from autograd.modes import DEFAULT_MODE, check_forward, current_mode
@@ -37,7 +37,7 @@ def _as_float(data: object) -> float:
         try:
             return float(data)
         except OverflowError:  # an int beyond the float range rounds to infinity (IEEE)
-            return float("inf") if data > 0 else float("-inf")
+            return float("inf") if cast(Any, data) > 0 else float("-inf")
     raise TypeError(
         f"Value data must be a real number (int or float), not {type(data).__name__}: {data!r}"
     )
@@ -300,7 +300,9 @@ _SQUARED_ERROR_OPS = {"mean": ops.MSE, "sum": ops.SSE, "half_sum": ops.HALF_SSE}
 
 
 def squared_error(
-    outputs: Sequence[Value | float], targets: Sequence[Value | float], reduction: Reduction = "mean"
+    outputs: Sequence[Value | float],
+    targets: Sequence[Value | float],
+    reduction: Reduction = "mean",
 ) -> Value:
     """One node for the squared error of ``outputs`` against ``targets``.
 
