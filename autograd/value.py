@@ -88,13 +88,20 @@ def as_value(x: object) -> Value:
     return x if isinstance(x, Value) else Value(_as_float(x))
 
 
-def _operand(x: object) -> Value | None:
-    """The Value for an operator's other operand, or None when it is no real number."""
+def _operand(x: object, symbol: str) -> Value:
+    """The Value for an operator's other operand; a ``TypeError`` naming a non-number's type.
+
+    Raising here, rather than returning ``NotImplemented``, keeps the message about the
+    operand: ``"3" * Value(2)`` would otherwise become a confusing sequence repetition.
+    """
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real):
         return Value(_as_float(x))
-    return None
+    raise TypeError(
+        f"unsupported operand type for {symbol}: Value and {type(x).__name__} "
+        f"({x!r:.40}); a Value combines with Values and real numbers"
+    )
 
 
 class Value:
@@ -155,39 +162,31 @@ class Value:
 
     def __add__(self, other: object) -> Value:
         """``self + other``; d/dself = 1, d/dother = 1."""
-        o = _operand(other)
-        return NotImplemented if o is None else _binary(ops.ADD, self, o)
+        return _binary(ops.ADD, self, _operand(other, "+"))
 
     def __radd__(self, other: object) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else _binary(ops.ADD, o, self)
+        return _binary(ops.ADD, _operand(other, "+"), self)
 
     def __sub__(self, other: object) -> Value:
         """``self - other``; d/dself = 1, d/dother = -1."""
-        o = _operand(other)
-        return NotImplemented if o is None else _binary(ops.SUB, self, o)
+        return _binary(ops.SUB, self, _operand(other, "-"))
 
     def __rsub__(self, other: object) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else _binary(ops.SUB, o, self)
+        return _binary(ops.SUB, _operand(other, "-"), self)
 
     def __mul__(self, other: object) -> Value:
         """``self * other``; d/dself = other, d/dother = self."""
-        o = _operand(other)
-        return NotImplemented if o is None else _binary(ops.MUL, self, o)
+        return _binary(ops.MUL, self, _operand(other, "*"))
 
     def __rmul__(self, other: object) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else _binary(ops.MUL, o, self)
+        return _binary(ops.MUL, _operand(other, "*"), self)
 
     def __truediv__(self, other: object) -> Value:
         """``self / other`` (IEEE: ``1/0 = inf``); d/dself = 1/other, d/dother = -self/other²."""
-        o = _operand(other)
-        return NotImplemented if o is None else _binary(ops.DIV, self, o)
+        return _binary(ops.DIV, self, _operand(other, "/"))
 
     def __rtruediv__(self, other: object) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else _binary(ops.DIV, o, self)
+        return _binary(ops.DIV, _operand(other, "/"), self)
 
     def __pow__(self, other: object) -> Value:
         """``self ** other``: a number exponent is a constant (d/dx x^c = c x^(c-1)); a
@@ -196,11 +195,10 @@ class Value:
             return _binary(ops.POW, self, other)
         if isinstance(other, numbers.Real):
             return _unary(ops.pow_const(_as_float(other)), self)
-        return NotImplemented
+        return _binary(ops.POW, self, _operand(other, "**"))
 
     def __rpow__(self, other: object) -> Value:
-        o = _operand(other)
-        return NotImplemented if o is None else _binary(ops.POW, o, self)
+        return _binary(ops.POW, _operand(other, "**"), self)
 
     def __neg__(self) -> Value:
         """``-self``; d/dself = -1."""
