@@ -1,12 +1,376 @@
-"""Pictures of computation graphs (placeholder until the drawing issue lands)."""
+"""Pictures of computation graphs: :func:`draw_dot`.
+
+Every ``Value`` becomes a record ``{ label | data ... | grad ... }``; every operation becomes a
+small oval with the rule table's symbol (``σ``, ``Σ w·x + b``, ...), with edges
+``parent -> op -> result``. With ``edge_labels=True`` each ``parent -> op`` edge carries the
+local derivative ``d result / d parent`` that the backward sweep multiplies by, and with
+``highlight=v`` every path from ``v`` up to the root is drawn bold and coloured: the chain of
+the chain rule, whose edge labels multiply (and, over several paths, add up) to
+``d root / d v``.
+
+``graphviz`` (the Python package) is imported inside :func:`draw_dot` only, so the engine
+itself needs nothing beyond the standard library.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import TYPE_CHECKING
 
+from autograd.backward import topological_order
 from autograd.value import Value
 
+if TYPE_CHECKING:
+    import graphviz
 
-def draw_dot(root: Value, **options: Any) -> Any:
-    """Draw the graph under ``root`` with Graphviz (not implemented yet)."""
-    raise NotImplementedError("draw_dot arrives with the drawing issue")
+RANKDIRS = ("TB", "LR", "BT", "RL")
+
+# Readable defaults that survive black-and-white printing: highlighted parts are bold and
+# thicker, not only coloured.
+FONT = "Helvetica,Arial,sans-serif"
+INK = "#333333"
+LEAF_FILL = "#eef3fb"
+NODE_FILL = "#ffffff"
+OP_FILL = "#f3f3f3"
+HIGHLIGHT = "#c0392b"
+HIGHLIGHT_FILL = "#fde8e4"
+HIGHLIGHT_PEN = "2.8"
+
+_RECORD_SPECIAL = {
+    "\\": "\\\\",
+    "|": "\\|",
+    "{": "\\{",
+    "}": "\\}",
+    "<": "\\<",
+    ">": "\\>",
+    '"': '\\"',
+    "\n": " ",
+    "\r": " ",
+}
+_TEXT_SPECIAL = {"\\": "\\\\", '"': '\\"', "\n": " ", "\r": " "}
+
+
+def escape_record(text: str) -> str:
+    """``text`` with Graphviz record syntax (``| { } < >``), quotes and backslashes escaped."""
+    return "".join(_RECORD_SPECIAL.get(ch, ch) for ch in text)
+
+
+def escape_text(text: str) -> str:
+    """``text`` safe inside a quoted DOT string of a plain (non-record) label."""
+    return "".join(_TEXT_SPECIAL.get(ch, ch) for ch in text)
+
+
+def format_number(x: float, precision: int | None = 4) -> str:
+    """``x`` with ``precision`` significant digits (``0.08217``, ``1.000e-07``), trailing zeros
+    kept so that columns read alike; ``precision=None`` gives the shortest text that reads
+    back as exactly ``x`` (``repr``). ``inf``, ``-inf`` and ``nan`` print as such.
+    """
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if precision is None:
+        return repr(float(x))
+    return f"{x:#.{precision}g}"
+
+
+def symbolic_local_grad(node: Value, index: int) -> str | None:
+    """The local derivative ``d node / d node.parents[index]`` written with the article's
+    names, e.g. ``"a0"`` for the edge ``w5 -> net3`` (``net3 = w5 a0 + w7 a1 + b3``), or
+    ``None`` when the operation or a needed label does not allow a short formula.
+    """
+    op = node.op
+    parents = node.parents
+    if op in ("add", "add_n"):
+        return "1"
+    if op == "sub":
+        return "1" if index == 0 else "-1"
+    if op == "neg":
+        return "-1"
+    if op == "wsum":
+        n = (len(parents) - 1) // 2
+        if index == 2 * n:
+            return "1"
+        other = parents[index + n] if index < n else parents[index - n]
+        return other.label or None
+    if op == "mul":
+        return parents[1 - index].label or None
+    out = node.label
+    x = parents[0].label
+    if op == "sigmoid":
+        return f"{out}(1 - {out})" if out else None
+    if op == "tanh":
+        return f"1 - {out}²" if out else None
+    if op == "exp":
+        return out or None
+    if op == "log":
+        return f"1/{x}" if x else None
+    if op in ("half_sse", "sse", "mse"):
+        n = len(parents) // 2
+        k = index % n
+        o, y = parents[k], parents[k + n]
+        if not (o.label and y.label):
+            return None
+        if op == "half_sse":  # J = 1/2 Σ (y - o)²: dJ/do = -(y - o), dJ/dy = y - o
+            return f"-({y.label} - {o.label})" if index < n else f"{y.label} - {o.label}"
+        factor = "2" if op == "sse" else f"2/{n}·"
+        sign = "" if index < n else "-"
+        return f"{sign}{factor}({o.label} - {y.label})"
+    return None
+
+
+def _reaching(order: list[Value], start: Value) -> set[Value]:
+    """The nodes of ``order`` that depend on ``start`` (``start`` included): every node on a
+    path from ``start`` up to the root."""
+    reach = {start}
+    for node in order:
+        if node is not start and any(p in reach for p in node.parents):
+            reach.add(node)
+    return reach
+
+
+def path_derivative(order: list[Value], start: Value, reach: set[Value]) -> tuple[float, int]:
+    """``d root / d start`` by forward accumulation along the paths (the sum over paths of the
+    product of their local derivatives), and the number of such paths."""
+    deriv: dict[Value, float] = {start: 1.0}
+    paths: dict[Value, int] = {start: 1}
+    for node in order:
+        if node is start or node not in reach:
+            continue
+        total = 0.0
+        count = 0
+        for parent, local in zip(node.parents, node.local_grads):
+            if parent in reach:
+                total += deriv[parent] * float(local)
+                count += paths[parent]
+        deriv[node] = total
+        paths[node] = count
+    root = order[-1]
+    return deriv[root], paths[root]
+
+
+MAX_SPELLED_PATHS = 4
+MAX_SPELLED_FACTORS = 24
+
+
+def chain_caption(
+    order: list[Value], start: Value, reach: set[Value], precision: int | None = 4
+) -> str:
+    """The chain rule spelled out for ``d root / d start``.
+
+    One path: ``∂J/∂w5 = ∂J/∂o1 · ∂o1/∂net3 · ∂net3/∂w5 = (-0.2171)(0.1755)(0.5933) =
+    -0.02260``, the factors read from the root down. A few paths: the sum of their products,
+    ``∂J/∂w1 = (a)(b)(c)(d) + (e)(f)(g)(h) = ...``. Many paths: the number of paths and the
+    total.
+    """
+    root = order[-1]
+    value, count = path_derivative(order, start, reach)
+    head = f"∂{root.label or 'root'}/∂{start.label or 'v'}"
+    total = format_number(value, precision)
+    if start is root:
+        return f"{head} = {total}"
+    # Every node of `reach` lies on some path, so the paths hold at least len(reach) - 1
+    # factors: a cheap bound that avoids listing long or many paths.
+    few = count <= MAX_SPELLED_PATHS and len(reach) - 1 <= MAX_SPELLED_FACTORS
+    paths = _paths(root, start, reach) if few else []
+    if not paths or sum(len(path) for path in paths) > MAX_SPELLED_FACTORS:
+        return (
+            f"{head} = the sum over the {count} highlighted paths of the product of the "
+            f"local derivatives along each = {total}"
+        )
+
+    def numbers(path: list[tuple[Value, int]]) -> str:
+        return "".join(
+            f"({format_number(float(node.local_grads[i]), precision)})" for node, i in path
+        )
+
+    if count == 1:
+        named = all(n.label and n.parents[i].label for n, i in paths[0])
+        symbols = " · ".join(f"∂{n.label}/∂{n.parents[i].label}" for n, i in paths[0])
+        return f"{head} = {symbols + ' = ' if named else ''}{numbers(paths[0])} = {total}"
+    return f"{head} = {' + '.join(numbers(path) for path in paths)} = {total}"
+
+
+def _paths(root: Value, start: Value, reach: set[Value]) -> list[list[tuple[Value, int]]]:
+    """Every path from ``root`` down to ``start`` inside ``reach``, as ``(node, parent index)``
+    steps read from the root down (iterative; call it only when there are few paths)."""
+    found: list[list[tuple[Value, int]]] = []
+    stack: list[tuple[Value, list[tuple[Value, int]]]] = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        if node is start:
+            found.append(path)
+            continue
+        for index in reversed(range(len(node.parents))):
+            if node.parents[index] in reach:
+                stack.append((node.parents[index], [*path, (node, index)]))
+    return found
+
+
+def _check_options(
+    root: object,
+    rankdir: object,
+    highlight: object,
+    max_nodes: object,
+    precision: object,
+    flags: dict[str, object],
+) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_dot() root must be a Value, not {type(root).__name__}")
+    if not isinstance(rankdir, str):
+        raise TypeError(
+            f"rankdir must be a str, one of {', '.join(RANKDIRS)}, not {type(rankdir).__name__}"
+        )
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
+    if highlight is not None and not isinstance(highlight, Value):
+        raise TypeError(
+            f"highlight must be a Value of the graph or None, not {type(highlight).__name__}"
+        )
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
+        raise TypeError(f"max_nodes must be an int, not {type(max_nodes).__name__}")
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
+    if precision is not None and (not isinstance(precision, int) or isinstance(precision, bool)):
+        raise TypeError(f"precision must be an int or None, not {type(precision).__name__}")
+    if isinstance(precision, int) and not 1 <= precision <= 17:
+        raise ValueError(f"precision must be between 1 and 17 significant digits, not {precision}")
+    for name, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True or False, not {type(flag).__name__}")
+
+
+def draw_dot(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    edge_labels: bool = False,
+    highlight: Value | None = None,
+    max_nodes: int = 500,
+    precision: int | None = 4,
+    symbolic: bool = True,
+) -> graphviz.Digraph:
+    """A ``graphviz.Digraph`` of the computation graph under ``root``.
+
+    * one record per Value: its label (if any), ``data`` and, with ``show_grad``, ``grad``
+      (the last backward sweep's ``d root / d node``), fields side by side for every
+      ``rankdir``; leaves are tinted, the root has a double border;
+    * one small oval per operation with the rule table's symbol, and edges
+      ``parent -> op -> result`` (a parent used twice, as in ``a * a``, gets two edges);
+    * ``edge_labels=True``: each ``parent -> op`` edge shows the local derivative
+      ``d result / d parent`` as evaluated in the forward pass, with (``symbolic=True``) its
+      formula in the graph's names when one is known, e.g. ``∂net3/∂w5 = a0``;
+    * ``highlight=v``: every node and edge on every path from ``v`` up to ``root`` drawn bold,
+      thick and in colour, with a caption giving
+      ``d root / d v = Σ_paths Π (local derivatives on the path)``: the chain rule, e.g. the
+      article's ``dJ/dw5 = dJ/do1 · do1/dnet3 · dnet3/dw5``.
+
+    Numbers have ``precision`` significant digits (``None``: full precision). ``rankdir`` is
+    one of ``"TB" "LR" "BT" "RL"``. A graph with more than ``max_nodes`` Values raises
+    ``ValueError``: draw an intermediate node instead, or raise ``max_nodes``. Render with
+    ``g.render("name", format="svg")`` or ``g.pipe(format="png")`` (needs Graphviz's ``dot``);
+    in a notebook the returned object displays itself as SVG.
+    """
+    _check_options(
+        root,
+        rankdir,
+        highlight,
+        max_nodes,
+        precision,
+        {"show_grad": show_grad, "edge_labels": edge_labels, "symbolic": symbolic},
+    )
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"the graph under this root has {len(order)} Values, more than max_nodes="
+            f"{max_nodes}; draw a smaller piece (draw_dot on an intermediate node, e.g. one "
+            f"neuron's output, or on a smaller batch) or pass max_nodes={len(order)} to draw it all"
+        )
+    reach: set[Value] = set()
+    if highlight is not None:
+        if highlight not in set(order):
+            what = f" {highlight.label!r}" if highlight.label else ""
+            raise ValueError(
+                f"highlight Value{what} (data={highlight.data!r}) is not in the graph under the "
+                f"root{' ' + repr(root.label) if root.label else ''}: pass one of its nodes"
+            )
+        reach = _reaching(order, highlight)
+
+    import graphviz  # lazily: the engine itself needs only the standard library
+
+    g = graphviz.Digraph(
+        "autograd",
+        graph_attr={
+            "rankdir": rankdir,
+            "bgcolor": "white",
+            "fontname": FONT,
+            "fontsize": "12",
+            "nodesep": "0.25",
+            "ranksep": "0.35",
+        },
+        node_attr={"fontname": FONT, "fontsize": "11", "color": INK, "fontcolor": "black"},
+        edge_attr={"fontname": FONT, "fontsize": "10", "color": INK, "arrowsize": "0.7"},
+    )
+    # In LR/RL layouts Graphviz turns a record's fields sideways unless they are wrapped in
+    # braces; wrapping there keeps the fields side by side in every direction.
+    wrap = rankdir in ("LR", "RL")
+    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    on = {"color": HIGHLIGHT, "penwidth": HIGHLIGHT_PEN, "fontcolor": HIGHLIGHT}
+
+    for node in order:
+        nid = ids[node]
+        fields = []
+        if node.label:
+            fields.append(escape_record(node.label))
+        fields.append(f"data {format_number(node.data, precision)}")
+        if show_grad:
+            fields.append(f"grad {format_number(node.grad, precision)}")
+        body = " | ".join(fields)
+        attrs = {
+            "shape": "record",
+            "style": "filled",
+            "fillcolor": LEAF_FILL if not node.parents else NODE_FILL,
+        }
+        if node is root:
+            attrs["peripheries"] = "2"
+        if node in reach:
+            attrs.update(on, style="filled,bold", fillcolor=HIGHLIGHT_FILL, fontcolor="black")
+        g.node(nid, label="{ " + body + " }" if wrap else body, **attrs)
+
+        if not node.parents or node.operation is None:
+            continue
+        op_id = nid + "_op"
+        op_attrs = {
+            "shape": "ellipse",
+            "style": "filled",
+            "fillcolor": OP_FILL,
+            "fontsize": "10",
+            "height": "0.3",
+            "margin": "0.04,0.02",
+        }
+        op_on = node in reach and node is not highlight
+        if op_on:
+            op_attrs.update(on, style="filled,bold", fillcolor=HIGHLIGHT_FILL, fontcolor="black")
+        g.node(op_id, label=escape_text(node.operation.symbol), **op_attrs)
+        g.edge(op_id, nid, **(dict(on, style="bold") if op_on else {}))
+
+        for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            edge_attrs: dict[str, str] = {}
+            if edge_labels:
+                number = format_number(float(local), precision)
+                formula = symbolic_local_grad(node, index) if symbolic else None
+                lines = [number]
+                if formula is not None and formula not in ("1", "-1"):
+                    lhs = f"∂{node.label}/∂{parent.label} = " if node.label and parent.label else ""
+                    lines = [lhs + formula, "= " + number]
+                # one line per entry; the number is always the last line
+                edge_attrs["label"] = "\\n".join(escape_text(line) for line in lines)
+            if op_on and parent in reach:
+                edge_attrs.update(on, style="bold")
+            g.edge(ids[parent], op_id, **edge_attrs)
+
+    if highlight is not None:
+        caption = chain_caption(order, highlight, reach, precision)
+        g.attr(label=escape_text(caption), labelloc="b", fontcolor=HIGHLIGHT)
+    return g

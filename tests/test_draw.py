@@ -1,0 +1,594 @@
+"""Tests of ``autograd.draw_dot``: the DOT source is parsed back and checked against numbers
+computed independently here (closed forms and plain-float arithmetic), then rendered with
+Graphviz's ``dot``."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+import pytest
+
+from autograd import Value, draw_dot, squared_error, weighted_sum
+
+# ---------------------------------------------------------------------------------------
+# A small reader for the DOT source that graphviz (the Python package) writes.
+# ---------------------------------------------------------------------------------------
+
+_ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
+_NODE = re.compile(r"^\t(\w+) \[(.*)\]$")
+_EDGE = re.compile(r"^\t(\w+) -> (\w+)(?: \[(.*)\])?$")
+
+
+def _unquote(text: str) -> str:
+    if text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('\\"', '"')  # the DOT lexer's only escape in a string
+    return text
+
+
+def _attrs(text: str | None) -> dict[str, str]:
+    return {k: _unquote(v) for k, v in _ATTR.findall(text or "")}
+
+
+def record_fields(label: str) -> list[str]:
+    """The fields of a record label, with Graphviz's record escapes undone."""
+    label = label.strip()
+    if label.startswith("{") and label.endswith("}") and not label.endswith("\\}"):
+        label = label[1:-1]
+    fields: list[str] = []
+    current = []
+    i = 0
+    while i < len(label):
+        ch = label[i]
+        if ch == "\\" and i + 1 < len(label):
+            current.append(label[i + 1])
+            i += 2
+            continue
+        if ch == "|":
+            fields.append("".join(current).strip())
+            current = []
+        elif ch in "{}<>":
+            raise AssertionError(f"unescaped record character {ch!r} in {label!r}")
+        else:
+            current.append(ch)
+        i += 1
+    fields.append("".join(current).strip())
+    return fields
+
+
+@dataclass
+class Dot:
+    nodes: dict[str, dict[str, str]] = field(default_factory=dict)
+    edges: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    graph: dict[str, str] = field(default_factory=dict)
+
+    def records(self) -> dict[str, dict[str, str]]:
+        return {k: a for k, a in self.nodes.items() if a.get("shape") == "record"}
+
+    def ops(self) -> dict[str, dict[str, str]]:
+        return {k: a for k, a in self.nodes.items() if a.get("shape") != "record"}
+
+    def record_by_name(self) -> dict[str, tuple[str, list[str]]]:
+        """label text -> (node id, fields), for records that carry a label."""
+        out = {}
+        for nid, a in self.records().items():
+            fields = record_fields(a["label"])
+            if not fields[0].startswith("data "):
+                out[fields[0]] = (nid, fields)
+        return out
+
+
+def parse(source: str) -> Dot:
+    dot = Dot()
+    for line in source.splitlines():
+        if m := _EDGE.match(line):
+            dot.edges.append((m.group(1), m.group(2), _attrs(m.group(3))))
+        elif m := _NODE.match(line):
+            if m.group(1) == "graph":
+                dot.graph.update(_attrs(m.group(2)))
+            elif m.group(1) not in ("node", "edge"):
+                dot.nodes[m.group(1)] = _attrs(m.group(2))
+        elif line.startswith("\t") and "=" in line:
+            dot.graph.update(_attrs(line))
+    return dot
+
+
+def field_number(fields: list[str], name: str) -> float:
+    (text,) = [f[len(name) + 1 :] for f in fields if f.startswith(name + " ")]
+    return float(text)
+
+
+def close4(shown: float, exact: float) -> bool:
+    """``shown`` is ``exact`` to 4 significant digits."""
+    return math.isclose(shown, exact, rel_tol=6e-4, abs_tol=1e-300)
+
+
+def label_number(label: str) -> float:
+    """The number of an edge label: its last line, after an optional ``= ``."""
+    last = label.split("\\n")[-1]
+    return float(last.removeprefix("= "))
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# ---------------------------------------------------------------------------------------
+# The article's network, built from the engine alone, and its plain-float twin.
+# ---------------------------------------------------------------------------------------
+
+W = {"w0": 0.15, "w1": 0.25, "w2": 0.20, "w3": 0.30, "w4": 0.40, "w5": 0.50, "w6": 0.45, "w7": 0.55}
+B = {"b0": 0.35, "b1": 0.35, "b2": 0.60, "b3": 0.60}
+X = (0.05, 0.10)
+Y = (0.01, 0.99)
+
+
+def named(v: Value, name: str) -> Value:
+    v.label = name
+    return v
+
+
+def article_graph() -> dict[str, Value]:
+    v = {k: Value(x, k) for k, x in {**W, **B}.items()}
+    v["x0"], v["x1"] = Value(X[0], "x0"), Value(X[1], "x1")
+    v["y0"], v["y1"] = Value(Y[0], "y0"), Value(Y[1], "y1")
+    x = [v["x0"], v["x1"]]
+    v["net0"] = named(weighted_sum([v["w0"], v["w2"]], x, v["b0"]), "net0")
+    v["net1"] = named(weighted_sum([v["w1"], v["w3"]], x, v["b1"]), "net1")
+    v["a0"] = named(v["net0"].sigmoid(), "a0")
+    v["a1"] = named(v["net1"].sigmoid(), "a1")
+    a = [v["a0"], v["a1"]]
+    v["net2"] = named(weighted_sum([v["w4"], v["w6"]], a, v["b2"]), "net2")
+    v["net3"] = named(weighted_sum([v["w5"], v["w7"]], a, v["b3"]), "net3")
+    v["o0"] = named(v["net2"].sigmoid(), "o0")
+    v["o1"] = named(v["net3"].sigmoid(), "o1")
+    v["J"] = named(
+        squared_error([v["o0"], v["o1"]], [v["y0"], v["y1"]], reduction="half_sum"), "J"
+    )
+    return v
+
+
+def article_floats() -> dict[str, float]:
+    """The article's forward pass and delta rule in plain floats."""
+    f: dict[str, float] = {}
+    f["net0"] = W["w0"] * X[0] + W["w2"] * X[1] + B["b0"]
+    f["net1"] = W["w1"] * X[0] + W["w3"] * X[1] + B["b1"]
+    f["a0"], f["a1"] = sigmoid(f["net0"]), sigmoid(f["net1"])
+    f["net2"] = W["w4"] * f["a0"] + W["w6"] * f["a1"] + B["b2"]
+    f["net3"] = W["w5"] * f["a0"] + W["w7"] * f["a1"] + B["b3"]
+    f["o0"], f["o1"] = sigmoid(f["net2"]), sigmoid(f["net3"])
+    f["J"] = 0.5 * (Y[0] - f["o0"]) ** 2 + 0.5 * (Y[1] - f["o1"]) ** 2
+    d2 = -(Y[0] - f["o0"]) * f["o0"] * (1 - f["o0"])  # delta of o0
+    d3 = -(Y[1] - f["o1"]) * f["o1"] * (1 - f["o1"])  # delta of o1
+    f["dJ/dw5"] = d3 * f["a0"]
+    d1 = (d2 * W["w6"] + d3 * W["w7"]) * f["a1"] * (1 - f["a1"])  # delta of a1
+    f["dJ/dw1"] = d1 * X[0]
+    return f
+
+
+# ---------------------------------------------------------------------------------------
+# Records: label, data, grad
+# ---------------------------------------------------------------------------------------
+
+
+def test_every_record_shows_label_data_and_grad_of_a_small_graph() -> None:
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    c = named(a * b, "c")
+    d = named(c + a, "d")
+    e = named(d.tanh(), "e")
+    e.backward()
+    t = math.tanh(2.0 * -3.0 + 2.0)
+    expected = {  # (data, grad) by hand: e = tanh(ab + a)
+        "a": (2.0, (1 - t * t) * (-3.0 + 1.0)),
+        "b": (-3.0, (1 - t * t) * 2.0),
+        "c": (-6.0, 1 - t * t),
+        "d": (-4.0, 1 - t * t),
+        "e": (t, 1.0),
+    }
+    dot = parse(draw_dot(e).source)
+    records = dot.record_by_name()
+    assert set(records) == set(expected)
+    assert len(dot.records()) == 5
+    for name, (data, grad) in expected.items():
+        _, fields = records[name]
+        assert close4(field_number(fields, "data"), data), (name, fields)
+        assert close4(field_number(fields, "grad"), grad), (name, fields)
+
+
+def test_the_article_graph_records_match_plain_float_forward_pass() -> None:
+    v = article_graph()
+    v["J"].backward()
+    f = article_floats()
+    records = parse(draw_dot(v["J"]).source).record_by_name()
+    assert set(records) == set(v)  # every article name, nothing unlabelled
+    for name in ("net0", "net1", "a0", "a1", "net2", "net3", "o0", "o1", "J"):
+        assert close4(field_number(records[name][1], "data"), f[name]), name
+    for name, value in {**W, **B}.items():
+        assert close4(field_number(records[name][1], "data"), value)
+    assert close4(field_number(records["w5"][1], "grad"), f["dJ/dw5"])
+    assert close4(field_number(records["w1"][1], "grad"), f["dJ/dw1"])
+    assert field_number(records["J"][1], "grad") == 1.0
+
+
+def test_full_precision_reads_back_exactly() -> None:
+    a = Value(1.0 / 3.0, "a")
+    b = named(a.exp(), "b")
+    b.backward()
+    records = parse(draw_dot(b, precision=None).source).record_by_name()
+    assert field_number(records["a"][1], "data") == 1.0 / 3.0
+    assert field_number(records["b"][1], "data") == math.exp(1.0 / 3.0)
+    assert field_number(records["a"][1], "grad") == math.exp(1.0 / 3.0)
+
+
+def test_precision_sets_significant_digits() -> None:
+    a = Value(math.pi, "a")
+    fields = parse(draw_dot(a, precision=2).source).record_by_name()["a"][1]
+    assert fields[1] == "data 3.1"
+    fields = parse(draw_dot(a).source).record_by_name()["a"][1]
+    assert fields[1] == "data 3.142"
+    tiny = Value(1.5e-9, "tiny")
+    assert field_number(parse(draw_dot(tiny).source).record_by_name()["tiny"][1], "data") == 1.5e-9
+
+
+def test_show_grad_false_leaves_grad_out() -> None:
+    a = Value(1.0, "a")
+    b = named(a * a, "b")
+    dot = parse(draw_dot(b, show_grad=False).source)
+    for attrs in dot.records().values():
+        fields = record_fields(attrs["label"])
+        assert not any(f.startswith("grad") for f in fields)
+        assert any(f.startswith("data") for f in fields)
+
+
+def test_inf_and_nan_are_printed_as_such() -> None:
+    zero, neg = Value(0.0, "zero"), Value(-1.0, "neg")
+    lz = named(zero.log(), "lz")  # log 0 = -inf, gradient 1/0 = inf
+    ln = named(neg.log(), "ln")  # log -1 = nan
+    s = named(lz + ln, "s")
+    s.backward()
+    records = parse(draw_dot(s).source).record_by_name()
+    assert records["lz"][1][1] == "data -inf"
+    assert records["ln"][1][1] == "data nan"
+    assert records["zero"][1][2] == "grad inf"
+    assert records["s"][1][1] == "data nan"
+
+
+def test_record_special_characters_are_escaped() -> None:
+    odd = 'a|b{c}<d>"e\\f'
+    x = Value(1.0, odd)
+    y = named(x * 2.0, "y = 2x")
+    src = draw_dot(y).source
+    records = parse(src).record_by_name()
+    assert odd in records  # read back whole: one field, not split at | { } < >
+    assert len(records[odd][1]) == 3
+    svg = draw_dot(y).pipe(format="svg").decode()
+    assert "a|b{c}&lt;d&gt;&quot;e\\f" in svg or 'a|b{c}&lt;d&gt;"e\\f' in svg
+
+
+def test_unlabelled_constants_get_a_record_without_a_name() -> None:
+    x = Value(3.0, "x")
+    y = named(x * 2.0, "y")
+    dot = parse(draw_dot(y).source)
+    fields = [record_fields(a["label"]) for a in dot.records().values()]
+    assert ["data 2.000", "grad 0.000"] in fields
+
+
+# ---------------------------------------------------------------------------------------
+# Op nodes and edges
+# ---------------------------------------------------------------------------------------
+
+
+def test_one_op_node_per_computed_value_with_the_rule_symbol_and_its_edges() -> None:
+    a, b = Value(0.5, "a"), Value(1.5, "b")
+    c = named(a * b, "c")
+    d = named(c.sigmoid(), "d")
+    e = named(d + b, "e")
+    dot = parse(draw_dot(e).source)
+    recs = dot.record_by_name()
+    rid = {name: nid for name, (nid, _) in recs.items()}
+    ops = dot.ops()
+    assert sorted(a["label"] for a in ops.values()) == sorted(["*", "σ", "+"])
+    # each op node: edges from its operands and one edge into its result
+    expected_in = {"c": ["a", "b"], "d": ["c"], "e": ["d", "b"]}
+    for result, operands in expected_in.items():
+        (op,) = [src for src, dst, _ in dot.edges if dst == rid[result]]
+        assert op in ops
+        into = sorted(src for src, dst, _ in dot.edges if dst == op)
+        assert into == sorted(rid[o] for o in operands)
+    assert len(dot.edges) == 3 + 5
+
+
+def test_a_parent_used_twice_gets_two_edges() -> None:
+    a = Value(3.0, "a")
+    sq = named(a * a, "sq")
+    sq.backward()
+    dot = parse(draw_dot(sq, edge_labels=True).source)
+    rid = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    (op,) = dot.ops()
+    into = [attrs for src, dst, attrs in dot.edges if dst == op]
+    assert [rid["a"]] * 2 == [src for src, dst, _ in dot.edges if dst == op]
+    # d(a*a)/d(first a) = a and d/d(second a) = a; together 2a = 6 = a.grad
+    assert [label_number(e["label"]) for e in into] == [3.0, 3.0]
+    assert close4(field_number(dot.record_by_name()["a"][1], "grad"), 6.0)
+
+
+def test_edge_labels_are_the_local_derivatives() -> None:
+    a, b = Value(1.25, "a"), Value(-0.75, "b")
+    c = named(a * b, "c")  # dc/da = b, dc/db = a
+    d = named(c.exp(), "d")  # dd/dc = e^c
+    e = named(d / b, "e")  # de/dd = 1/b, de/db = -d/b^2
+    dot = parse(draw_dot(e, edge_labels=True, precision=None).source)
+    recs = dot.record_by_name()
+    rid = {name: nid for name, (nid, _) in recs.items()}
+    result_of_op = {src: dst for src, dst, _ in dot.edges if src in dot.ops()}
+    got: dict[tuple[str, str], list[float]] = {}
+    name_of = {nid: name for name, nid in rid.items()}
+    for src, dst, attrs in dot.edges:
+        if dst in dot.ops():
+            key = (name_of[result_of_op[dst]], name_of[src])
+            got.setdefault(key, []).append(label_number(attrs["label"]))
+    cd = 1.25 * -0.75
+    expected = {
+        ("c", "a"): [-0.75],
+        ("c", "b"): [1.25],
+        ("d", "c"): [math.exp(cd)],
+        ("e", "d"): [1 / -0.75],
+        ("e", "b"): [-math.exp(cd) / 0.75**2],
+    }
+    assert set(got) == set(expected)
+    for key, values in expected.items():
+        assert got[key] == pytest.approx(values, rel=1e-15), key
+
+
+def test_edge_labels_on_the_article_graph_show_the_article_factors() -> None:
+    v = article_graph()
+    f = article_floats()
+    dot = parse(draw_dot(v["J"], edge_labels=True).source)
+    labels = {}
+    rid = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    name_of = {nid: name for name, nid in rid.items()}
+    result_of_op = {src: dst for src, dst, _ in dot.edges if src in dot.ops()}
+    for src, dst, attrs in dot.edges:
+        if dst in dot.ops():
+            labels[(name_of[result_of_op[dst]], name_of[src])] = attrs["label"]
+    # dnet3/dw5 = a0, do1/dnet3 = o1(1 - o1), dJ/do1 = -(y1 - o1)
+    assert close4(label_number(labels[("net3", "w5")]), f["a0"])
+    assert close4(label_number(labels[("o1", "net3")]), f["o1"] * (1 - f["o1"]))
+    assert close4(label_number(labels[("J", "o1")]), -(Y[1] - f["o1"]))
+    assert close4(label_number(labels[("net3", "a0")]), W["w5"])
+    assert label_number(labels[("net3", "b3")]) == 1.0
+    # the formulas in the article's names
+    assert labels[("net3", "w5")].startswith("∂net3/∂w5 = a0\\n")
+    assert labels[("o1", "net3")].startswith("∂o1/∂net3 = o1(1 - o1)\\n")
+    assert labels[("J", "o1")].startswith("∂J/∂o1 = -(y1 - o1)\\n")
+    plain = parse(draw_dot(v["J"], edge_labels=True, symbolic=False).source)
+    assert all("∂" not in attrs.get("label", "") for _, _, attrs in plain.edges)
+
+
+def test_no_edge_labels_by_default() -> None:
+    v = article_graph()
+    dot = parse(draw_dot(v["J"]).source)
+    assert all("label" not in attrs for _, _, attrs in dot.edges)
+
+
+# ---------------------------------------------------------------------------------------
+# highlight: the chain of the chain rule
+# ---------------------------------------------------------------------------------------
+
+
+def _is_highlighted(attrs: dict[str, str]) -> bool:
+    return "penwidth" in attrs
+
+
+def test_highlight_marks_exactly_the_paths_to_the_root() -> None:
+    # root = (x*y + exp(y)) * k ; paths from x: x -> u -> w -> root. y, v, k are off the path.
+    x, y, k = Value(0.5, "x"), Value(-1.0, "y"), Value(2.0, "k")
+    u = named(x * y, "u")
+    v = named(y.exp(), "v")
+    w = named(u + v, "w")
+    root = named(w * k, "root")
+    root.backward()
+    dot = parse(draw_dot(root, edge_labels=True, highlight=x).source)
+    rid = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    ops = dot.ops()
+    op_of = {dst: src for src, dst, _ in dot.edges if src in ops}  # result id -> its op id
+    on_records = {rid[n] for n in ("x", "u", "w", "root")}
+    on_ops = {op_of[rid[n]] for n in ("u", "w", "root")}
+    on_edges = {
+        (rid["x"], op_of[rid["u"]]), (op_of[rid["u"]], rid["u"]),
+        (rid["u"], op_of[rid["w"]]), (op_of[rid["w"]], rid["w"]),
+        (rid["w"], op_of[rid["root"]]), (op_of[rid["root"]], rid["root"]),
+    }
+    assert {n for n, a in dot.nodes.items() if _is_highlighted(a)} == on_records | on_ops
+    assert {(s, d) for s, d, a in dot.edges if _is_highlighted(a)} == on_edges
+    # drawn bold and thick as well as in colour, so it reads in black and white
+    for nid in on_records | on_ops:
+        assert "bold" in dot.nodes[nid]["style"] and float(dot.nodes[nid]["penwidth"]) >= 2
+    for s, d, a in dot.edges:
+        if (s, d) in on_edges:
+            assert a["style"] == "bold" and float(a["penwidth"]) >= 2
+            assert a["color"] != "#333333"
+    # the caption: d root / d x = k * y, the product of the highlighted edge labels
+    caption = dot.graph["label"]
+    assert caption.startswith("∂root/∂x = ∂root/∂w · ∂w/∂u · ∂u/∂x = (2.000)(1.000)(-1.000)")
+    assert close4(float(caption.rsplit("= ", 1)[1]), 2.0 * -1.0)
+
+    # From the intermediate u: u's own op node and the edges into it are below u, not on
+    # the path from u up to the root.
+    dot = parse(draw_dot(root, highlight=u).source)
+    assert {n for n, a in dot.nodes.items() if _is_highlighted(a)} == (
+        {rid[n] for n in ("u", "w", "root")} | {op_of[rid[n]] for n in ("w", "root")}
+    )
+    assert {(s, d) for s, d, a in dot.edges if _is_highlighted(a)} == on_edges - {
+        (rid["x"], op_of[rid["u"]]), (op_of[rid["u"]], rid["u"])
+    }
+    assert close4(float(dot.graph["label"].rsplit("= ", 1)[1]), 2.0)  # d root/du = k
+
+
+def test_highlight_of_a_node_with_two_paths_sums_them() -> None:
+    v = article_graph()
+    v["J"].backward()
+    f = article_floats()
+    dot = parse(draw_dot(v["J"], edge_labels=True, highlight=v["w1"]).source)
+    rid = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    on = {name for name, nid in rid.items() if _is_highlighted(dot.nodes[nid])}
+    # w1 -> net1 -> a1 -> (net2 -> o0, net3 -> o1) -> J
+    assert on == {"w1", "net1", "a1", "net2", "net3", "o0", "o1", "J"}
+    caption = dot.graph["label"]
+    assert caption.count(" + ") == 1  # two paths: a sum of two products
+    assert close4(float(caption.rsplit("= ", 1)[1]), f["dJ/dw1"])
+
+
+def test_highlight_w5_in_the_article_graph_multiplies_to_its_gradient() -> None:
+    v = article_graph()
+    v["J"].backward()
+    f = article_floats()
+    dot = parse(draw_dot(v["J"], edge_labels=True, highlight=v["w5"], precision=None).source)
+    rid = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    name_of = {nid: name for name, nid in rid.items()}
+    on = {name for name, nid in rid.items() if _is_highlighted(dot.nodes[nid])}
+    assert on == {"w5", "net3", "o1", "J"}
+    factors = [
+        label_number(a["label"])
+        for s, d, a in dot.edges
+        if _is_highlighted(a) and "label" in a and s in name_of
+    ]
+    assert len(factors) == 3
+    assert math.prod(factors) == pytest.approx(f["dJ/dw5"], rel=1e-12)
+    assert dot.graph["label"].startswith("∂J/∂w5 = ∂J/∂o1 · ∂o1/∂net3 · ∂net3/∂w5 = ")
+
+
+def test_highlight_must_be_in_the_graph() -> None:
+    a = Value(1.0, "a")
+    b = named(a.exp(), "b")
+    stranger = Value(2.0, "stranger")
+    with pytest.raises(ValueError, match="not in the graph"):
+        draw_dot(b, highlight=stranger)
+    with pytest.raises(TypeError, match="highlight must be a Value"):
+        draw_dot(b, highlight=1.0)  # type: ignore[arg-type]
+
+
+def test_highlighting_the_root_marks_only_the_root() -> None:
+    a = Value(1.0, "a")
+    b = named(a.exp(), "b")
+    dot = parse(draw_dot(b, highlight=b).source)
+    rid = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    assert {n for n, at in dot.nodes.items() if _is_highlighted(at)} == {rid["b"]}
+    assert not any(_is_highlighted(at) for _, _, at in dot.edges)
+
+
+# ---------------------------------------------------------------------------------------
+# Guard, bad input, laziness
+# ---------------------------------------------------------------------------------------
+
+
+def _chain(n: int) -> Value:
+    """A graph of exactly ``n`` Values: x, x+1, (x+1)+1, ... (each + adds a constant leaf)."""
+    assert n % 2 == 1
+    v = Value(0.0, "x")
+    for _ in range((n - 1) // 2):
+        v = v + 1.0
+    return v
+
+
+def test_size_guard_says_how_many_and_what_to_do() -> None:
+    big = _chain(601)
+    with pytest.raises(ValueError) as info:
+        draw_dot(big)
+    message = str(info.value)
+    assert "601 Values" in message and "max_nodes=500" in message
+    assert "intermediate node" in message and "max_nodes=601" in message
+    assert len(parse(draw_dot(big, max_nodes=601).source).records()) == 601
+    draw_dot(_chain(11), max_nodes=11)
+    with pytest.raises(ValueError, match="13 Values"):
+        draw_dot(_chain(13), max_nodes=11)
+
+
+def test_a_deep_graph_is_drawn_without_recursion() -> None:
+    deep = _chain(2 * sys.getrecursionlimit() + 1)
+    dot = parse(draw_dot(deep, max_nodes=10**6).source)
+    assert len(dot.records()) == 2 * sys.getrecursionlimit() + 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"rankdir": "XY"}, ValueError, "rankdir must be one of TB, LR, BT, RL"),
+        ({"rankdir": "lr"}, ValueError, "rankdir must be one of"),
+        ({"rankdir": 1}, TypeError, "rankdir must be a str"),
+        ({"max_nodes": 0}, ValueError, "max_nodes must be at least 1"),
+        ({"max_nodes": 2.5}, TypeError, "max_nodes must be an int"),
+        ({"precision": 0}, ValueError, "precision"),
+        ({"precision": "4"}, TypeError, "precision must be an int or None"),
+        ({"show_grad": "yes"}, TypeError, "show_grad must be True or False"),
+        ({"edge_labels": 1}, TypeError, "edge_labels must be True or False"),
+    ],
+)
+def test_bad_options(kwargs: dict[str, object], error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        draw_dot(Value(1.0, "a"), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("root", [1.0, "x", None, [Value(1.0)]])
+def test_root_must_be_a_value(root: object) -> None:
+    with pytest.raises(TypeError, match=f"root must be a Value, not {type(root).__name__}"):
+        draw_dot(root)  # type: ignore[arg-type]
+
+
+def test_graphviz_is_imported_only_when_drawing() -> None:
+    code = (
+        "import sys, autograd\n"
+        "assert 'graphviz' not in sys.modules, 'imported early'\n"
+        "autograd.draw_dot(autograd.Value(1.0))\n"
+        "assert 'graphviz' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering with Graphviz's dot
+# ---------------------------------------------------------------------------------------
+
+
+def test_renders_to_svg_with_the_labels() -> None:
+    v = article_graph()
+    v["J"].backward()
+    svg = draw_dot(v["J"], edge_labels=True, highlight=v["w5"]).pipe(format="svg").decode()
+    assert svg.lstrip().startswith("<?xml") and "</svg>" in svg
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    for name in [*W, *B, "x0", "x1", "net0", "net3", "a0", "o1", "J", "σ", "Σ w·x + b"]:
+        assert name in texts, name
+    assert "grad 1.000" in texts  # dJ/dJ
+    assert any(t.startswith("∂net3/∂w5 = a0") for t in texts)
+    assert any(t.startswith("∂J/∂w5 = ∂J/∂o1") for t in texts)
+
+
+def test_renders_svg_and_png_files(tmp_path: object) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path))
+    a = Value(0.3, "a")
+    b = named(a.sigmoid(), "b")
+    b.backward()
+    g = draw_dot(b, edge_labels=True, highlight=a)
+    svg = Path(g.render(str(out / "g"), format="svg"))
+    png = Path(g.render(str(out / "g"), format="png"))
+    assert svg.suffix == ".svg" and "data 0.3000" in svg.read_text(encoding="utf-8")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("rankdir", ["TB", "LR", "BT", "RL"])
+def test_record_fields_sit_side_by_side_in_every_direction(rankdir: str) -> None:
+    a = Value(0.5, "a")
+    b = named(a.exp(), "b")
+    b.backward()
+    svg = draw_dot(b, rankdir=rankdir).pipe(format="svg").decode()
+    ys = {}
+    for y, text in re.findall(r'<text[^>]* y="([-\d.]+)"[^>]*>([^<]*)</text>', svg):
+        ys[text] = float(y)
+    # label, data and grad of one record share a baseline: a row, whatever the rankdir
+    assert ys["a"] == ys["data 0.5000"] == ys["grad 1.649"]
+    assert parse(draw_dot(b, rankdir=rankdir).source).graph["rankdir"] == rankdir
