@@ -11,8 +11,12 @@ import sys
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from autograd import Value, draw_dot, squared_error, weighted_sum
+from autograd.strategies import Expression, expressions, leaf_values
+from autograd.value import apply
 
 # ---------------------------------------------------------------------------------------
 # A small reader for the DOT source that graphviz (the Python package) writes.
@@ -592,3 +596,80 @@ def test_record_fields_sit_side_by_side_in_every_direction(rankdir: str) -> None
     # label, data and grad of one record share a baseline: a row, whatever the rankdir
     assert ys["a"] == ys["data 0.5000"] == ys["grad 1.649"]
     assert parse(draw_dot(b, rankdir=rankdir).source).graph["rankdir"] == rankdir
+
+
+# ---------------------------------------------------------------------------------------
+# Random expression graphs (autograd.strategies): structure, edge labels, highlight
+# ---------------------------------------------------------------------------------------
+
+
+def _build(expr: Expression) -> list[Value]:
+    """The expression built with the engine; node k labelled v{k} (inputs x0, x1, ...)."""
+    pool: list[Value] = leaf_values(expr.point)
+    for step in expr.steps:
+        node = apply(step.row(), *(pool[i] for i in step.operands))
+        node.label = f"v{len(pool)}"
+        pool.append(node)
+    return pool
+
+
+def _depends_on(expr: Expression, k: int, target: int) -> bool:
+    """Whether node k is computed from node target, by a search down the operand lists."""
+    n = expr.n_inputs
+    stack, seen = [k], set()
+    while stack:
+        i = stack.pop()
+        if i == target:
+            return True
+        if i >= n and i not in seen:
+            seen.add(i)
+            stack.extend(expr.steps[i - n].operands)
+    return False
+
+
+def _finite_difference(expr: Expression, step_index: int, slot: int) -> float:
+    """d step / d operand[slot] by a central difference of the row's float forward."""
+    pool = list(expr.point)
+    for step in expr.steps[:step_index]:
+        pool.append(step.row().forward(*(pool[i] for i in step.operands)))
+    step = expr.steps[step_index]
+    args = [pool[i] for i in step.operands]
+    h = 1e-6 * max(1.0, abs(args[slot]))
+    up, down = list(args), list(args)
+    up[slot] += h
+    down[slot] -= h
+    return (step.row().forward(*up) - step.row().forward(*down)) / (2 * h)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expr=expressions(max_inputs=3, max_steps=8), data=st.data())
+def test_random_graphs_structure_edge_labels_and_highlight(
+    expr: Expression, data: st.DataObject
+) -> None:
+    pool = _build(expr)
+    root = pool[-1]
+    last = len(pool) - 1
+    n = expr.n_inputs
+    in_graph = {k for k in range(len(pool)) if _depends_on(expr, last, k)}
+    label_of = {k: pool[k].label for k in in_graph}
+
+    dot = parse(draw_dot(root, edge_labels=True, precision=None, symbolic=False).source)
+    recs = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    assert set(recs) == set(label_of.values())  # one record per Value of the graph
+    # edges into each op: one per operand (repeats included), labelled d step / d operand
+    ops = dot.ops()
+    op_of = {dst: src for src, dst, _ in dot.edges if src in ops}
+    for k in in_graph - set(range(n)):
+        step = expr.steps[k - n]
+        op_id = op_of[recs[label_of[k]]]
+        incoming = [(src, a) for src, dst, a in dot.edges if dst == op_id]
+        assert [src for src, _ in incoming] == [recs[label_of[i]] for i in step.operands]
+        for slot, (_, attrs) in enumerate(incoming):
+            fd = _finite_difference(expr, k - n, slot)
+            assert label_number(attrs["label"]) == pytest.approx(fd, rel=1e-4, abs=1e-5)
+
+    # highlight a random node: exactly the nodes that depend on it are marked
+    target = data.draw(st.sampled_from(sorted(in_graph)))
+    dot = parse(draw_dot(root, highlight=pool[target]).source)
+    marked = {nid for nid, a in dot.records().items() if _is_highlighted(a)}
+    assert marked == {recs[label_of[k]] for k in in_graph if _depends_on(expr, k, target)}
