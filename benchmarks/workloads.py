@@ -1,0 +1,312 @@
+"""The measured workloads: one function per table row and side.
+
+Each function runs one measurement in the current process and returns a dict of plain
+numbers (JSON-ready). :mod:`benchmarks.worker` calls exactly one of them per fresh process,
+so no run inherits another's heap, caches or garbage-collector state. The garbage collector
+stays at Python's defaults everywhere a time is taken: that is the cost a user pays.
+
+Both sides of a row do the same computation, and each function returns a number that lets
+the runner check it (a loss, a cost, a gradient against its closed form).
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import math
+import random
+import time
+import tracemalloc
+from collections.abc import Sequence
+from typing import Any
+
+Result = dict[str, Any]
+
+#: The MLP row's architecture: 2 inputs, two hidden layers of 16, one output.
+MLP_SIZES = (2, 16, 16, 1)
+MLP_LR = 0.05
+#: The memory and chain rows multiply by this constant at every step: x <- x * CHAIN_FACTOR.
+CHAIN_FACTOR = 1.0000001
+
+
+# ----------------------------------------------------------------------------------------
+# a. MLP 2-16-16-1 training step on n samples, mean squared error, SGD.
+# ----------------------------------------------------------------------------------------
+
+
+def mlp_data(samples: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """``samples`` points ``x`` uniform in ``[-1, 1]^2`` with targets ``y = x0 * x1``."""
+    rng = random.Random(seed)
+    xs = [[rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)] for _ in range(samples)]
+    return xs, [x0 * x1 for x0, x1 in xs]
+
+
+def mlp_initial_parameters(seed: int = 1) -> list[float]:
+    """Initial parameters in micrograd's order (layer by layer, neuron by neuron: its
+    weights, then its bias): weights uniform in ``[-1, 1]`` as micrograd draws them,
+    biases ``0`` as micrograd sets them. Both sides start from exactly these numbers."""
+    rng = random.Random(seed)
+    params: list[float] = []
+    for nin, nout in itertools.pairwise(MLP_SIZES):
+        for _ in range(nout):
+            params.extend(rng.uniform(-1.0, 1.0) for _ in range(nin))
+            params.append(0.0)
+    return params
+
+
+def _load(parameters: Sequence[Any], values: Sequence[float]) -> None:
+    if len(parameters) != len(values):
+        raise ValueError(f"model has {len(parameters)} parameters, expected {len(values)}")
+    for p, v in zip(parameters, values):
+        p.data = v
+
+
+def _time_steps(step: Any, steps: int) -> Result:
+    """One untimed warm-up step, then ``steps`` timed ones; the mean seconds per step."""
+    first_loss = step()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    seconds = (time.perf_counter() - start) / steps
+    return {"seconds": seconds, "first_loss": first_loss}
+
+
+def mlp_ours(samples: int, steps: int) -> Result:
+    """Our engine: ``model(x)`` per sample, one mean-squared-error node, zero_grad,
+    backward, SGD step (relu hidden layers, linear output, as micrograd's MLP)."""
+    # DRAFT until `nn` lands: the same network written with autograd directly.
+    from autograd import Value, squared_error, weighted_sum
+
+    init = iter(mlp_initial_parameters())
+    layers: list[list[tuple[list[Value], Value]]] = []
+    for nin, nout in itertools.pairwise(MLP_SIZES):
+        layer = []
+        for _ in range(nout):
+            w = [Value(next(init)) for _ in range(nin)]
+            layer.append((w, Value(next(init))))
+        layers.append(layer)
+    params = [p for layer in layers for w, b in layer for p in (*w, b)]
+    xs, ys = mlp_data(samples)
+    last = len(layers) - 1
+
+    def step() -> float:
+        outputs = []
+        for x in xs:
+            h = [Value(v) for v in x]
+            for i, layer in enumerate(layers):
+                h = [weighted_sum(w, h, b) for w, b in layer]
+                if i < last:
+                    h = [v.relu() for v in h]
+            outputs.append(h[0])
+        loss = squared_error(outputs, ys, "mean")
+        for p in params:
+            p.grad = 0.0
+        loss.backward()
+        for p in params:
+            p.data -= MLP_LR * p.grad
+        return loss.data
+
+    return _time_steps(step, steps)
+
+
+def mlp_micrograd(samples: int, steps: int) -> Result:
+    """micrograd 0.1.0: ``MLP(2, [16, 16, 1])`` (relu hidden, linear output), loss
+    ``sum((o - y)**2) / n`` built from its own ops, ``zero_grad``, ``backward``, SGD."""
+    from micrograd.nn import MLP
+
+    model = MLP(MLP_SIZES[0], list(MLP_SIZES[1:]))
+    params = model.parameters()
+    _load(params, mlp_initial_parameters())
+    xs, ys = mlp_data(samples)
+
+    def step() -> float:
+        outputs = [model(x) for x in xs]
+        loss = sum((o - y) ** 2 for o, y in zip(outputs, ys)) / len(xs)
+        model.zero_grad()
+        loss.backward()
+        for p in params:
+            p.data -= MLP_LR * p.grad
+        return float(loss.data)
+
+    return _time_steps(step, steps)
+
+
+# ----------------------------------------------------------------------------------------
+# b. One training iteration of the article's 2-2-2 sigmoid network.
+# ----------------------------------------------------------------------------------------
+
+#: The worked example: inputs, targets, w0..w7, b0..b3 and the learning rate.
+ARTICLE_X = (0.05, 0.10)
+ARTICLE_Y = (0.01, 0.99)
+ARTICLE_W = (0.15, 0.25, 0.20, 0.30, 0.40, 0.50, 0.45, 0.55)
+ARTICLE_B = (0.35, 0.35, 0.60, 0.60)
+ARTICLE_LR = 0.5
+
+
+def article_ours(iterations: int, warmup: int = 1) -> Result:
+    """Our engine through the ``nn`` API: forward, ``mse_loss(..., "half_sum")``,
+    ``opt.zero_grad()``, ``loss.backward()``, ``opt.step()`` on the 8 weights."""
+    # DRAFT until `nn` lands: the same network written with autograd directly.
+    from autograd import Value, squared_error, weighted_sum
+
+    w = [Value(v, f"w{i}") for i, v in enumerate(ARTICLE_W)]
+    b = [Value(v, f"b{i}") for i, v in enumerate(ARTICLE_B)]
+    hidden = [([w[0], w[2]], b[0]), ([w[1], w[3]], b[1])]
+    output = [([w[4], w[6]], b[2]), ([w[5], w[7]], b[3])]
+    x = list(ARTICLE_X)
+    y = list(ARTICLE_Y)
+
+    def iteration() -> float:
+        xv = [Value(v) for v in x]
+        h = [weighted_sum(ws, xv, bias).sigmoid() for ws, bias in hidden]
+        o = [weighted_sum(ws, h, bias).sigmoid() for ws, bias in output]
+        cost = squared_error(o, y, "half_sum")
+        for p in w:
+            p.grad = 0.0
+        cost.backward()
+        for p in w:
+            p.data -= ARTICLE_LR * p.grad
+        return cost.data
+
+    result = _time_iterations(iteration, iterations, warmup)
+    result["weights"] = [p.data for p in w]
+    return result
+
+
+def article_floor(iterations: int, warmup: int = 1) -> Result:
+    """The pure-Python floor: the same iteration written by hand with floats (forward,
+    the article's delta rule backward, update of the 8 weights)."""
+    w = list(ARTICLE_W)
+    b = list(ARTICLE_B)
+    x0, x1 = ARTICLE_X
+    y0, y1 = ARTICLE_Y
+    lr = ARTICLE_LR
+    exp = math.exp
+
+    def iteration() -> float:
+        net0 = w[0] * x0 + w[2] * x1 + b[0]
+        net1 = w[1] * x0 + w[3] * x1 + b[1]
+        a0 = 1.0 / (1.0 + exp(-net0))
+        a1 = 1.0 / (1.0 + exp(-net1))
+        net2 = w[4] * a0 + w[6] * a1 + b[2]
+        net3 = w[5] * a0 + w[7] * a1 + b[3]
+        o0 = 1.0 / (1.0 + exp(-net2))
+        o1 = 1.0 / (1.0 + exp(-net3))
+        cost = 0.5 * ((y0 - o0) ** 2 + (y1 - o1) ** 2)
+        # deltas: dJ/dnet_k
+        d2 = -(y0 - o0) * o0 * (1.0 - o0)
+        d3 = -(y1 - o1) * o1 * (1.0 - o1)
+        d0 = (d2 * w[4] + d3 * w[5]) * a0 * (1.0 - a0)
+        d1 = (d2 * w[6] + d3 * w[7]) * a1 * (1.0 - a1)
+        grads = (d0 * x0, d1 * x0, d0 * x1, d1 * x1, d2 * a0, d3 * a0, d2 * a1, d3 * a1)
+        for i, g in enumerate(grads):
+            w[i] -= lr * g
+        return cost
+
+    result = _time_iterations(iteration, iterations, warmup)
+    result["weights"] = w
+    return result
+
+
+def _time_iterations(iteration: Any, iterations: int, warmup: int) -> Result:
+    """``warmup`` untimed iterations, then ``iterations`` timed ones; microseconds each.
+    Reports the cost computed by the last iteration (before its update) and, added by the
+    caller, the weights after it: both sides must agree on them."""
+    for _ in range(warmup):
+        iteration()
+    start = time.perf_counter()
+    for _ in range(iterations):
+        cost = iteration()
+    seconds = time.perf_counter() - start
+    return {"microseconds": seconds / iterations * 1e6, "last_cost": cost}
+
+
+# ----------------------------------------------------------------------------------------
+# c. Memory per graph node: a chain x <- x * CHAIN_FACTOR, traced with tracemalloc.
+# ----------------------------------------------------------------------------------------
+
+
+def _traced_chain(start: Any, steps: int) -> tuple[Any, int]:
+    """Build the chain under tracemalloc; the end node and the bytes it holds."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        x = start
+        base = tracemalloc.get_traced_memory()[0]
+        for _ in range(steps):
+            x = x * CHAIN_FACTOR
+        gc.collect()  # count only what the graph holds, no pending garbage
+        held = tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+    return x, held
+
+
+def memory_ours(steps: int) -> Result:
+    """Bytes held by our graph of ``steps`` multiplications by a number (each step makes
+    a mul node and the constant leaf wrapping the number)."""
+    from autograd import Value, topological_order
+
+    end, held = _traced_chain(Value(1.0), steps)
+    values = len(topological_order(end)) - 1  # not counting the start leaf
+    return {"bytes": held, "values": values, "steps": steps}
+
+
+def memory_micrograd(steps: int) -> Result:
+    """Bytes held by micrograd's graph of the same computation."""
+    from micrograd.engine import Value
+
+    end, held = _traced_chain(Value(1.0), steps)
+    seen = {id(end)}
+    stack = [end]
+    while stack:  # micrograd's own traversal is recursive; count the nodes iteratively
+        for child in stack.pop()._prev:
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return {"bytes": held, "values": len(seen) - 1, "steps": steps}
+
+
+# ----------------------------------------------------------------------------------------
+# d. A long chain: build plus backward time (ours), and micrograd's recursion limit.
+# ----------------------------------------------------------------------------------------
+
+
+def chain_ours(steps: int) -> Result:
+    """Build ``x_n = x_0 * c^n`` as ``steps`` mul nodes, then ``backward()``; seconds.
+
+    Checks the result: ``d x_n / d x_0 = c^n`` (closed form).
+    """
+    from autograd import Value
+
+    start = time.perf_counter()
+    x0 = Value(1.0)
+    x = x0
+    for _ in range(steps):
+        x = x * CHAIN_FACTOR
+    built = time.perf_counter()
+    x.backward()
+    done = time.perf_counter()
+    expected = CHAIN_FACTOR**steps
+    return {
+        "seconds": done - start,
+        "build_seconds": built - start,
+        "backward_seconds": done - built,
+        "grad_error": abs(x0.grad - expected) / expected,
+    }
+
+
+def chain_micrograd(steps: int) -> Result:
+    """Build the same chain with micrograd and call ``backward()`` at Python's default
+    recursion limit; reports the exception it raises (``RecursionError``), if any."""
+    from micrograd.engine import Value
+
+    x0 = Value(1.0)
+    x = x0
+    for _ in range(steps):
+        x = x * CHAIN_FACTOR
+    try:
+        x.backward()
+    except RecursionError as error:
+        return {"error": type(error).__name__, "message": str(error)}
+    return {"error": "", "grad": x0.grad}
