@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import graphviz
 
 RANKDIRS = ("TB", "LR", "BT", "RL")
+RECORD_LAYOUTS = ("card", "row")
 
 # Readable defaults that survive black-and-white printing: highlighted parts are bold and
 # thicker, not only coloured.
@@ -250,12 +251,14 @@ def draw_dot(
     max_nodes: int = 500,
     precision: int | None = 4,
     symbolic: bool = True,
+    record_layout: str = "card",
 ) -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of the computation graph under ``root``.
 
     * one record per Value: its label (if any), ``data`` and, with ``show_grad``, ``grad``
-      (the last backward sweep's ``d root / d node``), fields side by side for every
-      ``rankdir``; leaves are tinted, the root has a double border;
+      (the last backward sweep's ``d root / d node``); ``record_layout="card"`` stacks the
+      fields (label on top), ``"row"`` puts them side by side (micrograd's look), the same
+      in every ``rankdir``; leaves are tinted, the root has a double border;
     * one small oval per operation with the rule table's symbol, and edges
       ``parent -> op -> result`` (a parent used twice, as in ``a * a``, gets two edges);
     * ``edge_labels=True``: each ``parent -> op`` edge shows the local derivative
@@ -280,6 +283,10 @@ def draw_dot(
         precision,
         {"show_grad": show_grad, "edge_labels": edge_labels, "symbolic": symbolic},
     )
+    if record_layout not in RECORD_LAYOUTS:
+        raise ValueError(
+            f"record_layout must be one of {', '.join(RECORD_LAYOUTS)}, not {record_layout!r}"
+        )
     order = topological_order(root)
     if len(order) > max_nodes:
         raise ValueError(
@@ -312,9 +319,10 @@ def draw_dot(
         node_attr={"fontname": FONT, "fontsize": "11", "color": INK, "fontcolor": "black"},
         edge_attr={"fontname": FONT, "fontsize": "10", "color": INK, "arrowsize": "0.7"},
     )
-    # In LR/RL layouts Graphviz turns a record's fields sideways unless they are wrapped in
-    # braces; wrapping there keeps the fields side by side in every direction.
-    wrap = rankdir in ("LR", "RL")
+    # Graphviz lays a record's fields across the rank direction (stacked in LR/RL, side by
+    # side in TB/BT); braces flip that. Wrap where needed, so a layout looks the same in
+    # every direction.
+    wrap = rankdir in (("TB", "BT") if record_layout == "card" else ("LR", "RL"))
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     on = {"color": HIGHLIGHT, "penwidth": HIGHLIGHT_PEN, "fontcolor": HIGHLIGHT}
 

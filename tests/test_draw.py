@@ -584,18 +584,30 @@ def test_renders_svg_and_png_files(tmp_path: object) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def _text_positions(svg: str) -> dict[str, tuple[float, float]]:
+    pattern = r'<text[^>]* x="([-\d.]+)" y="([-\d.]+)"[^>]*>([^<]*)</text>'
+    return {text: (float(x), float(y)) for x, y, text in re.findall(pattern, svg)}
+
+
 @pytest.mark.parametrize("rankdir", ["TB", "LR", "BT", "RL"])
-def test_record_fields_sit_side_by_side_in_every_direction(rankdir: str) -> None:
+def test_record_layouts_look_the_same_in_every_direction(rankdir: str) -> None:
     a = Value(0.5, "a")
     b = named(a.exp(), "b")
     b.backward()
-    svg = draw_dot(b, rankdir=rankdir).pipe(format="svg").decode()
-    ys = {}
-    for y, text in re.findall(r'<text[^>]* y="([-\d.]+)"[^>]*>([^<]*)</text>', svg):
-        ys[text] = float(y)
-    # label, data and grad of one record share a baseline: a row, whatever the rankdir
-    assert ys["a"] == ys["data 0.5000"] == ys["grad 1.649"]
+    # "row": label, data and grad side by side on one baseline, in this order
+    row = _text_positions(draw_dot(b, rankdir=rankdir, record_layout="row").pipe("svg").decode())
+    (xl, yl), (xd, yd), (xg, yg) = row["a"], row["data 0.5000"], row["grad 1.649"]
+    assert yl == yd == yg and xl < xd < xg
+    # "card" (the default): stacked, label on top (SVG y grows downwards)
+    card = _text_positions(draw_dot(b, rankdir=rankdir).pipe("svg").decode())
+    (xl, yl), (xd, yd), (xg, yg) = card["a"], card["data 0.5000"], card["grad 1.649"]
+    assert xl == xd == xg and yl < yd < yg
     assert parse(draw_dot(b, rankdir=rankdir).source).graph["rankdir"] == rankdir
+
+
+def test_unknown_record_layout() -> None:
+    with pytest.raises(ValueError, match="record_layout must be one of card, row"):
+        draw_dot(Value(1.0), record_layout="column")
 
 
 # ---------------------------------------------------------------------------------------
