@@ -1,0 +1,49 @@
+"""Loss functions, each ONE graph node (its rule lives in :mod:`autograd.ops`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from autograd import Value, squared_error
+from autograd.value import Reduction
+
+_REDUCTIONS = ("mean", "sum", "half_sum")
+
+
+def _as_list(x: object, what: str) -> list[Value | float]:
+    """A sequence as a list; one Value or number as a list of one; else ``TypeError``."""
+    if isinstance(x, Value):
+        return [x]
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return [x]
+    if isinstance(x, (str, bytes, Mapping)) or not isinstance(x, Sequence):
+        raise TypeError(f"{what} must be a list of Values or numbers, not {type(x).__name__}")
+    return list(x)
+
+
+def mse_loss(
+    outputs: Sequence[Value] | Value,
+    targets: Sequence[Value | float] | Value | float,
+    reduction: Reduction = "mean",
+) -> Value:
+    """The squared error of ``outputs`` against ``targets``, as one node.
+
+    * ``"mean"`` (PyTorch's ``MSELoss``): ``L = 1/n Σ_i (o_i - y_i)^2``;
+    * ``"sum"``: ``L = Σ_i (o_i - y_i)^2``;
+    * ``"half_sum"``: the article's cost ``J(W) = 1/2 Σ_i (y_i - o_i)^2``, whose derivative
+      is the article's ``dJ/do_i = -(y_i - o_i)``.
+
+    ``outputs`` is what a model returns (a list of Values; one Value is a list of one),
+    ``targets`` numbers or Values. Lengths that differ, an empty list or an unknown
+    ``reduction`` are a ``ValueError``; a str or other non-number a ``TypeError``.
+    """
+    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be one of {', '.join(map(repr, _REDUCTIONS))}, "
+                         f"not {reduction!r}")
+    os_ = _as_list(outputs, "outputs")
+    ys = _as_list(targets, "targets")
+    if len(os_) != len(ys):
+        raise ValueError(f"mse_loss got {len(os_)} outputs but {len(ys)} targets")
+    if not os_:
+        raise ValueError("mse_loss needs at least one output")
+    return squared_error(os_, ys, reduction)

@@ -1,0 +1,273 @@
+"""Neuron, Layer, MLP: forward values and gradients against plain-float formulas, structure of
+the graph (one weighted-sum node per neuron), seeding, and bad input."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from autograd import Value
+from nn import ACTIVATIONS, MLP, Layer, Neuron
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def plain_activation(name: str, x: float) -> float:
+    return {"sigmoid": sigmoid, "tanh": math.tanh, "relu": lambda v: max(v, 0.0),
+            "linear": lambda v: v}[name](x)
+
+
+def plain_slope(name: str, x: float) -> float:
+    """d f(x) / dx by the textbook closed forms."""
+    if name == "sigmoid":
+        return sigmoid(x) * (1.0 - sigmoid(x))
+    if name == "tanh":
+        return 1.0 - math.tanh(x) ** 2
+    if name == "relu":
+        return 1.0 if x > 0 else 0.0
+    return 1.0
+
+
+def set_neuron(n: Neuron, ws: list[float], b: float) -> None:
+    for p, v in zip(n.w, ws):
+        p.data = v
+    n.b.data = b
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "linear"])
+def test_neuron_value_and_gradients_match_plain_floats(activation: str) -> None:
+    n = Neuron(3, activation)
+    ws, b, xs = [0.3, -0.7, 1.1], 0.25, [0.5, 2.0, -0.4]
+    set_neuron(n, ws, b)
+    x_values = [Value(x) for x in xs]
+    out = n(x_values)
+    net = sum(w * x for w, x in zip(ws, xs)) + b
+    assert out.data == pytest.approx(plain_activation(activation, net), abs=1e-15)
+    out.backward()
+    slope = plain_slope(activation, net)
+    for p, x in zip(n.w, xs):
+        assert p.grad == pytest.approx(slope * x, abs=1e-15)  # d f/d w_i = f'(net) x_i
+    for xv, w in zip(x_values, ws):
+        assert xv.grad == pytest.approx(slope * w, abs=1e-15)  # d f/d x_i = f'(net) w_i
+    assert n.b.grad == pytest.approx(slope, abs=1e-15)
+
+
+def test_neuron_is_one_weighted_sum_node_plus_its_activation() -> None:
+    n = Neuron(2, "sigmoid")
+    xs = [Value(1.0), Value(2.0)]
+    out = n(xs)
+    assert out.op == "sigmoid"
+    (net,) = out.parents
+    assert net.op == "wsum"
+    assert net.label == "net"
+    assert net.parents == (*n.w, *xs, n.b)
+    assert all(p.parents == () for p in net.parents)  # no hidden products or sums below
+
+
+def test_linear_neuron_returns_the_weighted_sum_node_itself() -> None:
+    n = Neuron(2, "linear")
+    out = n([1.0, 2.0])
+    assert out.op == "wsum"
+    assert out.data == pytest.approx(n.w[0].data * 1.0 + n.w[1].data * 2.0 + n.b.data)
+
+
+def test_neuron_net_is_the_weighted_sum_without_activation() -> None:
+    n = Neuron(2)
+    set_neuron(n, [0.15, 0.20], 0.35)
+    net = n.net([0.05, 0.10])
+    assert net.op == "wsum"
+    assert net.data == pytest.approx(0.3775, abs=1e-15)  # Mazur's net_h1
+
+
+def test_initialisation_follows_micrograd_uniform_weights_zero_bias() -> None:
+    rng = random.Random(123)
+    n = Neuron(50, rng=rng)
+    expected = random.Random(123)
+    assert [w.data for w in n.w] == [expected.uniform(-1.0, 1.0) for _ in range(50)]
+    assert n.b.data == 0.0
+    assert [w.label for w in n.w[:3]] == ["w0", "w1", "w2"]
+    assert n.b.label == "b"
+
+
+def test_layer_returns_a_list_also_for_one_neuron() -> None:
+    layer = Layer(3, 1)
+    out = layer([1.0, 2.0, 3.0])
+    assert isinstance(out, list)
+    assert len(out) == 1
+    assert isinstance(out[0], Value)
+
+
+def test_layer_wraps_float_inputs_once_for_all_neurons() -> None:
+    layer = Layer(2, 3, "linear")
+    out = layer([1.0, 2.0])
+    input_nodes = [net.parents[2:4] for net in out]  # (w0, w1, x0, x1, b)
+    assert all(nodes[0] is input_nodes[0][0] and nodes[1] is input_nodes[0][1]
+               for nodes in input_nodes)
+
+
+def test_layer_matches_its_neurons() -> None:
+    layer = Layer(2, 3, "tanh", rng=random.Random(7))
+    xs = [0.3, -0.9]
+    got = [v.data for v in layer(xs)]
+    want = [math.tanh(n.w[0].data * xs[0] + n.w[1].data * xs[1] + n.b.data)
+            for n in layer.neurons]
+    assert got == pytest.approx(want, abs=1e-15)
+
+
+def plain_mlp(state: dict[str, float], sizes: list[int], activations: list[str],
+              xs: list[float]) -> list[float]:
+    """The MLP's forward pass in plain floats, from its state_dict."""
+    values = list(xs)
+    for k, nout in enumerate(sizes[1:]):
+        nxt = []
+        for j in range(nout):
+            net = state[f"layers.{k}.neurons.{j}.b"]
+            for i, v in enumerate(values):
+                net += state[f"layers.{k}.neurons.{j}.w.{i}"] * v
+            nxt.append(plain_activation(activations[k], net))
+        values = nxt
+    return values
+
+
+def test_mlp_forward_matches_a_plain_float_network() -> None:
+    model = MLP(3, [4, 4, 2], "relu", "linear", seed=3)
+    for p in model.parameters():  # non-zero biases, so they are exercised too
+        p.data += 0.1
+    xs = [0.5, -1.5, 2.0]
+    got = [v.data for v in model(xs)]
+    want = plain_mlp(model.state_dict(), [3, 4, 4, 2], ["relu", "relu", "linear"], xs)
+    assert got == pytest.approx(want, abs=1e-14)
+
+
+def test_mlp_gradients_match_central_differences() -> None:
+    model = MLP(2, [3, 2], "tanh", "sigmoid", seed=11)
+    xs = [0.4, -0.8]
+    out = model(xs)
+    (out[0] + out[1]).backward()
+    names = [name for name, _ in model.named_parameters()]
+    state = model.state_dict()
+    h = 1e-6
+    for name, p in zip(names, model.parameters()):
+        plus = dict(state, **{name: state[name] + h})
+        minus = dict(state, **{name: state[name] - h})
+        f_plus = sum(plain_mlp(plus, [2, 3, 2], ["tanh", "sigmoid"], xs))
+        f_minus = sum(plain_mlp(minus, [2, 3, 2], ["tanh", "sigmoid"], xs))
+        assert p.grad == pytest.approx((f_plus - f_minus) / (2 * h), abs=1e-8), name
+
+
+def test_mlp_output_activation_defaults_to_activation() -> None:
+    assert MLP(2, [3, 1], "tanh").architecture()["activations"] == ["tanh", "tanh"]
+    assert MLP(2, [3, 3, 1], "relu", "linear").architecture()["activations"] == [
+        "relu", "relu", "linear"]
+    assert MLP(2, [2, 2]).architecture()["activations"] == ["sigmoid", "sigmoid"]
+
+
+def test_mlp_with_a_one_neuron_hidden_layer() -> None:
+    model = MLP(2, [1, 2], seed=0)
+    out = model([0.5, 0.5])
+    assert len(out) == 2
+    want = plain_mlp(model.state_dict(), [2, 1, 2], ["sigmoid", "sigmoid"], [0.5, 0.5])
+    assert [v.data for v in out] == pytest.approx(want, abs=1e-15)
+
+
+def test_mlp_seed_makes_initialisation_reproducible() -> None:
+    a = MLP(2, [16, 16, 1], seed=42).state_dict()
+    b = MLP(2, [16, 16, 1], seed=42).state_dict()
+    c = MLP(2, [16, 16, 1], seed=43).state_dict()
+    assert a == b
+    assert a != c
+    rng = random.Random(42)  # uniform(-1, 1) per weight, layer by layer, neuron by neuron
+    first_layer = [rng.uniform(-1.0, 1.0) for _ in range(16 * 2)]
+    assert [a[f"layers.0.neurons.{j}.w.{i}"] for j in range(16) for i in range(2)] == first_layer
+    assert all(a[f"layers.0.neurons.{j}.b"] == 0.0 for j in range(16))
+
+
+def test_parameters_names_and_order() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    names = [name for name, _ in model.named_parameters()]
+    assert names == [
+        "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w.0", "layers.0.neurons.1.w.1", "layers.0.neurons.1.b",
+        "layers.1.neurons.0.w.0", "layers.1.neurons.0.w.1", "layers.1.neurons.0.b",
+    ]
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+    assert len(MLP(2, [16, 16, 1]).parameters()) == (2 + 1) * 16 + (16 + 1) * 16 + 17
+
+
+def test_parameters_returns_a_fresh_list_and_zero_grad_clears_every_gradient() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    ps = model.parameters()
+    ps.clear()
+    assert len(model.parameters()) == 13
+    model([1.0, 2.0])[0].backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_inputs_may_be_values_tuples_and_ints() -> None:
+    model = MLP(2, [2, 1], seed=1)
+    x = Value(0.5)
+    a = model((x, 2))[0].data
+    b = model([0.5, 2.0])[0].data
+    assert a == b
+
+
+@pytest.mark.parametrize("bad", [[1.0], [1.0, 2.0, 3.0], []])
+def test_wrong_number_of_inputs_is_a_value_error(bad: list[float]) -> None:
+    for f in (Neuron(2), Layer(2, 2), MLP(2, [2, 1])):
+        with pytest.raises(ValueError, match=f"expected 2 inputs, got {len(bad)}"):
+            f(bad)
+
+
+@pytest.mark.parametrize("bad", ["ab", b"ab", 1.0, None, Value(1.0), {"a": 1, "b": 2}])
+def test_inputs_that_are_not_a_sequence_are_a_type_error(bad: object) -> None:
+    for f in (Neuron(2), Layer(2, 2), MLP(2, [2, 1])):
+        with pytest.raises(TypeError, match="sequence of 2 numbers or Values"):
+            f(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("element", ["1.0", None, [1.0], 1j])
+def test_an_input_that_is_not_a_number_is_a_type_error(element: object) -> None:
+    with pytest.raises(TypeError, match=type(element).__name__):
+        MLP(2, [2, 1])([1.0, element])  # type: ignore[list-item]
+
+
+def test_unknown_activation_lists_the_choices() -> None:
+    for make in (lambda: Neuron(2, "softmax"), lambda: Layer(2, 2, "softmax"),
+                 lambda: MLP(2, [2], "softmax"), lambda: MLP(2, [2], "tanh", "softmax")):
+        with pytest.raises(ValueError) as info:
+            make()
+        for name in ACTIVATIONS:
+            assert repr(name) in str(info.value)
+        assert "'softmax'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "match"),
+    [
+        (lambda: Neuron(0), ValueError, "nin must be at least 1"),
+        (lambda: Neuron(2.0), TypeError, "nin must be an int"),
+        (lambda: Neuron(True), TypeError, "nin must be an int"),
+        (lambda: Layer(2, 0), ValueError, "nout must be at least 1"),
+        (lambda: MLP(2, []), ValueError, "at least one layer"),
+        (lambda: MLP(2, "21"), TypeError, "nouts must be a list"),
+        (lambda: MLP(2, 3), TypeError, "nouts must be a list"),
+        (lambda: MLP(2, [2, 0]), ValueError, r"nouts\[1\] must be at least 1"),
+        (lambda: MLP(2, [2], seed="x"), TypeError, "seed must be an int"),
+    ],
+)
+def test_bad_sizes_and_seeds(make: object, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        make()  # type: ignore[operator]
+
+
+def test_reprs() -> None:
+    assert repr(MLP(2, [2, 2])) == "MLP(2, [2, 2], activation='sigmoid', " \
+        "output_activation='sigmoid')"
+    assert repr(Layer(2, 3, "tanh")) == "Layer(2, 3, activation='tanh')"
+    assert repr(Neuron(4, "relu")) == "Neuron(4, activation='relu')"

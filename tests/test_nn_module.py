@@ -1,0 +1,325 @@
+"""Module: state_dict / load_state_dict, and save / load that lose nothing: every failure
+leaves the model and the old file unchanged, also a crash in the middle of writing."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn.module
+from autograd import Value
+from nn import MLP, Module, Neuron
+
+
+def snapshot(model: Module) -> dict[str, float]:
+    return dict(model.state_dict())
+
+
+def test_state_dict_names_and_values() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    state = model.state_dict()
+    assert list(state) == [name for name, _ in model.named_parameters()]
+    assert state["layers.0.neurons.1.w.0"] == model.layers[0].neurons[1].w[0].data
+    assert state["layers.1.neurons.0.b"] == model.layers[1].neurons[0].b.data
+
+
+def test_load_state_dict_round_trip_keeps_the_same_value_objects() -> None:
+    a, b = MLP(2, [3, 1], seed=1), MLP(2, [3, 1], seed=2)
+    before = b.parameters()
+    b.load_state_dict(a.state_dict())
+    assert b.state_dict() == a.state_dict()
+    assert all(p is q for p, q in zip(before, b.parameters()))  # changed in place
+    assert b([0.3, 0.4])[0].data == a([0.3, 0.4])[0].data
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [
+        (lambda s: s.pop("layers.1.neurons.0.b"), ValueError, "missing 'layers.1.neurons.0.b'"),
+        (lambda s: s.update({"layers.2.neurons.0.b": 1.0}), ValueError,
+         "unexpected 'layers.2.neurons.0.b'"),
+        (lambda s: s.update({"layers.0.neurons.0.w.0": "0.5"}), TypeError,
+         "'layers.0.neurons.0.w.0' must be a real number, not str"),
+        (lambda s: s.update({"layers.0.neurons.0.w.1": None}), TypeError, "not NoneType"),
+        (lambda s: s.update({"layers.0.neurons.0.b": True}), TypeError, "not bool"),
+        (lambda s: s.update({"layers.0.neurons.0.b": [1.0]}), TypeError, "not list"),
+        (lambda s: s.update({"layers.1.neurons.0.w.2": math.nan}), ValueError,
+         "'layers.1.neurons.0.w.2' must be a finite number, not nan"),
+        (lambda s: s.update({"layers.1.neurons.0.w.2": -math.inf}), ValueError, "-inf"),
+        (lambda s: s.update({"layers.1.neurons.0.w.2": 10**400}), ValueError, "too large"),
+        (lambda s: s.update({7: 1.0}), TypeError, "keys must be str"),
+    ],
+)
+def test_load_state_dict_checks_everything_before_changing_anything(
+    change: Any, error: type[Exception], match: str
+) -> None:
+    model = MLP(2, [3, 1], seed=1)
+    state = {name: value + 1.0 for name, value in model.state_dict().items()}
+    change(state)
+    before = snapshot(model)
+    with pytest.raises(error, match=match):
+        model.load_state_dict(state)
+    assert snapshot(model) == before
+
+
+def test_load_state_dict_needs_a_mapping() -> None:
+    with pytest.raises(TypeError, match="mapping"):
+        MLP(2, [1]).load_state_dict([("layers.0.neurons.0.b", 1.0)])  # type: ignore[arg-type]
+
+
+def test_save_load_round_trip_is_exact(tmp_path: Path) -> None:
+    a = MLP(2, [4, 3, 1], "tanh", "linear", seed=5)
+    a.layers[0].neurons[0].w[0].data = 0.1 + 0.2  # a float with no short decimal
+    path = tmp_path / "model.json"
+    a.save(path)
+    b = MLP(2, [4, 3, 1], "tanh", "linear", seed=6)
+    b.load(str(path))
+    assert b.state_dict() == a.state_dict()  # JSON floats round-trip exactly (repr)
+    document = json.loads(path.read_text())
+    assert document["format"] == "backprop-lens.nn"
+    assert document["version"] == 1
+    assert document["architecture"] == {
+        "type": "MLP", "nin": 2, "nouts": [4, 3, 1], "activations": ["tanh", "tanh", "linear"]}
+    assert document["parameters"] == a.state_dict()
+    assert os.listdir(tmp_path) == ["model.json"]
+
+
+def test_save_replaces_an_existing_file_and_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text("old")
+    os.chmod(path, 0o640)
+    MLP(2, [1], seed=0).save(path)
+    assert json.loads(path.read_text())["format"] == "backprop-lens.nn"
+    assert (path.stat().st_mode & 0o777) == 0o640
+
+
+def test_a_new_file_gets_the_usual_mode(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    finally:
+        os.umask(umask)
+    assert ((tmp_path / "m.json").stat().st_mode & 0o777) == 0o644
+
+
+def test_save_in_the_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    MLP(2, [1], seed=0).save("m.json")
+    assert os.listdir(tmp_path) == ["m.json"]
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> tuple[MLP, Path, bytes]:
+    """A model saved to a file: (the model, the path, the file's bytes)."""
+    model = MLP(2, [2, 1], seed=0)
+    path = tmp_path / "model.json"
+    model.save(path)
+    return model, path, path.read_bytes()
+
+
+def crash(*_: Any, **__: Any) -> None:
+    raise OSError("simulated crash")
+
+
+def half_write_then_crash(obj: Any, file: Any, **_: Any) -> None:
+    text = json.dumps(obj)
+    file.write(text[: len(text) // 2])
+    raise OSError("simulated crash in the middle of writing")
+
+
+@pytest.mark.parametrize(
+    ("target", "replacement"),
+    [("json.dump", half_write_then_crash), ("os.replace", crash), ("os.fsync", crash),
+     ("os.chmod", crash)],
+)
+def test_a_crash_while_saving_leaves_the_old_file_and_no_temporary(
+    saved: tuple[MLP, Path, bytes], monkeypatch: pytest.MonkeyPatch,
+    target: str, replacement: Any,
+) -> None:
+    model, path, old = saved
+    for p in model.parameters():
+        p.data += 1.0  # the model now differs from the file
+    module, name = target.split(".")
+    monkeypatch.setattr(getattr(nn.module, module), name, replacement)
+    with pytest.raises(OSError, match="simulated crash"):
+        model.save(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == old
+    assert os.listdir(path.parent) == [path.name]
+
+
+def test_keyboard_interrupt_while_saving_also_cleans_up(
+    saved: tuple[MLP, Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, path, old = saved
+
+    def interrupt(*_: Any, **__: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nn.module.json, "dump", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        model.save(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == old
+    assert os.listdir(path.parent) == [path.name]
+
+
+def test_saving_a_non_finite_parameter_writes_nothing(saved: tuple[MLP, Path, bytes]) -> None:
+    model, path, old = saved
+    model.layers[1].neurons[0].b.data = math.nan
+    with pytest.raises(ValueError, match=r"'layers\.1\.neurons\.0\.b' is nan"):
+        model.save(path)
+    assert path.read_bytes() == old
+    assert os.listdir(path.parent) == [path.name]
+
+
+def test_saving_into_a_missing_directory(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        MLP(2, [1]).save(tmp_path / "no" / "such" / "m.json")
+
+
+def rewrite(path: Path, change: Any) -> None:
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
+
+
+def set_param(name: str, value: Any) -> Any:
+    return lambda d: d["parameters"].__setitem__(name, value)
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [
+        (lambda d: d.__setitem__("format", "pickle"), ValueError, "not a saved model"),
+        (lambda d: d.pop("format"), ValueError, "not a saved model"),
+        (lambda d: d.__setitem__("version", 2), ValueError, "unsupported file version 2"),
+        (lambda d: d.pop("architecture"), ValueError, "'architecture' is missing"),
+        (lambda d: d.pop("parameters"), ValueError, "'parameters' is missing"),
+        (lambda d: d["architecture"].__setitem__("nouts", [3, 1]), ValueError,
+         r"its 'nouts' is \[3, 1\], this model's is \[2, 1\]"),
+        (lambda d: d["architecture"].__setitem__("activations", ["tanh", "sigmoid"]),
+         ValueError, "'activations'"),
+        (lambda d: d["architecture"].__setitem__("type", "Layer"), ValueError, "'type'"),
+        (lambda d: d.__setitem__("architecture", [2, 1]), ValueError, "must be an object"),
+        (lambda d: d.__setitem__("parameters", [1.0, 2.0]), TypeError, "mapping"),
+        (lambda d: d["parameters"].pop("layers.0.neurons.1.w.1"), ValueError,
+         "missing 'layers.0.neurons.1.w.1'"),
+        (lambda d: d["parameters"].__setitem__("layers.0.neurons.2.b", 0.0), ValueError,
+         "unexpected 'layers.0.neurons.2.b'"),
+        (set_param("layers.1.neurons.0.w.1", "0.3"), TypeError, "not str"),
+        (set_param("layers.1.neurons.0.w.1", None), TypeError, "not NoneType"),
+        (set_param("layers.1.neurons.0.w.1", False), TypeError, "not bool"),
+        (set_param("layers.1.neurons.0.w.1", {"x": 1}), TypeError, "not dict"),
+    ],
+)
+def test_load_rejects_a_wrong_file_and_changes_nothing(
+    saved: tuple[MLP, Path, bytes], change: Any, error: type[Exception], match: str
+) -> None:
+    model, path, _ = saved
+    rewrite(path, change)
+    content = path.read_bytes()
+    for p in model.parameters():
+        p.data += 1.0
+    before = snapshot(model)
+    with pytest.raises(error, match=match):
+        model.load(path)
+    assert snapshot(model) == before
+    assert path.read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ('{\n "format": "backprop-lens.nn",\n "version": 1,,\n}', "line 3"),
+        ("", "line 1"),
+        ("[1, 2", "line 1"),
+    ],
+)
+def test_load_names_the_file_and_line_of_bad_json(tmp_path: Path, text: str, match: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    model = MLP(2, [1], seed=0)
+    before = snapshot(model)
+    with pytest.raises(ValueError, match=match) as info:
+        model.load(path)
+    assert str(path) in str(info.value)
+    assert "not valid JSON" in str(info.value)
+    assert snapshot(model) == before
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_load_rejects_non_finite_numbers(
+    saved: tuple[MLP, Path, bytes], literal: str
+) -> None:
+    model, path, old = saved
+    text = old.decode().replace(
+        f'"layers.1.neurons.0.b": {model.layers[1].neurons[0].b.data!r}',
+        f'"layers.1.neurons.0.b": {literal}')
+    assert text != old.decode()
+    path.write_text(text)
+    before = snapshot(model)
+    with pytest.raises(ValueError, match="finite"):
+        model.load(path)
+    assert snapshot(model) == before
+
+
+def test_load_a_file_that_is_not_text(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ValueError, match="not a UTF-8 text file") as info:
+        MLP(2, [1]).load(path)
+    assert str(path) in str(info.value)
+
+
+def test_load_a_json_that_is_not_an_object(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text("[1, 2]")
+    with pytest.raises(ValueError, match="expected a JSON object, found list"):
+        MLP(2, [1]).load(path)
+
+
+def test_load_a_missing_file_names_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.json"
+    model = MLP(2, [1], seed=0)
+    before = snapshot(model)
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.json"):
+        model.load(path)
+    assert snapshot(model) == before
+
+
+def test_neuron_and_layer_save_and_load_too(tmp_path: Path) -> None:
+    a = Neuron(3, "tanh")
+    a.save(tmp_path / "n.json")
+    b = Neuron(3, "tanh")
+    b.load(tmp_path / "n.json")
+    assert b.state_dict() == a.state_dict()
+    with pytest.raises(ValueError, match="'activation'"):
+        Neuron(3, "relu").load(tmp_path / "n.json")
+    with pytest.raises(ValueError, match="'nin'"):
+        Neuron(2, "tanh").load(tmp_path / "n.json")
+
+
+def test_a_user_module_with_its_own_parameters(tmp_path: Path) -> None:
+    class Affine(Module):
+        def __init__(self) -> None:
+            self.scale = Value(2.0)
+            self.shift = Value(-1.0)
+
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("scale", self.scale), ("shift", self.shift)]
+
+    m = Affine()
+    assert m.parameters() == [m.scale, m.shift]
+    assert m.state_dict() == {"scale": 2.0, "shift": -1.0}
+    m.save(tmp_path / "a.json")
+    m.scale.data = 5.0
+    m.load(tmp_path / "a.json")
+    assert m.scale.data == 2.0
+    assert Module().parameters() == []
+    assert Module().architecture() == {"type": "Module"}
