@@ -1,0 +1,481 @@
+"""The article's network end to end, against a plain-float implementation of the article's
+delta rule written here (independent of nn.article) and Mazur's published figures; the
+`python -m nn.article` report parsed and checked, in-process and in a subprocess."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import graphviz
+import pytest
+
+from autograd import Value, topological_order
+from nn import MLP, mse_loss
+from nn.article import (
+    FORMULAS,
+    WORKED_EXAMPLE,
+    ArticlePass,
+    build_network,
+    forward,
+    hand_forward,
+    hand_gradients,
+    main,
+    train,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+
+# -- the reference: the article's formulas in plain floats, written for this test ----------
+
+X = (0.05, 0.10)
+Y = (0.01, 0.99)
+# The article's names; the weight from input i into neuron j of a layer is w_{2i+j}.
+W0 = {"w0": 0.15, "w2": 0.20, "w1": 0.25, "w3": 0.30,
+      "w4": 0.40, "w6": 0.45, "w5": 0.50, "w7": 0.55}
+B0 = {"b0": 0.35, "b1": 0.35, "b2": 0.60, "b3": 0.60}
+LR = 0.5
+
+
+def logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def reference(w: dict[str, float], b: dict[str, float]) -> tuple[dict[str, float],
+                                                                  dict[str, float]]:
+    """(forward values, dJ/dparameter) by the article's delta rule."""
+    x0, x1 = X
+    y0, y1 = Y
+    net0 = w["w0"] * x0 + w["w2"] * x1 + b["b0"]
+    net1 = w["w1"] * x0 + w["w3"] * x1 + b["b1"]
+    a0, a1 = logistic(net0), logistic(net1)
+    net2 = w["w4"] * a0 + w["w6"] * a1 + b["b2"]
+    net3 = w["w5"] * a0 + w["w7"] * a1 + b["b3"]
+    o0, o1 = logistic(net2), logistic(net3)
+    J = 0.5 * (y0 - o0) ** 2 + 0.5 * (y1 - o1) ** 2
+    # dJ/do_i = -(y_i - o_i); do/dnet = o(1 - o); dnet/dw = the input it multiplies
+    delta2 = -(y0 - o0) * o0 * (1 - o0)
+    delta3 = -(y1 - o1) * o1 * (1 - o1)
+    # dJ/da0 collects both outputs: (dJ_0/da0 + dJ_1/da0) = delta2 w4 + delta3 w5
+    delta0 = (delta2 * w["w4"] + delta3 * w["w5"]) * a0 * (1 - a0)
+    delta1 = (delta2 * w["w6"] + delta3 * w["w7"]) * a1 * (1 - a1)
+    grads = {
+        "w0": delta0 * x0, "w2": delta0 * x1, "w1": delta1 * x0, "w3": delta1 * x1,
+        "w4": delta2 * a0, "w6": delta2 * a1, "w5": delta3 * a0, "w7": delta3 * a1,
+        "b0": delta0, "b1": delta1, "b2": delta2, "b3": delta3,
+    }
+    values = {"net0": net0, "net1": net1, "a0": a0, "a1": a1, "net2": net2, "net3": net3,
+              "o0": o0, "o1": o1, "J": J}
+    return values, grads
+
+
+def reference_training(steps: int, train_biases: bool = False) -> list[float]:
+    """The cost at each of `steps` forward passes, then the final cost."""
+    w, b = dict(W0), dict(B0)
+    costs = []
+    for _ in range(steps):
+        values, grads = reference(w, b)
+        costs.append(values["J"])
+        w = {k: v - LR * grads[k] for k, v in w.items()}
+        if train_biases:
+            b = {k: v - LR * grads[k] for k, v in b.items()}
+    costs.append(reference(w, b)[0]["J"])
+    return costs
+
+
+REF_VALUES, REF_GRADS = reference(W0, B0)
+REF_UPDATED = {k: v - LR * REF_GRADS[k] for k, v in W0.items()}
+
+
+def published(text: str) -> tuple[float, float]:
+    """A figure as published (Mazur's post) and half a unit of its last digit."""
+    decimals = len(text.split(".")[1])
+    return float(text), 0.5 * 10.0**-decimals + 1e-15
+
+
+def assert_published(value: float, text: str) -> None:
+    number, tolerance = published(text)
+    assert abs(value - number) <= tolerance, (value, text)
+
+
+# Mazur's names -> the article's: his w1..w8 are the article's w0 w2 w1 w3 w4 w6 w5 w7.
+MAZUR = {"w1": "w0", "w2": "w2", "w3": "w1", "w4": "w3",
+         "w5": "w4", "w6": "w6", "w7": "w5", "w8": "w7"}
+
+
+@pytest.fixture
+def article() -> ArticlePass:
+    p = forward(build_network())
+    p.J.backward()
+    return p
+
+
+# -- the network ---------------------------------------------------------------------------
+
+
+def test_worked_example_constants() -> None:
+    assert WORKED_EXAMPLE.inputs == X
+    assert WORKED_EXAMPLE.targets == Y
+    assert dict(WORKED_EXAMPLE.weights) == W0
+    assert dict(WORKED_EXAMPLE.biases) == B0
+    assert WORKED_EXAMPLE.learning_rate == LR
+    with pytest.raises(AttributeError):
+        WORKED_EXAMPLE.learning_rate = 1.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        WORKED_EXAMPLE.weights["w0"] = 1.0  # type: ignore[index]
+
+
+def test_build_network_is_the_2_2_2_sigmoid_mlp_with_labelled_parameters() -> None:
+    model = build_network()
+    assert isinstance(model, MLP)
+    assert model.architecture()["nouts"] == [2, 2]
+    assert model.architecture()["activations"] == ["sigmoid", "sigmoid"]
+    (h0, h1), (_n2, n3) = (layer.neurons for layer in model.layers)
+    got = {p.label: p.data for p in model.parameters()}
+    assert got == {**W0, **B0}
+    assert [h0.w[0].label, h0.w[1].label, h1.w[0].label, h1.w[1].label] == ["w0", "w2", "w1", "w3"]
+    assert [n3.w[0].label, n3.w[1].label, n3.b.label] == ["w5", "w7", "b3"]
+
+
+def test_forward_matches_the_reference_and_mazurs_figures(article: ArticlePass) -> None:
+    for name, want in REF_VALUES.items():
+        assert abs(getattr(article, name).data - want) <= 1e-12, name
+    assert_published(article.net0.data, "0.3775")  # net_h1
+    assert_published(article.a0.data, "0.593269992")  # out_h1
+    assert_published(article.a1.data, "0.596884378")  # out_h2
+    assert_published(article.net2.data, "1.105905967")  # net_o1
+    assert_published(article.o0.data, "0.75136507")  # out_o1
+    assert_published(article.o1.data, "0.772928465")  # out_o2
+    assert_published(article.J.data, "0.298371109")  # E_total
+
+
+def test_all_twelve_gradients_match_the_delta_rule(article: ArticlePass) -> None:
+    assert set(article.params) == set(REF_GRADS)
+    for name, want in REF_GRADS.items():
+        assert abs(article.params[name].grad - want) <= 1e-12, name
+    # Mazur: dE/dw5 = 0.082167041 (the article's w4) and dE/dw1 = 0.000438568 (w0)
+    assert_published(article.params["w4"].grad, "0.082167041")
+    assert_published(article.params["w0"].grad, "0.000438568")
+
+
+def test_the_articles_w5_chain(article: ArticlePass) -> None:
+    # dJ/dw5 = dJ/do1 * do1/dnet3 * dnet3/dw5 = -(y1 - o1) * o1(1 - o1) * a0
+    o1, a0, y1 = article.o1.data, article.a0.data, Y[1]
+    chain = -(y1 - o1) * (o1 * (1 - o1)) * a0
+    assert abs(article.params["w5"].grad - chain) <= 1e-15
+    net3 = article.net3
+    assert net3.op == "wsum"
+    w = article.params
+    assert net3.parents == (w["w5"], w["w7"], article.a0, article.a1, w["b3"])
+    assert net3.local_grads[0] == article.a0.data  # d net3 / d w5 = a0
+
+
+def test_one_update_matches_the_reference_and_mazurs_figures(article: ArticlePass) -> None:
+    from nn import SGD
+
+    weights = [article.params[name] for name in W0]
+    SGD(weights, lr=LR).step()
+    for name, want in REF_UPDATED.items():
+        assert abs(article.params[name].data - want) <= 1e-12, name
+    for name, value in B0.items():
+        assert article.params[name].data == value  # biases fixed, as in the worked example
+    figures = {"w1": "0.149780716", "w2": "0.19956143", "w3": "0.24975114",
+               "w4": "0.29950229", "w5": "0.35891648", "w6": "0.408666186",
+               "w7": "0.511301270", "w8": "0.561370121"}
+    for mazur_name, text in figures.items():
+        assert_published(article.params[MAZUR[mazur_name]].data, text)
+
+
+def test_every_node_carries_the_articles_name(article: ArticlePass) -> None:
+    labels = [node.label for node in topological_order(article.J)]
+    expected = {*W0, *B0, "x0", "x1", "y0", "y1", "net0", "net1", "net2", "net3",
+                "a0", "a1", "o0", "o1", "J"}
+    assert sorted(labels) == sorted(expected)  # each once: 25 nodes, all named
+    assert article.J.op == "half_sse"
+    assert article.o1.op == "sigmoid"
+    assert set(article.nodes()) == expected - set(W0) - set(B0)
+
+
+def test_hand_helpers_agree_with_the_test_reference() -> None:
+    values = hand_forward()
+    grads = hand_gradients()
+    for name, want in REF_VALUES.items():
+        assert abs(values[name] - want) <= 1e-15, name
+    for name, want in REF_GRADS.items():
+        assert abs(grads[name] - want) <= 1e-15, name
+    other_w = {k: v * 1.5 - 0.1 for k, v in W0.items()}
+    other_b = {k: v + 0.2 for k, v in B0.items()}
+    _, want = reference(other_w, other_b)
+    got = hand_gradients(X, Y, other_w, other_b)
+    assert all(abs(got[k] - want[k]) <= 1e-15 for k in want)
+    assert set(FORMULAS) == set(REF_GRADS)
+    assert FORMULAS["w5"] == "-(y1 - o1) * o1(1 - o1) * a0"
+
+
+def test_forward_on_other_inputs_matches_the_engine_and_hand() -> None:
+    p = forward(build_network(), [1.0, -2.0], [0.3, 0.6])
+    p.J.backward()
+    hand = hand_gradients([1.0, -2.0], [0.3, 0.6])
+    assert all(abs(p.params[k].grad - hand[k]) <= 1e-12 for k in hand)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: forward(MLP(2, [3, 2])), ValueError, "2-2-2 sigmoid MLP"),
+        (lambda: forward(MLP(2, [2, 2], "tanh")), ValueError, "2-2-2 sigmoid MLP"),
+        (lambda: forward("net"), TypeError, "not str"),
+        (lambda: forward(build_network(), [0.05]), ValueError, "inputs must be two numbers"),
+        (lambda: forward(build_network(), "ab"), TypeError, "inputs must be two numbers"),
+        (lambda: forward(build_network(), [0.05, "x"]), TypeError, r"inputs\[1\]"),
+        (lambda: forward(build_network(), X, [0.1, 0.2, 0.3]), ValueError, "targets"),
+    ],
+)
+def test_forward_rejects_bad_arguments(call: Any, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        call()
+
+
+# -- training ------------------------------------------------------------------------------
+
+
+def test_training_cost_falls_monotonically_for_1000_steps() -> None:
+    model, costs = train(1000, LR)
+    assert len(costs) == 1001
+    assert all(b < a for a, b in itertools.pairwise(costs))
+    want = reference_training(1000)
+    assert all(abs(c - w) <= 1e-12 for c, w in zip(costs, want))
+    biases = {p.label: p.data for p in model.parameters() if p.label.startswith("b")}
+    assert biases == B0  # weight-only updates
+
+
+def test_ten_thousand_weight_only_updates_drive_the_cost_below_4e_5() -> None:
+    _, costs = train(10_000, LR)
+    assert costs[-1] < 4e-5
+    want = reference_training(10_000)
+    assert abs(costs[-1] - want[-1]) <= 1e-12
+    # Mazur: "after repeating this process 10,000 times ... the error plummets to
+    # 0.0000351085": the cost of the 10,000th forward pass (after 9,999 updates).
+    assert_published(costs[9_999], "0.0000351085")
+
+
+def test_training_the_biases_too() -> None:
+    model, costs = train(200, LR, train_biases=True)
+    want = reference_training(200, train_biases=True)
+    assert all(abs(c - w) <= 1e-12 for c, w in zip(costs, want))
+    assert all(p.data != B0[p.label] for p in model.parameters() if p.label in B0)
+    assert costs[-1] < reference_training(200)[-1]
+
+
+def test_progress_on_a_terminal_rewrites_one_line() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    train(400, LR, out=out)
+    text = out.getvalue()
+    assert text.count("\r") >= 100
+    assert text.endswith("\n")
+    assert text.count("\n") == 1
+    assert "step 400/400" in text
+
+
+def test_progress_without_a_terminal_prints_about_ten_lines() -> None:
+    out = io.StringIO()
+    train(1000, LR, out=out)
+    lines = out.getvalue().splitlines()
+    assert 10 <= len(lines) <= 12
+    assert "\r" not in out.getvalue()
+    assert lines[-1].strip().startswith("step 1000/1000")
+
+
+def test_an_mlp_learns_xor() -> None:
+    from nn import SGD
+
+    xs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    ys = [0.0, 1.0, 1.0, 0.0]
+    for seed in (0, 1, 2):
+        model = MLP(2, [4, 1], "tanh", "sigmoid", seed=seed)
+        opt = SGD(model.parameters(), lr=0.5, momentum=0.9)
+        for _ in range(300):
+            loss = mse_loss([model(x)[0] for x in xs], ys)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        outs = [model(x)[0].data for x in xs]
+        assert all(abs(o - y) < 0.1 for o, y in zip(outs, ys)), (seed, outs)
+        again = MLP(2, [4, 1], "tanh", "sigmoid", seed=seed)
+        assert again.state_dict() != model.state_dict()  # it trained, from a seeded start
+
+
+# -- the report ----------------------------------------------------------------------------
+
+NUMBER = r"[-+]?\d+\.\d+(?:e[-+]\d+)?"
+
+
+def parse_report(text: str) -> dict[str, Any]:
+    """The numbers of the `python -m nn.article` report."""
+    forward_values: dict[str, float] = {}
+    for m in re.finditer(rf"(net\d) = [^=\n]+ = ({NUMBER})\s+([ao]\d) = Sigmoid\(net\d\) = "
+                         rf"({NUMBER})", text):
+        forward_values[m[1]] = float(m[2])
+        forward_values[m[3]] = float(m[4])
+    j = re.search(rf"J\(W\) = 1/2 \(y0 - o0\)\^2 \+ 1/2 \(y1 - o1\)\^2 = ({NUMBER})", text)
+    assert j is not None
+    forward_values["J"] = float(j[1])
+    gradient_section = text.split("\nGradients")[1].split("\nOne update")[0]
+    gradients = {}
+    for m in re.finditer(rf"^  ([wb]\d)\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+(.+)$",
+                         gradient_section, re.MULTILINE):
+        gradients[m[1]] = (float(m[2]), float(m[3]), float(m[4]), m[5])
+    update_section = text.split("\nOne update")[1].split("\n\n")[0]
+    updates = {}
+    for m in re.finditer(rf"^  ([wb]\d)\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})\s+({NUMBER})$",
+                         update_section, re.MULTILINE):
+        updates[m[1]] = tuple(float(m[i]) for i in range(2, 6))
+    final = re.search(rf"after (\d+) steps: J\(W\) = ({NUMBER})", text)
+    return {"forward": forward_values, "gradients": gradients, "updates": updates,
+            "final": (int(final[1]), float(final[2])) if final else None}
+
+
+def check_report(text: str) -> dict[str, Any]:
+    report = parse_report(text)
+    assert set(report["forward"]) == set(REF_VALUES)
+    for name, want in REF_VALUES.items():
+        assert abs(report["forward"][name] - want) <= 1e-12, name
+    assert set(report["gradients"]) == set(REF_GRADS)
+    for name, (engine, hand, difference, formula) in report["gradients"].items():
+        assert abs(engine - REF_GRADS[name]) <= 1e-12, name
+        assert abs(hand - REF_GRADS[name]) <= 1e-12, name
+        assert abs(difference) <= 1e-15
+        assert formula == FORMULAS[name]
+    assert set(report["updates"]) == set(W0)  # weights only by default
+    for name, (before, after, by_hand, difference) in report["updates"].items():
+        assert before == W0[name]
+        assert abs(after - REF_UPDATED[name]) <= 1e-12, name
+        assert abs(by_hand - REF_UPDATED[name]) <= 1e-12, name
+        assert abs(difference) <= 1e-15
+    assert "1/(1 + e^-x)" in text and "1/(1 - e^-x)" in text  # the sigmoid typo noted
+    assert "biases stay fixed" in text
+    return report
+
+
+def test_main_prints_the_full_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["--graph", str(tmp_path / "g.svg")]) == 0
+    text = capsys.readouterr().out
+    report = check_report(text)
+    assert report["final"] is None
+    assert "w5       w7     a0 -> net3" in text  # the article -> Mazur name mapping
+    svg = (tmp_path / "g.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    for label in ("net3", "w5", "o1", "J"):
+        assert f">{label}<" in svg
+    assert "∂J/∂w5" in svg  # the highlighted chain's caption
+
+
+def test_main_with_steps_and_train_biases(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-graph", "--steps", "300", "--train-biases", "--lr", "0.5"]) == 0
+    text = capsys.readouterr().out
+    report = parse_report(text)
+    assert set(report["updates"]) == set(W0) | set(B0)
+    for name in B0:
+        assert abs(report["updates"][name][1] - (B0[name] - LR * REF_GRADS[name])) <= 1e-12
+    steps, final = report["final"]
+    assert steps == 300
+    assert abs(final - reference_training(300, train_biases=True)[-1]) <= 1e-12
+    assert "J(W) fell at every step: yes" in text
+
+
+def test_main_with_another_learning_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-graph", "--lr", "0.1"]) == 0
+    report = parse_report(capsys.readouterr().out)
+    for name, (_, after, _, _) in report["updates"].items():
+        assert abs(after - (W0[name] - 0.1 * REF_GRADS[name])) <= 1e-12
+
+
+@pytest.mark.parametrize("argv", [["--steps", "-1"], ["--steps", "x"], ["--lr", "0"],
+                                  ["--lr", "-0.5"], ["--lr", "nan"], ["--bogus"]])
+def test_main_rejects_bad_options(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_graph_to_a_dot_path_writes_the_source(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--graph", str(tmp_path / "g.dot")]) == 0
+    source = (tmp_path / "g.dot").read_text()
+    assert source.startswith("digraph") and "net3" in source
+    assert "Graphviz source" in capsys.readouterr().out
+
+
+def test_without_dot_the_source_is_written_with_a_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def missing(*_: Any, **__: Any) -> bytes:
+        raise graphviz.ExecutableNotFound(["dot"])
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
+    assert main(["--graph", str(tmp_path / "g.svg")]) == 0
+    out = capsys.readouterr().out
+    assert not (tmp_path / "g.svg").exists()
+    assert (tmp_path / "g.dot").read_text().startswith("digraph")
+    assert "apt-get install graphviz" in out
+
+
+def test_an_unwritable_graph_path_is_an_error(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--graph", str(tmp_path / "missing" / "g.svg")]) == 1
+    assert "could not write" in capsys.readouterr().err
+
+
+def run_module(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "nn.article", *args], cwd=cwd, env=env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def subprocess_env(**changes: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env.update(changes)
+    return env
+
+
+def test_python_m_nn_article_in_a_subprocess(tmp_path: Path) -> None:
+    text = run_module(["--steps", "1000"], cwd=tmp_path, env=subprocess_env())
+    report = check_report(text)
+    steps, final = report["final"]
+    assert steps == 1000
+    assert abs(final - reference_training(1000)[-1]) <= 1e-12
+    assert "J(W) fell at every step: yes" in text
+    picture = tmp_path / "article_graph.svg"  # the default path, in the current directory
+    assert "<svg" in picture.read_text()
+    assert f"wrote the graph picture to {picture.name}" in text
+
+
+def test_python_m_nn_article_without_dot_on_the_path(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    text = run_module([], cwd=tmp_path, env=subprocess_env(PATH=str(empty)))
+    check_report(text)
+    assert not (tmp_path / "article_graph.svg").exists()
+    assert (tmp_path / "article_graph.dot").read_text().startswith("digraph")
+    assert "apt-get install graphviz" in text
+
+
+def test_value_inputs_are_accepted_by_forward() -> None:
+    p = forward(build_network(), [Value(0.05), Value(0.10)])
+    assert abs(p.J.data - REF_VALUES["J"]) <= 1e-12
