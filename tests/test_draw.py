@@ -4,11 +4,13 @@ Graphviz's ``dot``."""
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -165,11 +167,24 @@ def article_floats() -> dict[str, float]:
     f["net3"] = W["w5"] * f["a0"] + W["w7"] * f["a1"] + B["b3"]
     f["o0"], f["o1"] = sigmoid(f["net2"]), sigmoid(f["net3"])
     f["J"] = 0.5 * (Y[0] - f["o0"]) ** 2 + 0.5 * (Y[1] - f["o1"]) ** 2
-    d2 = -(Y[0] - f["o0"]) * f["o0"] * (1 - f["o0"])  # delta of o0
-    d3 = -(Y[1] - f["o1"]) * f["o1"] * (1 - f["o1"])  # delta of o1
-    f["dJ/dw5"] = d3 * f["a0"]
-    d1 = (d2 * W["w6"] + d3 * W["w7"]) * f["a1"] * (1 - f["a1"])  # delta of a1
-    f["dJ/dw1"] = d1 * X[0]
+    # dJ/d(node) for every node, by the article's delta rule
+    g = f  # "dJ/d<name>" entries
+    g["dJ/dJ"] = 1.0
+    g["dJ/do0"], g["dJ/do1"] = -(Y[0] - f["o0"]), -(Y[1] - f["o1"])
+    g["dJ/dy0"], g["dJ/dy1"] = Y[0] - f["o0"], Y[1] - f["o1"]
+    d2 = g["dJ/dnet2"] = g["dJ/do0"] * f["o0"] * (1 - f["o0"])  # δ2
+    d3 = g["dJ/dnet3"] = g["dJ/do1"] * f["o1"] * (1 - f["o1"])  # δ3
+    g["dJ/da0"] = d2 * W["w4"] + d3 * W["w5"]
+    g["dJ/da1"] = d2 * W["w6"] + d3 * W["w7"]
+    d0 = g["dJ/dnet0"] = g["dJ/da0"] * f["a0"] * (1 - f["a0"])  # δ0
+    d1 = g["dJ/dnet1"] = g["dJ/da1"] * f["a1"] * (1 - f["a1"])  # δ1
+    g["dJ/dx0"] = d0 * W["w0"] + d1 * W["w1"]
+    g["dJ/dx1"] = d0 * W["w2"] + d1 * W["w3"]
+    g["dJ/dw0"], g["dJ/dw2"], g["dJ/dw1"], g["dJ/dw3"] = d0 * X[0], d0 * X[1], d1 * X[0], d1 * X[1]
+    g["dJ/dw4"], g["dJ/dw6"] = d2 * f["a0"], d2 * f["a1"]
+    g["dJ/dw5"], g["dJ/dw7"] = d3 * f["a0"], d3 * f["a1"]
+    g["dJ/db0"], g["dJ/db1"], g["dJ/db2"], g["dJ/db3"] = d0, d1, d2, d3
+    f.update({"x0": X[0], "x1": X[1], "y0": Y[0], "y1": Y[1], **W, **B})
     return f
 
 
@@ -685,3 +700,76 @@ def test_random_graphs_structure_edge_labels_and_highlight(
     dot = parse(draw_dot(root, highlight=pool[target]).source)
     marked = {nid for nid, a in dot.records().items() if _is_highlighted(a)}
     assert marked == {recs[label_of[k]] for k in in_graph if _depends_on(expr, k, target)}
+
+
+# ---------------------------------------------------------------------------------------
+# The committed picture docs/article_graph.svg and the script that makes it
+# ---------------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+ARTICLE_NAMES = [*W, *B, "x0", "x1", "y0", "y1", "net0", "net1", "net2", "net3",
+                 "a0", "a1", "o0", "o1", "J"]
+
+
+@dataclass
+class SvgPart:
+    texts: list[str]
+    highlighted: bool
+
+
+def svg_parts(svg: str, kind: str) -> dict[str, SvgPart]:
+    """The ``node`` or ``edge`` groups of a dot-made SVG, by title."""
+    parts = {}
+    pattern = rf'<g id="{kind}\d+" class="{kind}">\s*<title>([^<]*)</title>(.*?)</g>'
+    for title, body in re.findall(pattern, svg, flags=re.S):
+        texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", body)]
+        parts[html.unescape(title)] = SvgPart(texts, 'stroke="#c0392b"' in body)
+    return parts
+
+
+def svg_texts(svg: str) -> list[str]:
+    return sorted(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+
+def test_committed_article_graph_shows_every_name_value_and_gradient() -> None:
+    svg = (DOCS / "article_graph.svg").read_text(encoding="utf-8")
+    f = article_floats()
+    records = {}
+    for part in svg_parts(svg, "node").values():
+        if len(part.texts) == 3 and part.texts[1].startswith("data "):
+            records[part.texts[0]] = part
+    assert sorted(records) == sorted(ARTICLE_NAMES)
+    for name, part in records.items():
+        data = float(part.texts[1].removeprefix("data "))
+        grad_ = float(part.texts[2].removeprefix("grad "))
+        assert close4(data, f[name]), (name, data, f[name])
+        assert close4(grad_, f["dJ/d" + name]), (name, grad_, f["dJ/d" + name])
+    # the path of w5 is highlighted, and nothing else
+    assert {n for n, part in records.items() if part.highlighted} == {"w5", "net3", "o1", "J"}
+
+
+def test_committed_article_graph_lets_a_reader_follow_dJ_dw5() -> None:
+    svg = (DOCS / "article_graph.svg").read_text(encoding="utf-8")
+    f = article_floats()
+    edges = svg_parts(svg, "edge")
+    on = [part for part in edges.values() if part.highlighted]
+    assert len(on) == 6  # w5 -> op -> net3 -> op -> o1 -> op -> J
+    labelled = sorted(part.texts[0] for part in on if part.texts)
+    assert labelled == ["∂J/∂o1 = -(y1 - o1)", "∂net3/∂w5 = a0", "∂o1/∂net3 = o1(1 - o1)"]
+    factors = [float(part.texts[1].removeprefix("= ")) for part in on if part.texts]
+    assert close4(factors[0] * factors[1] * factors[2], f["dJ/dw5"]) or math.isclose(
+        math.prod(factors), f["dJ/dw5"], rel_tol=2e-3
+    )
+    (caption,) = [t for t in svg_texts(svg) if t.startswith("∂J/∂w5 = ")]
+    assert caption.startswith("∂J/∂w5 = ∂J/∂o1 · ∂o1/∂net3 · ∂net3/∂w5 = ")
+    assert close4(float(caption.rsplit("= ", 1)[1]), f["dJ/dw5"])
+
+
+def test_the_script_regenerates_the_committed_picture(tmp_path: Path) -> None:
+    script = DOCS / "make_pictures.py"
+    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True,
+                   capture_output=True)
+    fresh = (tmp_path / "article_graph.svg").read_text(encoding="utf-8")
+    committed = (DOCS / "article_graph.svg").read_text(encoding="utf-8")
+    # the same words and numbers (the layout may differ between Graphviz versions)
+    assert svg_texts(fresh) == svg_texts(committed)
