@@ -64,6 +64,11 @@ def _inputs(x: object, n: int) -> list[Value]:
     A str, a mapping or a non-sequence is a ``TypeError``; the wrong length a ``ValueError``;
     an element that is not a real number or Value a ``TypeError`` naming its type.
     """
+    kind = type(x)
+    if kind is list or kind is tuple:  # the common case, without the slower ABC checks
+        if len(x) != n:  # type: ignore[arg-type]
+            raise ValueError(f"expected {n} inputs, got {len(x)}")  # type: ignore[arg-type]
+        return [v if type(v) is _Value else _wrap(v) for v in x]  # type: ignore[attr-defined]
     if isinstance(x, (str, bytes, Mapping, Value)):
         raise TypeError(_not_a_sequence(x, n))
     try:

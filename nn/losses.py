@@ -40,8 +40,9 @@ def mse_loss(
     if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of {', '.join(map(repr, _REDUCTIONS))}, "
                          f"not {reduction!r}")
-    os_ = _as_list(outputs, "outputs")
-    ys = _as_list(targets, "targets")
+    # Lists go straight to squared_error, which checks their elements itself.
+    os_ = outputs if type(outputs) is list else _as_list(outputs, "outputs")
+    ys = targets if type(targets) is list else _as_list(targets, "targets")
     if len(os_) != len(ys):
         raise ValueError(f"mse_loss got {len(os_)} outputs but {len(ys)} targets")
     if not os_:
