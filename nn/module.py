@@ -167,10 +167,8 @@ class Module:
             "architecture": self.architecture(),
             "parameters": state,
         }
-        directory = target.parent
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=directory if str(directory) else "."
-        )
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                         dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:
                 json.dump(document, file, indent=1, allow_nan=False)
@@ -280,7 +278,7 @@ def _file_mode(target: Path) -> int:
 def _fsync_directory(directory: Path) -> None:
     """Make the rename durable (POSIX); a no-op where directories cannot be opened."""
     try:
-        fd = os.open(directory if str(directory) else ".", os.O_RDONLY)
+        fd = os.open(directory, os.O_RDONLY)
     except OSError:
         return
     try:

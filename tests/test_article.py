@@ -29,6 +29,7 @@ from nn.article import (
     hand_gradients,
     main,
     train,
+    write_graph,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -363,6 +364,10 @@ def check_report(text: str) -> dict[str, Any]:
         assert abs(after - REF_UPDATED[name]) <= 1e-12, name
         assert abs(by_hand - REF_UPDATED[name]) <= 1e-12, name
         assert abs(difference) <= 1e-15
+    deltas = dict(re.findall(rf"^  (δ\d) = [^=\n]+ = ({NUMBER})$", text, re.MULTILINE))
+    assert {k: float(v) for k, v in deltas.items()} == pytest.approx(
+        {"δ0": REF_GRADS["b0"], "δ1": REF_GRADS["b1"], "δ2": REF_GRADS["b2"],
+         "δ3": REF_GRADS["b3"]}, abs=1e-12)  # δ_j = dJ/dnet_j = dJ/db_j
     assert "1/(1 + e^-x)" in text and "1/(1 - e^-x)" in text  # the sigmoid typo noted
     assert "biases stay fixed" in text
     return report
@@ -474,6 +479,15 @@ def test_python_m_nn_article_without_dot_on_the_path(tmp_path: Path) -> None:
     assert not (tmp_path / "article_graph.svg").exists()
     assert (tmp_path / "article_graph.dot").read_text().startswith("digraph")
     assert "apt-get install graphviz" in text
+
+
+def test_write_graph_draws_any_root(tmp_path: Path) -> None:
+    p = forward(build_network())
+    p.J.backward()
+    message = write_graph(p.o1, p.params["w5"], tmp_path / "o1.gv")
+    assert "Graphviz source" in message
+    source = (tmp_path / "o1.gv").read_text()
+    assert "net3" in source and "net2" not in source  # only the graph under o1
 
 
 def test_value_inputs_are_accepted_by_forward() -> None:
