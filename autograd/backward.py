@@ -18,11 +18,15 @@ from autograd.modes import check_backward, current_mode
 from autograd.value import Value
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     """Every node under ``root`` once, each after all of its parents (``root`` last).
 
-    An iterative depth-first search (no recursion limit), in ``O(nodes + edges)``.
+    An iterative depth-first search (no recursion limit), in ``O(nodes + edges)``. With
+    ``leaves=False`` the leaves are left out: ``backward()`` has nothing to propagate from
+    them, and skipping them halves the traversal of a typical network.
     """
+    if not (leaves or root.parents):
+        return []
     order: list[Value] = []
     visited = {root}
     # Each stack entry is a node and the index of the next parent to visit.
@@ -35,7 +39,7 @@ def topological_order(root: Value) -> list[Value]:
         while i < len(parents):
             parent = parents[i]
             i += 1
-            if parent not in visited:
+            if (leaves or parent.parents) and parent not in visited:
                 visited.add(parent)
                 push((node, i))
                 node, i, parents = parent, 0, parent.parents
@@ -49,10 +53,9 @@ def backward(root: Value, seed: float = 1.0) -> None:
     ``root`` gets ``seed`` (``d root / d root = 1``). Leaves accumulate into ``.grad``, as in
     PyTorch; every non-leaf's ``.grad`` is reset first, so it holds this sweep's gradient.
     """
-    order = topological_order(root)
+    order = topological_order(root, leaves=False)
     for node in order:
-        if node.parents:
-            node.grad = 0.0
+        node.grad = 0.0
     root.grad += seed
     if current_mode.get().anomaly:
         _checked_sweep(order)

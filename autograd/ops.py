@@ -20,6 +20,7 @@ Numerics follow IEEE 754 and PyTorch: no Python math exception escapes a forward
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -222,10 +223,7 @@ def _add_n_forward(*xs: float) -> float:
 
 def _wsum_forward(*args: float) -> float:
     n = len(args) // 2
-    total = args[-1]
-    for w, x in zip(args[:n], args[n : 2 * n]):
-        total += w * x
-    return total
+    return sum(map(operator.mul, args[:n], args[n : 2 * n]), args[-1])
 
 
 def _wsum_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
@@ -234,25 +232,29 @@ def _wsum_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
 
 
 def _squared_error(
-    scale: Callable[[int], float],
+    scale: float | None,
 ) -> tuple[Callable[..., float], Callable[..., tuple[Scalar, ...]]]:
-    """Forward and rule of ``J = scale(n) * Σ (o_i - y_i)^2`` over inputs ``(o..., y...)``."""
+    """Forward and rule of ``J = c Σ (o_i - y_i)^2`` over inputs ``(o..., y...)``.
+
+    ``c`` is ``scale``, or ``1/n`` when ``scale`` is None (the mean).
+    """
 
     def forward(*args: float) -> float:
         n = len(args) // 2
         total = 0.0
-        for o, y in zip(args[:n], args[n:]):
-            total += (o - y) * (o - y)
-        return scale(n) * total
+        for i in range(n):
+            error = args[i] - args[n + i]
+            total += error * error
+        return total / n if scale is None else scale * total
 
     def local_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
         n = len(args) // 2
-        factor = 2.0 * scale(n)
-        if factor == 1.0:  # the article's J: dJ/do_i = -(y_i - o_i), no extra factor
-            d_outputs = tuple(o - y for o, y in zip(args[:n], args[n:]))
+        factor = 2.0 / n if scale is None else 2.0 * scale
+        if factor == 1.0:  # the article's J: dJ/do_i = -(y_i - o_i), with no extra factor
+            d_outputs = [args[i] - args[n + i] for i in range(n)]
         else:
-            d_outputs = tuple(factor * (o - y) for o, y in zip(args[:n], args[n:]))
-        return d_outputs + tuple(-d for d in d_outputs)
+            d_outputs = [factor * (args[i] - args[n + i]) for i in range(n)]
+        return (*d_outputs, *[-d for d in d_outputs])
 
     return forward, local_grads
 
@@ -320,13 +322,13 @@ ADD_N = register(Op("add_n", "Σ", _add_n_forward, lambda out, *xs: (1.0,) * len
 WSUM = register(Op("wsum", "Σ w·x + b", _wsum_forward, _wsum_grads,
                    "net = Σ w_i x_i + b: d net/d w_i = x_i, d net/d x_i = w_i, d net/d b = 1",
                    arity=None, group=(2, 1)))
-MSE = register(Op("mse", "mean (o-y)²", *_squared_error(lambda n: 1.0 / n),
+MSE = register(Op("mse", "mean (o-y)²", *_squared_error(None),
                   "J = 1/n Σ (o_i - y_i)^2: dJ/do_i = 2/n (o_i - y_i), dJ/dy_i = -dJ/do_i",
                   arity=None, group=(2, 0)))
-SSE = register(Op("sse", "Σ (o-y)²", *_squared_error(lambda n: 1.0),
+SSE = register(Op("sse", "Σ (o-y)²", *_squared_error(1.0),
                   "J = Σ (o_i - y_i)^2: dJ/do_i = 2 (o_i - y_i), dJ/dy_i = -dJ/do_i",
                   arity=None, group=(2, 0)))
-HALF_SSE = register(Op("half_sse", "½ Σ (y-o)²", *_squared_error(lambda n: 0.5),
+HALF_SSE = register(Op("half_sse", "½ Σ (y-o)²", *_squared_error(0.5),
                        "J = 1/2 Σ (y_i - o_i)^2: dJ/do_i = -(y_i - o_i), dJ/dy_i = (y_i - o_i)",
                        arity=None, group=(2, 0)))
 # fmt: on

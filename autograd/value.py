@@ -44,23 +44,28 @@ def _as_float(data: object) -> float:
 
 
 def _node(data: float, op: Op, parents: tuple[Value, ...], local_grads: tuple[Any, ...]) -> Value:
-    """A new non-leaf node (or a leaf, inside ``no_grad()``)."""
+    """A new node made by ``op`` from ``parents`` (a leaf inside ``no_grad()``)."""
     node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
+    node.parents = parents
+    node.local_grads = local_grads
+    node.operation = op
+    if _get_mode() is not DEFAULT_MODE:
+        _apply_mode(node)
+    return node
+
+
+def _apply_mode(node: Value) -> None:
+    """Anomaly checks and ``no_grad()``: the rare path, kept out of ``_node``."""
     mode = _get_mode()
-    if mode is DEFAULT_MODE or mode.grad_enabled:
-        node.parents = parents
-        node.local_grads = local_grads
-        node.operation = op
-    else:
+    if mode.anomaly and node.operation is not None:
+        check_forward(node.operation.name, [p.data for p in node.parents], node.data)
+    if not mode.grad_enabled:
         node.parents = ()
         node.local_grads = ()
         node.operation = None
-    if mode.anomaly:
-        check_forward(op.name, [p.data for p in parents], data)
-    return node
 
 
 def apply(op: Op, *inputs: Value) -> Value:
@@ -70,17 +75,39 @@ def apply(op: Op, *inputs: Value) -> Value:
     return _node(out, op, inputs, op.local_grads(out, *xs))
 
 
+# _unary and _binary are the hot paths of every graph: they build the node inline (one
+# Python call fewer per node than going through _node) and leave the rare modes to _node.
+
+
 def _unary(op: Op, x: Value) -> Value:
     d = x.data
     out = op.forward(d)
-    return _node(out, op, (x,), op.local_grads(out, d))
+    if _get_mode() is not DEFAULT_MODE:
+        return _node(out, op, (x,), op.local_grads(out, d))
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node.parents = (x,)
+    node.local_grads = op.local_grads(out, d)
+    node.operation = op
+    return node
 
 
 def _binary(op: Op, a: Value, b: Value) -> Value:
     da = a.data
     db = b.data
     out = op.forward(da, db)
-    return _node(out, op, (a, b), op.local_grads(out, da, db))
+    if _get_mode() is not DEFAULT_MODE:
+        return _node(out, op, (a, b), op.local_grads(out, da, db))
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node.parents = (a, b)
+    node.local_grads = op.local_grads(out, da, db)
+    node.operation = op
+    return node
 
 
 def as_value(x: object) -> Value:
@@ -266,7 +293,13 @@ class Value:
         backward(self, seed)
 
 
-def _values(xs: Iterable[object], what: str) -> list[Value]:
+_JUST_VALUES = frozenset({Value})
+
+
+def _values(xs: Iterable[object], what: str) -> Sequence[Value]:
+    """``xs`` as a sequence of Values (numbers become constant leaves), checked."""
+    if type(xs) in (list, tuple) and _JUST_VALUES.issuperset(map(type, xs)):
+        return cast(Sequence[Value], xs)  # the common case, checked at C speed
     if isinstance(xs, (str, bytes)) or not isinstance(xs, Iterable):
         raise TypeError(f"{what} must be a sequence of Values or numbers, not {type(xs).__name__}")
     return [as_value(x) for x in xs]
@@ -274,8 +307,7 @@ def _values(xs: Iterable[object], what: str) -> list[Value]:
 
 def add_n(values: Iterable[Value | float]) -> Value:
     """One node for ``x_0 + x_1 + ... + x_n``; d/dx_i = 1 (a single node, not a chain)."""
-    vs = _values(values, "values")
-    return apply(ops.ADD_N, *vs)
+    return apply(ops.ADD_N, *_values(values, "values"))
 
 
 def weighted_sum(
@@ -290,7 +322,7 @@ def weighted_sum(
     xs = _values(inputs, "inputs")
     if len(ws) != len(xs):
         raise ValueError(f"weighted_sum got {len(ws)} weights but {len(xs)} inputs")
-    return apply(ops.WSUM, *ws, *xs, as_value(bias))
+    return apply(ops.WSUM, *ws, *xs, bias if type(bias) is Value else as_value(bias))
 
 
 Reduction = Literal["mean", "sum", "half_sum"]
