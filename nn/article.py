@@ -15,8 +15,9 @@ The article's notation (weight index = 2 * input + neuron)::
     net3 = w5 a0 + w7 a1 + b3     o1 = Sigmoid(net3)
     J(W) = 1/2 (y0 - o0)^2 + 1/2 (y1 - o1)^2
 
-with ``Sigmoid(x) = 1/(1 + e^-x)``. (The article prints ``1/(1 - e^-x)``; that is a typo:
-the derivative it uses, ``f(x)(1 - f(x))``, belongs to ``1/(1 + e^-x)``.)
+with ``Sigmoid(x) = 1/(1 + e^-x)``. (The article prints ``1/(1 - e^-x)``, a typo: that
+function has a pole at 0 and leaves (0, 1), giving a0 = 3.18 instead of 0.5933. The rule
+``f' = f(1 - f)`` the article then uses happens to hold for both.)
 
 Public helpers, for the notebooks: :data:`WORKED_EXAMPLE`, :func:`build_network`,
 :func:`forward` (an :class:`ArticlePass` of labelled Values), :func:`hand_forward`,
@@ -122,8 +123,9 @@ FORMULAS: Mapping[str, str] = MappingProxyType(
 )
 
 SIGMOID_NOTE = (
-    "Sigmoid(x) = 1/(1 + e^-x). The article prints 1/(1 - e^-x): a typo, since the "
-    "derivative it uses, f(x)(1 - f(x)), holds for 1/(1 + e^-x)."
+    "Sigmoid(x) = 1/(1 + e^-x). The article prints 1/(1 - e^-x), a typo: that function blows "
+    "up at x = 0 and leaves (0, 1), giving a0 = 3.18 instead of 0.5933 (the rule "
+    "f' = f(1 - f) it then uses happens to hold for both)."
 )
 
 _ARCHITECTURE = {"type": "MLP", "nin": 2, "nouts": [2, 2], "activations": ["sigmoid"] * 2}
