@@ -10,7 +10,7 @@ differences, is checked through ``gradcheck``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, given, settings
@@ -192,6 +192,17 @@ def engine_derivatives(expr: Expression) -> tuple[float, list[float], Matrix]:
     return out.data, [g.data for g in firsts], hess
 
 
+def assert_matches_reference(expr: Expression) -> None:
+    """Value, every first and every second derivative: engine (reverse) vs jets (forward)."""
+    value, first, second = engine_derivatives(expr)
+    ref = reference_jet(expr)
+    assert_close(value, ref.value, f"value\n{expr}")
+    for i in range(expr.n_inputs):
+        assert_close(first[i], ref.grad[i], f"d/dx{i}\n{expr}")
+        for j in range(expr.n_inputs):
+            assert_close(second[i][j], ref.hess[i][j], f"d2/dx{i}dx{j}\n{expr}")
+
+
 def test_every_op_has_an_independent_reference() -> None:
     assert set(OPS) == set(REFERENCE) | {"pow_const"}
 
@@ -202,13 +213,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 @SETTINGS
 @given(expressions(max_inputs=3, max_steps=10))
 def test_first_and_second_derivatives_match_forward_mode(expr: Expression) -> None:
-    value, first, second = engine_derivatives(expr)
-    ref = reference_jet(expr)
-    assert_close(value, ref.value, "value")
-    for i in range(expr.n_inputs):
-        assert_close(first[i], ref.grad[i], f"d/dx{i}\n{expr}")
-        for j in range(expr.n_inputs):
-            assert_close(second[i][j], ref.hess[i][j], f"d2/dx{i}dx{j}\n{expr}")
+    assert_matches_reference(expr)
 
 
 @SETTINGS
@@ -238,14 +243,7 @@ def test_gradcheck_second_order(expr: Expression) -> None:
 @given(st.sampled_from(sorted(OPS)), st.data())
 def test_each_op_alone(name: str, data: st.DataObject) -> None:
     """Every row of the table, on its own, against the forward-mode reference."""
-    expr = data.draw(expressions(op_names=[name], max_steps=3))
-    value, first, second = engine_derivatives(expr)
-    ref = reference_jet(expr)
-    assert_close(value, ref.value, "value")
-    for i in range(expr.n_inputs):
-        assert_close(first[i], ref.grad[i], f"{name} d/dx{i}")
-        for j in range(expr.n_inputs):
-            assert_close(second[i][j], ref.hess[i][j], f"{name} d2/dx{i}dx{j}")
+    assert_matches_reference(data.draw(expressions(op_names=[name], max_steps=3)))
 
 
 def _third_derivative(fn: Callable[[Value], Value], x0: float) -> float:
@@ -287,7 +285,3 @@ def test_square_by_reuse(x0: float) -> None:
     b = Value(x0)
     (b + b).backward()
     assert b.grad == 2.0
-
-
-def _values(xs: Sequence[float]) -> list[Value]:
-    return [Value(x) for x in xs]
