@@ -72,38 +72,23 @@ def _time_steps(step: Any, steps: int) -> Result:
 
 
 def mlp_ours(samples: int, steps: int) -> Result:
-    """Our engine: ``model(x)`` per sample, one mean-squared-error node, zero_grad,
-    backward, SGD step (relu hidden layers, linear output, as micrograd's MLP)."""
-    # DRAFT until `nn` lands: the same network written with autograd directly.
-    from autograd import Value, squared_error, weighted_sum
+    """Our engine through the ``nn`` API: ``model(x)`` per sample, ``mse_loss(outputs, ys)``
+    (one node), ``opt.zero_grad()``, ``loss.backward()``, ``opt.step()``; relu hidden
+    layers and a linear output, as micrograd's MLP."""
+    from nn import MLP, SGD, mse_loss
 
-    init = iter(mlp_initial_parameters())
-    layers: list[list[tuple[list[Value], Value]]] = []
-    for nin, nout in itertools.pairwise(MLP_SIZES):
-        layer = []
-        for _ in range(nout):
-            w = [Value(next(init)) for _ in range(nin)]
-            layer.append((w, Value(next(init))))
-        layers.append(layer)
-    params = [p for layer in layers for w, b in layer for p in (*w, b)]
+    model = MLP(MLP_SIZES[0], list(MLP_SIZES[1:]), activation="relu",
+                output_activation="linear", seed=0)
+    _load(model.parameters(), mlp_initial_parameters())
+    opt = SGD(model.parameters(), lr=MLP_LR)
     xs, ys = mlp_data(samples)
-    last = len(layers) - 1
 
     def step() -> float:
-        outputs = []
-        for x in xs:
-            h = [Value(v) for v in x]
-            for i, layer in enumerate(layers):
-                h = [weighted_sum(w, h, b) for w, b in layer]
-                if i < last:
-                    h = [v.relu() for v in h]
-            outputs.append(h[0])
-        loss = squared_error(outputs, ys, "mean")
-        for p in params:
-            p.grad = 0.0
+        outputs = [model(x)[0] for x in xs]
+        loss = mse_loss(outputs, ys, "mean")
+        opt.zero_grad()
         loss.backward()
-        for p in params:
-            p.data -= MLP_LR * p.grad
+        opt.step()
         return loss.data
 
     return _time_steps(step, steps)
@@ -144,32 +129,31 @@ ARTICLE_LR = 0.5
 
 
 def article_ours(iterations: int, warmup: int = 1) -> Result:
-    """Our engine through the ``nn`` API: forward, ``mse_loss(..., "half_sum")``,
-    ``opt.zero_grad()``, ``loss.backward()``, ``opt.step()`` on the 8 weights."""
-    # DRAFT until `nn` lands: the same network written with autograd directly.
-    from autograd import Value, squared_error, weighted_sum
+    """Our engine through the ``nn`` API: ``model(x)``, ``mse_loss(out, y, "half_sum")``,
+    ``opt.zero_grad()``, ``loss.backward()``, ``opt.step()`` (SGD on the 8 weights)."""
+    from nn import MLP, SGD, mse_loss
 
-    w = [Value(v, f"w{i}") for i, v in enumerate(ARTICLE_W)]
-    b = [Value(v, f"b{i}") for i, v in enumerate(ARTICLE_B)]
-    hidden = [([w[0], w[2]], b[0]), ([w[1], w[3]], b[1])]
-    output = [([w[4], w[6]], b[2]), ([w[5], w[7]], b[3])]
+    model = MLP(2, [2, 2], activation="sigmoid", seed=0)
+    hidden, output = model.layers
+    # The article's w_(2i + k) is neuron k's weight for input i (net0 = w0 x0 + w2 x1 + b0).
+    weights = [layer.neurons[k].w[i] for layer in (hidden, output) for i in (0, 1)
+               for k in (0, 1)]
+    biases = [layer.neurons[k].b for layer in (hidden, output) for k in (0, 1)]
+    _load(weights, ARTICLE_W)
+    _load(biases, ARTICLE_B)
+    opt = SGD(weights, lr=ARTICLE_LR)
     x = list(ARTICLE_X)
     y = list(ARTICLE_Y)
 
     def iteration() -> float:
-        xv = [Value(v) for v in x]
-        h = [weighted_sum(ws, xv, bias).sigmoid() for ws, bias in hidden]
-        o = [weighted_sum(ws, h, bias).sigmoid() for ws, bias in output]
-        cost = squared_error(o, y, "half_sum")
-        for p in w:
-            p.grad = 0.0
+        cost = mse_loss(model(x), y, "half_sum")
+        opt.zero_grad()
         cost.backward()
-        for p in w:
-            p.data -= ARTICLE_LR * p.grad
+        opt.step()
         return cost.data
 
     result = _time_iterations(iteration, iterations, warmup)
-    result["weights"] = [p.data for p in w]
+    result["weights"] = [p.data for p in weights]
     return result
 
 
