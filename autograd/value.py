@@ -288,9 +288,7 @@ class Value:
         ``.grad`` is set afresh, so it shows this sweep's gradients. Iterative: no recursion
         limit at any depth.
         """
-        from autograd.backward import backward
-
-        backward(self, seed)
+        _sweep.backward(self, seed)
 
 
 _JUST_VALUES = frozenset({Value})
@@ -354,3 +352,8 @@ def squared_error(
     if not os_:
         raise ValueError("squared_error needs at least one output")
     return apply(op, *os_, *ys)
+
+
+# The chain rule lives in autograd.backward, which imports this module; binding the module
+# here, once, keeps Value.backward() free of a per-call import.
+import autograd.backward as _sweep  # noqa: E402
