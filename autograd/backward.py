@@ -1,7 +1,11 @@
 """The chain rule, applied in reverse topological order.
 
-One traversal, :func:`topological_order`, serves ``backward()``, ``grad()``, ``draw_dot``
-and the anomaly checks. It is iterative, so a graph a million nodes deep works.
+Every node carries a creation stamp, larger than its parents' stamps, so the order of
+stamps is a topological order. :func:`topological_order` (used by ``grad()``, ``draw_dot``
+and the anomaly checks) collects the nodes under a root and sorts them by stamp;
+``backward()`` sweeps them from the highest stamp down with a heap, in one pass. Both
+visit nodes in the same order, so their sums agree to the last bit, and neither recurses,
+so a graph a million nodes deep works.
 
 For every node ``n`` with parents ``p_i`` and local derivatives ``d n / d p_i``, the
 reverse sweep adds ``grad(n) * d n / d p_i`` to ``grad(p_i)``: the article's
@@ -12,61 +16,72 @@ reverse sweep adds ``grad(n) * d n / d p_i`` to ``grad(p_i)``: the article's
 from __future__ import annotations
 
 from collections.abc import Sequence
+from heapq import heappop, heappush
+from operator import attrgetter
 from typing import Any
 
 from autograd.modes import check_backward, current_mode
 from autograd.value import Value
 
+_stamp_of = attrgetter("_stamp")
+
 
 def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     """Every node under ``root`` once, each after all of its parents (``root`` last).
 
-    An iterative depth-first search (no recursion limit), in ``O(nodes + edges)``. With
-    ``leaves=False`` the leaves are left out: ``backward()`` has nothing to propagate from
-    them, and skipping them halves the traversal of a typical network.
+    The nodes are collected breadth first, then sorted by creation stamp (a node is always
+    stamped after its parents). With ``leaves=False`` the leaves are left out.
     """
     if not (leaves or root.parents):
         return []
-    order: list[Value] = []
-    visited = {root}
-    # Each stack entry is a node and the index of the next parent to visit.
-    stack: list[tuple[Value, int]] = [(root, 0)]
-    push = stack.append
-    pop = stack.pop
-    while stack:
-        node, i = pop()
-        parents = node.parents
-        while i < len(parents):
-            parent = parents[i]
-            i += 1
-            if (leaves or parent.parents) and parent not in visited:
-                visited.add(parent)
-                push((node, i))
-                node, i, parents = parent, 0, parent.parents
-        order.append(node)
-    return order
+    nodes = [root]
+    seen = {root}
+    for node in nodes:  # the list grows while it is walked: a breadth-first search
+        for parent in node.parents:
+            if (leaves or parent.parents) and parent not in seen:
+                seen.add(parent)
+                nodes.append(parent)
+    nodes.sort(key=_stamp_of)
+    return nodes
 
 
 def backward(root: Value, seed: float = 1.0) -> None:
     """Reverse-mode sweep from ``root``: ``node.grad = d root / d node`` for every node.
 
     ``root`` gets ``seed`` (``d root / d root = 1``). Leaves accumulate into ``.grad``, as in
-    PyTorch; every non-leaf's ``.grad`` is reset first, so it holds this sweep's gradient.
+    PyTorch; every non-leaf's ``.grad`` is set afresh, so it holds this sweep's gradient.
+
+    The sweep pops nodes from a heap, highest creation stamp first. Every consumer of a
+    node was created after it, so a node is popped only when all of its consumers under
+    ``root`` have passed their gradient on: its own gradient is complete.
     """
+    if current_mode.get().anomaly:
+        _checked_sweep(root, seed)
+        return
+    if not root.parents:
+        root.grad += seed
+        return
+    root.grad = seed
+    heap = [(-root._stamp, root)]
+    queued = {root}
+    while heap:
+        node = heappop(heap)[1]
+        g = node.grad
+        for parent, local in zip(node.parents, node.local_grads):
+            if not parent.parents or parent in queued:
+                parent.grad += g * local
+            else:  # a non-leaf's first contribution in this sweep replaces its old .grad
+                parent.grad = g * local
+                queued.add(parent)
+                heappush(heap, (-parent._stamp, parent))
+
+
+def _checked_sweep(root: Value, seed: float) -> None:
+    """``backward()`` under ``detect_anomaly()``: the same order, every gradient checked."""
     order = topological_order(root, leaves=False)
     for node in order:
         node.grad = 0.0
     root.grad += seed
-    if current_mode.get().anomaly:
-        _checked_sweep(order)
-        return
-    for node in reversed(order):
-        g = node.grad
-        for parent, local in zip(node.parents, node.local_grads):
-            parent.grad += g * local
-
-
-def _checked_sweep(order: list[Value]) -> None:
     for node in reversed(order):
         g = node.grad
         for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):

@@ -6,12 +6,14 @@ forward time (``local_grads``). The operators and methods here only dispatch to 
 table in :mod:`autograd.ops`; the chain rule itself lives in :mod:`autograd.backward`.
 
 Nodes are lean and cycle-free: ``__slots__``, a tuple of parents (``a * a`` lists ``a``
-twice), local derivatives stored as floats rather than closures. No node refers back to
-its children, so a graph is freed by reference counting alone.
+twice), local derivatives stored as floats rather than closures, and a creation stamp that
+orders the graph. No node refers back to its children, so a graph is freed by reference
+counting alone.
 """
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -27,6 +29,9 @@ Number = float | int
 
 _new = object.__new__
 _get_mode = current_mode.get
+# Creation stamps: every node is stamped after its parents exist, so sorting by stamp is a
+# topological order (leaves share stamp 0). autograd.backward orders its sweeps by them.
+_next_stamp = itertools.count(1).__next__
 
 
 def _as_float(data: object) -> float:
@@ -52,6 +57,7 @@ def _node(data: float, op: Op, parents: tuple[Value, ...], local_grads: tuple[An
     node.parents = parents
     node.local_grads = local_grads
     node.operation = op
+    node._stamp = _next_stamp()
     if _get_mode() is not DEFAULT_MODE:
         _apply_mode(node)
     return node
@@ -91,6 +97,7 @@ def _unary(op: Op, x: Value) -> Value:
     node.parents = (x,)
     node.local_grads = op.local_grads(out, d)
     node.operation = op
+    node._stamp = _next_stamp()
     return node
 
 
@@ -107,6 +114,7 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
     node.parents = (a, b)
     node.local_grads = op.local_grads(out, da, db)
     node.operation = op
+    node._stamp = _next_stamp()
     return node
 
 
@@ -148,7 +156,7 @@ class Value:
         operation: the rule-table row (:class:`autograd.ops.Op`) that made it, or None.
     """
 
-    __slots__ = ("data", "grad", "label", "local_grads", "operation", "parents")
+    __slots__ = ("_stamp", "data", "grad", "label", "local_grads", "operation", "parents")
 
     # NumPy scalars on the left (``np.float64(2) * v``) defer to our reflected operators.
     __array_ufunc__ = None
@@ -171,6 +179,7 @@ class Value:
         self.parents = ()
         self.local_grads = ()
         self.operation = None
+        self._stamp = 0
 
     @property
     def op(self) -> str:
