@@ -81,41 +81,17 @@ def apply(op: Op, *inputs: Value) -> Value:
     return _node(out, op, inputs, op.local_grads(out, *xs))
 
 
-# _unary and _binary are the hot paths of every graph: they build the node inline (one
-# Python call fewer per node than going through _node) and leave the rare modes to _node.
-
-
 def _unary(op: Op, x: Value) -> Value:
     d = x.data
     out = op.forward(d)
-    if _get_mode() is not DEFAULT_MODE:
-        return _node(out, op, (x,), op.local_grads(out, d))
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node.parents = (x,)
-    node.local_grads = op.local_grads(out, d)
-    node.operation = op
-    node._stamp = _next_stamp()
-    return node
+    return _node(out, op, (x,), op.local_grads(out, d))
 
 
 def _binary(op: Op, a: Value, b: Value) -> Value:
     da = a.data
     db = b.data
     out = op.forward(da, db)
-    if _get_mode() is not DEFAULT_MODE:
-        return _node(out, op, (a, b), op.local_grads(out, da, db))
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node.parents = (a, b)
-    node.local_grads = op.local_grads(out, da, db)
-    node.operation = op
-    node._stamp = _next_stamp()
-    return node
+    return _node(out, op, (a, b), op.local_grads(out, da, db))
 
 
 def as_value(x: object) -> Value:
@@ -301,12 +277,17 @@ class Value:
 
 
 _JUST_VALUES = frozenset({Value})
+_VALUES_AND_FLOATS = frozenset({Value, float})
 
 
 def _values(xs: Iterable[object], what: str) -> Sequence[Value]:
     """``xs`` as a sequence of Values (numbers become constant leaves), checked."""
-    if type(xs) in (list, tuple) and _JUST_VALUES.issuperset(map(type, xs)):
-        return cast(Sequence[Value], xs)  # the common case, checked at C speed
+    if type(xs) in (list, tuple):  # the common cases, with the element types checked in C
+        kinds = set(map(type, xs))
+        if kinds <= _JUST_VALUES:
+            return cast(Sequence[Value], xs)
+        if kinds <= _VALUES_AND_FLOATS:
+            return [x if type(x) is Value else Value(x) for x in xs]  # type: ignore[arg-type]
     if isinstance(xs, (str, bytes)) or not isinstance(xs, Iterable):
         raise TypeError(f"{what} must be a sequence of Values or numbers, not {type(xs).__name__}")
     return [as_value(x) for x in xs]
