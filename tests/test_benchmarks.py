@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks import run, workloads  # noqa: E402
+from benchmarks import profile, run, workloads  # noqa: E402
 
 
 def _python(*args: str) -> subprocess.CompletedProcess[str]:
@@ -118,3 +118,13 @@ def test_table_is_aligned_markdown() -> None:
     assert len({len(line) for line in lines}) == 1  # every line the same width
     assert lines[1].startswith("|---")
     assert lines[2].rstrip(" |").endswith("yes") and lines[3].rstrip(" |").endswith("NO")
+
+
+def test_profile_commands_name_the_hot_spots() -> None:
+    memory = profile.profile_memory(steps=2000, top=10)
+    # every op holds its node and the constant leaf wrapping the number: two Values
+    total = float(re.search(r"([\d.]+) B/op in all", memory).group(1))  # type: ignore[union-attr]
+    assert 2 * 56 < total < 1000, memory  # two slotted objects at least; far below micrograd
+    assert "value.py" in memory
+    calls = profile.profile_calls("b", top=5)
+    assert "backward" in calls and "ncalls" in calls
