@@ -60,7 +60,9 @@ class Sizes:
 
     mlp_samples: int
     mlp_steps: int
+    mlp_seconds: float
     article_iterations: int
+    article_seconds: float
     memory_steps: int
     chain_small: int
     chain_large: int
@@ -68,10 +70,15 @@ class Sizes:
     chain_runs: int
 
 
-FULL = Sizes(mlp_samples=100, mlp_steps=3, article_iterations=20_000, memory_steps=100_000,
-             chain_small=100_000, chain_large=1_000_000, runs=5, chain_runs=3)
-QUICK = Sizes(mlp_samples=10, mlp_steps=1, article_iterations=200, memory_steps=2_000,
-              chain_small=2_000, chain_large=20_000, runs=1, chain_runs=1)
+# Rows a and b time each process for at least *_seconds (at least *_steps or one block of
+# *_iterations), so that the fast and the slow side are timed over windows of similar
+# length and meet the same machine noise.
+FULL = Sizes(mlp_samples=100, mlp_steps=3, mlp_seconds=3.0, article_iterations=20_000,
+             article_seconds=2.0, memory_steps=100_000, chain_small=100_000,
+             chain_large=1_000_000, runs=5, chain_runs=3)
+QUICK = Sizes(mlp_samples=10, mlp_steps=1, mlp_seconds=0.0, article_iterations=200,
+              article_seconds=0.0, memory_steps=2_000, chain_small=2_000, chain_large=20_000,
+              runs=1, chain_runs=1)
 
 
 # ----------------------------------------------------------------------------------------
@@ -162,7 +169,7 @@ def _close(a: float, b: float, rtol: float) -> bool:
 
 def row_mlp(sizes: Sizes, progress: Callable[[str], None]) -> RowResult:
     """a. MLP 2-16-16-1 training step, ours against micrograd."""
-    kw = {"samples": sizes.mlp_samples, "steps": sizes.mlp_steps}
+    kw = {"samples": sizes.mlp_samples, "steps": sizes.mlp_steps, "seconds": sizes.mlp_seconds}
     ours, theirs = alternate(lambda: run_worker("mlp_ours", **kw),
                              lambda: run_worker("mlp_micrograd", **kw),
                              sizes.runs, progress, "a. MLP step")
@@ -182,16 +189,18 @@ def row_mlp(sizes: Sizes, progress: Callable[[str], None]) -> RowResult:
         details=[
             f"ours per step: {_runs(ours, 'seconds', _ms)}",
             f"micrograd per step: {_runs(theirs, 'seconds', _ms)}",
-            f"(mean of {sizes.mlp_steps} timed steps after 1 warm-up step, per process; "
-            f"same data and initial weights; first loss {loss_ours:.12g} (ours) "
-            f"vs {loss_theirs:.12g} (micrograd))",
+            f"(per process: 1 warm-up step, then the mean of at least {sizes.mlp_steps} "
+            f"timed steps over at least {sizes.mlp_seconds:g} s: ours "
+            f"{_runs(ours, 'steps', lambda n: f'{n:.0f}')} steps, micrograd "
+            f"{_runs(theirs, 'steps', lambda n: f'{n:.0f}')}; same data and initial "
+            f"weights; first loss {loss_ours:.12g} (ours) vs {loss_theirs:.12g} (micrograd))",
         ],
     )
 
 
 def row_article(sizes: Sizes, progress: Callable[[str], None]) -> RowResult:
     """b. The article's 2-2-2 network, one training iteration, ours against floats."""
-    kw = {"iterations": sizes.article_iterations}
+    kw = {"iterations": sizes.article_iterations, "seconds": sizes.article_seconds}
     ours, floor = alternate(lambda: run_worker("article_ours", **kw),
                             lambda: run_worker("article_floor", **kw),
                             sizes.runs, progress, "b. article iteration")
@@ -214,8 +223,12 @@ def row_article(sizes: Sizes, progress: Callable[[str], None]) -> RowResult:
         details=[
             f"ours per iteration: {_runs(ours, 'microseconds', _us)}",
             f"plain floats per iteration: {_runs(floor, 'microseconds', _us)}",
-            f"({sizes.article_iterations} iterations per process after 1 warm-up; last cost "
-            f"{cost_ours:.15g} (ours) vs {cost_floor:.15g} (floats), weights equal to 1e-12)",
+            f"(per process: 1 warm-up, then blocks of {sizes.article_iterations:,} "
+            f"iterations over at least {sizes.article_seconds:g} s: ours "
+            f"{_runs(ours, 'iterations', lambda n: f'{n:,.0f}')}, floats "
+            f"{_runs(floor, 'iterations', lambda n: f'{n:,.0f}')}; after the first block, "
+            f"cost {cost_ours:.15g} (ours) vs {cost_floor:.15g} (floats), weights equal "
+            f"to 1e-12)",
         ],
     )
 

@@ -61,17 +61,27 @@ def _load(parameters: Sequence[Any], values: Sequence[float]) -> None:
         p.data = v
 
 
-def _time_steps(step: Any, steps: int) -> Result:
-    """One untimed warm-up step, then ``steps`` timed ones; the mean seconds per step."""
+def _time_steps(step: Any, steps: int, seconds: float) -> Result:
+    """One untimed warm-up step, then timed steps, at least ``steps`` of them and for at
+    least ``seconds``; the mean seconds per step.
+
+    A time floor gives both sides of a row measuring windows of similar length, so that
+    both meet the same machine noise (the fast side would otherwise be timed over a far
+    shorter window, and a noisy or a quiet moment would swing its number alone).
+    """
     first_loss = step()
+    done = 0
     start = time.perf_counter()
-    for _ in range(steps):
+    while True:
         step()
-    seconds = (time.perf_counter() - start) / steps
-    return {"seconds": seconds, "first_loss": first_loss}
+        done += 1
+        elapsed = time.perf_counter() - start
+        if done >= steps and elapsed >= seconds:
+            break
+    return {"seconds": elapsed / done, "steps": done, "first_loss": first_loss}
 
 
-def mlp_ours(samples: int, steps: int) -> Result:
+def mlp_ours(samples: int, steps: int, seconds: float = 0.0) -> Result:
     """Our engine through the ``nn`` API: ``model(x)`` per sample, ``mse_loss(outputs, ys)``
     (one node), ``opt.zero_grad()``, ``loss.backward()``, ``opt.step()``; relu hidden
     layers and a linear output, as micrograd's MLP."""
@@ -91,10 +101,10 @@ def mlp_ours(samples: int, steps: int) -> Result:
         opt.step()
         return loss.data
 
-    return _time_steps(step, steps)
+    return _time_steps(step, steps, seconds)
 
 
-def mlp_micrograd(samples: int, steps: int) -> Result:
+def mlp_micrograd(samples: int, steps: int, seconds: float = 0.0) -> Result:
     """micrograd 0.1.0: ``MLP(2, [16, 16, 1])`` (relu hidden, linear output), loss
     ``sum((o - y)**2) / n`` built from its own ops, ``zero_grad``, ``backward``, SGD."""
     from micrograd.nn import MLP
@@ -113,7 +123,7 @@ def mlp_micrograd(samples: int, steps: int) -> Result:
             p.data -= MLP_LR * p.grad
         return float(loss.data)
 
-    return _time_steps(step, steps)
+    return _time_steps(step, steps, seconds)
 
 
 # ----------------------------------------------------------------------------------------
@@ -128,7 +138,7 @@ ARTICLE_B = (0.35, 0.35, 0.60, 0.60)
 ARTICLE_LR = 0.5
 
 
-def article_ours(iterations: int, warmup: int = 1) -> Result:
+def article_ours(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Result:
     """Our engine through the ``nn`` API: ``model(x)``, ``mse_loss(out, y, "half_sum")``,
     ``opt.zero_grad()``, ``loss.backward()``, ``opt.step()`` (SGD on the 8 weights)."""
     from nn import MLP, SGD, mse_loss
@@ -152,12 +162,11 @@ def article_ours(iterations: int, warmup: int = 1) -> Result:
         opt.step()
         return cost.data
 
-    result = _time_iterations(iteration, iterations, warmup)
-    result["weights"] = [p.data for p in weights]
-    return result
+    return _time_iterations(iteration, iterations, warmup, seconds,
+                            lambda: [p.data for p in weights])
 
 
-def article_floor(iterations: int, warmup: int = 1) -> Result:
+def article_floor(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Result:
     """The pure-Python floor: the same iteration written by hand with floats (forward,
     the article's delta rule backward, update of the 8 weights)."""
     w = list(ARTICLE_W)
@@ -187,22 +196,32 @@ def article_floor(iterations: int, warmup: int = 1) -> Result:
             w[i] -= lr * g
         return cost
 
-    result = _time_iterations(iteration, iterations, warmup)
-    result["weights"] = w
-    return result
+    return _time_iterations(iteration, iterations, warmup, seconds, lambda: list(w))
 
 
-def _time_iterations(iteration: Any, iterations: int, warmup: int) -> Result:
-    """``warmup`` untimed iterations, then ``iterations`` timed ones; microseconds each.
-    Reports the cost computed by the last iteration (before its update) and, added by the
-    caller, the weights after it: both sides must agree on them."""
+def _time_iterations(
+    iteration: Any, iterations: int, warmup: int, seconds: float, weights: Any
+) -> Result:
+    """``warmup`` untimed iterations, then blocks of ``iterations`` timed ones until the
+    blocks add up to at least ``seconds`` (one block at least); microseconds each.
+
+    After the first block it records the cost that block's last iteration computed (before
+    its update) and the weights (``weights()``): both sides must agree on them.
+    """
     for _ in range(warmup):
         iteration()
-    start = time.perf_counter()
-    for _ in range(iterations):
-        cost = iteration()
-    seconds = time.perf_counter() - start
-    return {"microseconds": seconds / iterations * 1e6, "last_cost": cost}
+    total = 0.0
+    done = 0
+    checked: Result = {}
+    while not checked or total < seconds:
+        start = time.perf_counter()
+        for _ in range(iterations):
+            cost = iteration()
+        total += time.perf_counter() - start
+        done += iterations
+        if not checked:
+            checked = {"last_cost": cost, "weights": weights()}
+    return {"microseconds": total / done * 1e6, "iterations": done, **checked}
 
 
 # ----------------------------------------------------------------------------------------
