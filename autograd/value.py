@@ -105,6 +105,8 @@ def _operand(x: object, symbol: str) -> Value:
     Raising here, rather than returning ``NotImplemented``, keeps the message about the
     operand: ``"3" * Value(2)`` would otherwise become a confusing sequence repetition.
     """
+    if type(x) is float:  # the common case first, before the slower numbers.Real check
+        return Value(x)
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real):

@@ -14,13 +14,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-# `benchmarks` is a directory of the repository, not an installed package: make it
-# importable however pytest is started (`pytest` or `python -m pytest`).
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from benchmarks import profile, run, workloads  # importable through pytest's pythonpath
 
-from benchmarks import profile, run, workloads  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _python(*args: str) -> subprocess.CompletedProcess[str]:
