@@ -312,7 +312,7 @@ def weighted_sum(
     xs = _values(inputs, "inputs")
     if len(ws) != len(xs):
         raise ValueError(f"weighted_sum got {len(ws)} weights but {len(xs)} inputs")
-    return apply(ops.WSUM, *ws, *xs, bias if type(bias) is Value else as_value(bias))
+    return apply(ops.WSUM, *ws, *xs, as_value(bias))
 
 
 Reduction = Literal["mean", "sum", "half_sum"]

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from autograd import Value, ops
-from autograd.value import apply
+from autograd.value import apply, as_value
 from nn.module import Module
 
 #: The activation names and the Value method each one calls (``None``: no activation node).
@@ -68,7 +68,7 @@ def _inputs(x: object, n: int) -> list[Value]:
     if kind is list or kind is tuple:  # the common case, without the slower ABC checks
         if len(x) != n:  # type: ignore[arg-type]
             raise ValueError(f"expected {n} inputs, got {len(x)}")  # type: ignore[arg-type]
-        return [v if type(v) is _Value else _wrap(v) for v in x]  # type: ignore[attr-defined]
+        return [v if type(v) is _Value else as_value(v) for v in x]  # type: ignore[attr-defined]
     if isinstance(x, (str, bytes, Mapping, Value)):
         raise TypeError(_not_a_sequence(x, n))
     try:
@@ -77,19 +77,11 @@ def _inputs(x: object, n: int) -> list[Value]:
         raise TypeError(_not_a_sequence(x, n)) from None
     if size != n:
         raise ValueError(f"expected {n} inputs, got {size}")
-    return [v if type(v) is _Value else _wrap(v) for v in x]  # type: ignore[attr-defined]
+    return [v if type(v) is _Value else as_value(v) for v in x]  # type: ignore[attr-defined]
 
 
 def _not_a_sequence(x: object, n: int) -> str:
     return f"inputs must be a sequence of {n} numbers or Values, not {type(x).__name__}"
-
-
-def _wrap(v: object) -> Value:
-    if isinstance(v, Value):
-        return v
-    if isinstance(v, (str, bytes)) or v is None:
-        raise TypeError(f"an input must be a real number or a Value, not {type(v).__name__}: {v!r}")
-    return Value(v)  # type: ignore[arg-type]  # Value() raises TypeError for a non-number
 
 
 class Neuron(Module):
