@@ -168,16 +168,10 @@ class Layer(Module):
         out: list[Value] = []
         push = out.append
         act = self._act
-        if act is None:
-            for ws, b in self._rows:
-                net = apply(_WSUM, *ws, *xs, b)
-                net.label = "net"
-                push(net)
-        else:
-            for ws, b in self._rows:
-                net = apply(_WSUM, *ws, *xs, b)
-                net.label = "net"
-                push(act(net))
+        for ws, b in self._rows:
+            net = apply(_WSUM, *ws, *xs, b)
+            net.label = "net"
+            push(net if act is None else act(net))
         return out
 
     def named_parameters(self) -> list[tuple[str, Value]]:
