@@ -459,6 +459,7 @@ def subprocess_env(**changes: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.subprocess
 def test_python_m_nn_article_in_a_subprocess(tmp_path: Path) -> None:
     text = run_module(["--steps", "1000"], cwd=tmp_path, env=subprocess_env())
     report = check_report(text)
@@ -471,6 +472,7 @@ def test_python_m_nn_article_in_a_subprocess(tmp_path: Path) -> None:
     assert f"wrote the graph picture to {picture.name}" in text
 
 
+@pytest.mark.subprocess
 def test_python_m_nn_article_without_dot_on_the_path(tmp_path: Path) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()

@@ -557,6 +557,7 @@ def test_root_must_be_a_value(root: object) -> None:
         draw_dot(root)  # type: ignore[arg-type]
 
 
+@pytest.mark.subprocess
 def test_graphviz_is_imported_only_when_drawing() -> None:
     code = (
         "import sys, autograd\n"
@@ -765,6 +766,7 @@ def test_committed_article_graph_lets_a_reader_follow_dJ_dw5() -> None:
     assert close4(float(caption.rsplit("= ", 1)[1]), f["dJ/dw5"])
 
 
+@pytest.mark.subprocess
 def test_the_script_regenerates_the_committed_picture(tmp_path: Path) -> None:
     script = DOCS / "make_pictures.py"
     subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True,
