@@ -19,6 +19,7 @@ class Mode:
 
     grad_enabled: bool = True
     anomaly: bool = False
+    tracing: bool = False
 
 
 DEFAULT_MODE = Mode()
@@ -67,6 +68,39 @@ def detect_anomaly() -> AbstractContextManager[None]:
 def is_anomaly_enabled() -> bool:
     """True inside ``detect_anomaly()``."""
     return current_mode.get().anomaly
+
+
+class TracingError(RuntimeError):
+    """Python control flow on a Value's number while ``autograd.compile`` traces a function.
+
+    A trace records operations, not Python decisions: ``if loss > 0:`` or ``bool(x)`` would
+    freeze one branch into the compiled code. Run the function eagerly (without compile),
+    or express the branch with an op that has a kink (``relu``, ``abs``).
+    """
+
+
+def tracing() -> AbstractContextManager[None]:
+    """Context manager used by ``autograd.compile`` while it records a function.
+
+    Inside it, ``bool()``, comparisons, ``int()``, ``round()``, ``float()``, ``item()`` and
+    ``format()`` of a Value raise :class:`TracingError` instead of reading its number.
+    """
+    return _mode(tracing=True)
+
+
+def is_tracing() -> bool:
+    """True while ``autograd.compile`` traces a function."""
+    return current_mode.get().tracing
+
+
+def check_tracing(what: str) -> None:
+    """Raise :class:`TracingError` if a trace is being recorded (``what`` names the use)."""
+    if current_mode.get().tracing:
+        raise TracingError(
+            f"{what} of a Value reads its number, which autograd.compile cannot record: the "
+            "compiled code would always take the branch seen while tracing. Call the function "
+            "eagerly instead (without compile), or express the branch with relu/abs."
+        )
 
 
 def check_forward(op_name: str, operands: Sequence[float], result: float) -> None:
