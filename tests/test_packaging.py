@@ -1,0 +1,72 @@
+"""Packaging: the licence, the extras, and static tools finding the packages after install."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+REPO = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_the_license_file_is_the_licence_the_metadata_names() -> None:
+    assert PYPROJECT["project"]["license"] == "MIT"
+    text = (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License")
+    assert "WITHOUT WARRANTY OF ANY KIND" in text
+
+
+def test_the_hypothesis_extra_brings_hypothesis() -> None:
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert any(req.startswith("hypothesis") for req in extras["hypothesis"])
+
+
+def test_the_engine_needs_nothing_beyond_the_standard_library() -> None:
+    # graphviz is the only runtime dependency, and only draw_dot imports it (lazily)
+    assert [re.split(r"[<>=!~ ]", d)[0] for d in PYPROJECT["project"]["dependencies"]] == [
+        "graphviz"
+    ]
+
+
+def test_an_editable_install_is_a_plain_path_entry() -> None:
+    # package-dir {"" = "."} makes setuptools write a .pth with the repository's path
+    # rather than an import-hook finder that mypy cannot follow
+    assert PYPROJECT["tool"]["setuptools"]["package-dir"] == {"": "."}
+
+
+@pytest.mark.subprocess
+def test_mypy_finds_the_packages_from_a_script_outside_the_repository(tmp_path: Path) -> None:
+    script = tmp_path / "user_script.py"
+    script.write_text(
+        "from autograd import Value\n"
+        "from nn import MLP\n"
+        "x = Value(2.0)\n"
+        "reveal_type(x.data)\n"
+        "m = MLP(2, [2, 1])\n"
+        "y: int = x * 3  # a deliberate type error: mypy must know what Value * int is\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", str(script)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )
+    out = result.stdout
+    assert 'Revealed type is "builtins.float"' in out or 'Revealed type is "float"' in out, out
+    assert "Incompatible types in assignment" in out and '"Value"' in out, out
+    assert "Cannot find implementation or library stub" not in out, out
+
+
+def test_no_document_links_outside_the_repository() -> None:
+    for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\]\(\.\./", text), path
+        assert "../shared" not in text, path
