@@ -11,6 +11,7 @@ the (analytic) first derivatives, as PyTorch's ``gradgradcheck`` does.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -56,6 +57,18 @@ def _points(inputs: Sequence[float]) -> list[float]:
     return [Value(x).data for x in inputs]
 
 
+def _tolerance(name: str, x: object, *, positive: bool) -> float:
+    """A tolerance or step as a float: a real number, ``> 0`` (``eps``) or ``>= 0``."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"gradcheck: {name} must be a real number, not {type(x).__name__}")
+    value = float(x)
+    if positive and not (0.0 < value < math.inf):
+        raise ValueError(f"gradcheck: {name} must be a finite number > 0, not {x!r}")
+    if not positive and not value >= 0.0:
+        raise ValueError(f"gradcheck: {name} must be >= 0, not {x!r}")
+    return value
+
+
 def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
     if math.isnan(analytic) or math.isnan(numeric):
         return False
@@ -78,10 +91,16 @@ def gradcheck(
     difference ``(f(x + eps) - f(x - eps)) / (2 eps)``. With ``order=2`` every second
     partial ``d²f / dx_i dx_j`` is checked too, against central differences of the first
     derivatives. Returns ``True``, or raises :class:`GradcheckError` listing each mismatch
-    with both numbers.
+    with both numbers. A nan on either side is a mismatch, never a match.
+
+    ``eps`` must be a finite number ``> 0``, ``atol`` and ``rtol`` numbers ``>= 0``
+    (``ValueError`` otherwise; ``TypeError`` for a non-number).
     """
-    if order not in (1, 2):
+    if order not in (1, 2) or type(order) is not int:
         raise ValueError(f"gradcheck: order must be 1 or 2, not {order!r}")
+    eps = _tolerance("eps", eps, positive=True)
+    atol = _tolerance("atol", atol, positive=False)
+    rtol = _tolerance("rtol", rtol, positive=False)
     point = _points(inputs)
     n = len(point)
 
