@@ -411,11 +411,12 @@ def float_relu(x: float) -> float:
 
 
 def _relu_grad(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
-    # PyTorch's threshold_backward selects: where(x > 0, grad, 0).
-    return (1.0 if data(x) > 0.0 else MASKED,)
+    # PyTorch's threshold_backward selects: where(x <= 0, 0, grad); a nan passes grad on.
+    return (MASKED if data(x) <= 0.0 else 1.0,)
 
 
 def _abs_grad(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
+    # sign(x), selecting 0 at 0 (and at nan, where the forward is nan already).
     v = data(x)
     return (1.0 if v > 0.0 else -1.0 if v < 0.0 else MASKED,)
 
@@ -453,7 +454,7 @@ TANH = register(Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,),
 SIGMOID = register(Op("sigmoid", "σ", float_sigmoid, lambda out, x: (out * (1.0 - out),),
                       "d σ(x)/dx = σ(x)(1 - σ(x))"))
 RELU = register(Op("relu", "ReLU", float_relu, _relu_grad,
-                   "d relu(x)/dx = 1 if x > 0 else 0", smooth_at=lambda x: abs(x) > 0.25))
+                   "d relu(x)/dx = 0 if x <= 0 else 1", smooth_at=lambda x: abs(x) > 0.25))
 SQRT = register(Op("sqrt", "√", float_sqrt, lambda out, x: (div(0.5, out),),
                    "d sqrt(x)/dx = 1/(2 sqrt(x))", smooth_at=lambda x: x > 0.25))
 ABS = register(Op("abs", "|x|", abs, _abs_grad,

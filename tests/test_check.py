@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 import pytest
@@ -62,3 +63,79 @@ def test_bad_arguments() -> None:
         gradcheck(lambda x: 2.0, [1.0])  # type: ignore[arg-type, return-value]
     with pytest.raises(TypeError, match="str"):
         gradcheck(lambda x: x, ["1"])  # type: ignore[list-item]
+
+
+def test_string_inputs_are_rejected() -> None:
+    with pytest.raises(TypeError, match="string"):
+        gradcheck(lambda x: x, "1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="string"):
+        gradcheck(lambda x: x, b"1")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"eps": 0.0}, "eps must be a finite number > 0"),
+        ({"eps": 0}, "eps must be a finite number > 0"),
+        ({"eps": -1e-6}, "eps must be a finite number > 0"),
+        ({"eps": math.inf}, "eps must be a finite number > 0"),
+        ({"eps": math.nan}, "eps must be a finite number > 0"),
+        ({"atol": -1e-9}, "atol must be >= 0"),
+        ({"atol": math.nan}, "atol must be >= 0"),
+        ({"rtol": -1e-9}, "rtol must be >= 0"),
+        ({"rtol": math.nan}, "rtol must be >= 0"),
+        ({"order": 0}, "order must be 1 or 2"),
+        ({"order": 2.0}, "order must be 1 or 2"),
+    ],
+)
+def test_bad_steps_and_tolerances_are_value_errors(kwargs, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        gradcheck(lambda x: x * x, [1.0], **kwargs)
+
+
+def test_non_number_tolerances_are_type_errors() -> None:
+    for kwargs in ({"eps": "1e-6"}, {"atol": None}, {"rtol": [0.1]}, {"eps": True}):
+        with pytest.raises(TypeError, match="must be a real number"):
+            gradcheck(lambda x: x * x, [1.0], **kwargs)  # type: ignore[arg-type]
+
+
+def test_zero_tolerances_and_numpy_steps_are_accepted() -> None:
+    np = pytest.importorskip("numpy")
+    # f = 3x: the central difference is exact for a linear function (up to rounding)
+    assert gradcheck(lambda x: x * 4.0, [0.5], eps=np.float64(0.125), atol=0, rtol=0)
+    assert gradcheck(lambda x: x * x, [0.75], eps=1e-3, atol=0.0, rtol=1e-12)  # exact for x^2
+
+
+def test_nan_is_a_mismatch_not_a_match() -> None:
+    nan_rule = _with_rule("exp", lambda out, x: (math.nan,))
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: apply(nan_rule, x), [0.5])
+    (m,) = info.value.mismatches
+    assert math.isnan(m.analytic) and m.numeric == pytest.approx(math.exp(0.5), rel=1e-8)
+    # nan on the numeric side: sqrt just left of 0 is nan
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda x: x.sqrt(), [0.0])
+
+
+@pytest.mark.parametrize("factor", [1.05, 0.95, 1.0001])
+def test_default_tolerances_catch_a_rule_slightly_off(factor: float) -> None:
+    off = _with_rule("sin", lambda out, x: (factor * ops_module.cos(x),))
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda x: apply(off, x), [0.3])
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda x: apply(off, x) * 1.0, [2.0], order=2)
+    assert gradcheck(lambda x: x.sin(), [0.3]) and gradcheck(lambda x: x.sin(), [2.0], order=2)
+
+
+def test_the_tolerance_formula() -> None:
+    # analytic 3.0 vs numeric 3.0 * (1 + d): |diff| <= atol + rtol |numeric|
+    off = _with_rule("mul", lambda out, a, b: (b * (1.0 + 1e-3), a))
+    fn = lambda x, y: apply(off, x, y)  # noqa: E731
+    with pytest.raises(GradcheckError):
+        gradcheck(fn, [2.0, 3.0], atol=0.0, rtol=5e-4)
+    assert gradcheck(fn, [2.0, 3.0], atol=0.0, rtol=2e-3)
+    assert gradcheck(fn, [2.0, 3.0], atol=4e-3, rtol=0.0)
+    with pytest.raises(GradcheckError):
+        gradcheck(fn, [2.0, 3.0], atol=2e-3, rtol=0.0)
+    # both together: 3e-3 is needed, 1.5e-3 + 1.5e-3 (rtol 5e-4 of 3.0) suffices
+    assert gradcheck(fn, [2.0, 3.0], atol=1.6e-3, rtol=5e-4)
