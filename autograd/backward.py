@@ -144,10 +144,14 @@ def _checked_sweep(root: Value, seed: float) -> None:
 
 
 def _product(g: Any, d: Any) -> Any:
-    """``g * d``, skipping exact multiplications by one (no needless nodes in Value mode)."""
+    """``g * d``, skipping exact multiplications of a Value by one (no needless nodes).
+
+    On floats it always multiplies, so a special local derivative (a subnormal's
+    :func:`autograd.ops.reciprocal`) acts here exactly as in ``backward()``.
+    """
     if type(d) is float and d == 1.0:
         return g
-    if type(g) is float and g == 1.0:
+    if type(g) is float and g == 1.0 and isinstance(d, Value):
         return d
     return g * d
 
@@ -210,7 +214,13 @@ def grad(
         # Value mode: the same table row, evaluated on Values, records a graph of its own.
         local_grads = op.local_grads(node, *node.parents) if create_graph else node.local_grads
         for index, (parent, local) in enumerate(zip(node.parents, local_grads)):
-            if local is MASKED or parent not in relevant:
+            if parent not in relevant:
+                continue
+            if local is MASKED:  # exactly 0 whatever g is; 0 * inf further down stays nan
+                if parent not in grads:
+                    grads[parent] = 0.0
+                elif type(grads[parent]) is float:
+                    grads[parent] += 0.0
                 continue
             contribution = _product(g, local)
             if anomaly:

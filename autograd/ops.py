@@ -360,11 +360,11 @@ def _add_n_forward(*xs: float) -> float:
     (IEEE: ``±inf``); the plain left-to-right sum gives those, as PyTorch's ``sum`` does.
     """
     if len(xs) <= 2:
-        return sum(xs, 0.0)
+        return sum(xs, -0.0)  # -0.0 is the additive identity: add_n([-0.0]) is -0.0
     try:
         return math.fsum(xs)
     except (ValueError, OverflowError):
-        return sum(xs, 0.0)
+        return sum(xs, -0.0)  # -0.0 is the additive identity: add_n([-0.0]) is -0.0
 
 
 def _wsum_forward(*args: float) -> float:

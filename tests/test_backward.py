@@ -460,3 +460,19 @@ def test_add_n_rejects_unordered_collections() -> None:
             add_n(bad)  # type: ignore[arg-type]
     assert add_n(iter([1.0, 2.0, 3.0])).data == 6.0
     assert add_n({1.0: 0}.keys().__iter__()).data == 1.0
+
+
+def test_a_masked_zero_still_reaches_its_parent_in_grad() -> None:
+    # relu(log(0)) = relu(-inf): relu' is masked, so log gets exactly 0; log'(0) = 1/0 = inf,
+    # and 0 * inf = nan (as PyTorch: where() gives 0, log's backward gives 0 / 0 = nan).
+    # backward() and grad() agree: the zero is passed on, not skipped.
+    x = Value(0.0)
+    y = x.log().relu()
+    y.backward()
+    (g,) = grad(y, [x])
+    (h,) = grad(y, [x], create_graph=True)
+    assert math.isnan(x.grad) and math.isnan(g.data) and math.isnan(h.data)
+    # two masked contributions: still 0, once
+    z = Value(-1.0)
+    (g2,) = grad(z.relu() + z.relu(), [z])
+    assert g2.data == 0.0 and g2.data == 0.0
