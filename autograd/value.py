@@ -14,6 +14,7 @@ counting alone.
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -55,7 +56,7 @@ def _as_float(data: object, what: str = "Value data") -> float:
         try:
             return float(data)
         except OverflowError:  # an int beyond the float range rounds to infinity (IEEE)
-            return float("inf") if cast(Any, data) > 0 else float("-inf")
+            return math.inf if data > 0 else -math.inf  # type: ignore[operator]
     raise TypeError(
         f"{what} must be a real number (int or float), not {type(data).__name__}: {data!r:.60}"
     )
@@ -166,7 +167,11 @@ def _operand(x: object, symbol: str) -> Value:
         return x
     if isinstance(x, numbers.Real):
         return _constant(_as_float(x))
-    raise TypeError(
+    raise _operand_error(x, symbol)
+
+
+def _operand_error(x: object, symbol: str) -> TypeError:
+    return TypeError(
         f"unsupported operand type for {symbol}: Value and {type(x).__name__} "
         f"({x!r:.40}); a Value combines with Values and real numbers"
     )
@@ -185,7 +190,7 @@ def _restore_leaf(data: float, grad: float | None, label: str, stamp: int) -> Va
     """Rebuild a leaf from ``copy``/``pickle`` state (see ``Value.__reduce__``)."""
     leaf = Value(data, label)
     leaf.grad = grad
-    leaf._stamp = stamp if stamp in (NO_GRAD_STAMP, CONSTANT_STAMP) else 0
+    leaf._stamp = stamp  # a leaf's: 0, NO_GRAD_STAMP or CONSTANT_STAMP
     return leaf
 
 
@@ -310,7 +315,7 @@ class Value:
     def __round__(self, ndigits: int | None = None) -> Any:
         """``round(v.data)`` (an int) or ``round(v.data, ndigits)`` (a float)."""
         check_tracing("round()")
-        return round(self._data) if ndigits is None else round(self._data, ndigits)
+        return round(self._data, ndigits)  # round(x, None) is round(x), an int
 
     def __bool__(self) -> bool:
         """``v.data != 0``: ``Value(0.0)`` is false, ``Value(nan)`` true (as ``torch``)."""
@@ -408,7 +413,7 @@ class Value:
             return _binary(ops.POW, self, other)
         if isinstance(other, numbers.Real):
             return _unary(ops.pow_const(_as_float(other)), self)
-        return _binary(ops.POW, self, _operand(other, "**"))
+        raise _operand_error(other, "**")
 
     def __rpow__(self, other: object) -> Value:
         return _binary(ops.POW, _operand(other, "**"), self)

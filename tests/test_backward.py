@@ -440,7 +440,7 @@ def test_grad_returns_new_nodes_never_the_graphs_own() -> None:
 
 
 def test_squared_error_needs_an_output() -> None:
-    with pytest.raises(ValueError, match="at least one"):
+    with pytest.raises(ValueError, match=r"^squared_error needs at least one output$"):
         squared_error([], [])
 
 

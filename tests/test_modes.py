@@ -197,7 +197,7 @@ def test_tracing_guards_every_read_of_the_number() -> None:
     }
     with tracing():
         for what, use in uses.items():
-            with pytest.raises(TracingError, match=re.escape(what)):
+            with pytest.raises(TracingError, match="^" + re.escape(what) + " of a Value"):
                 use()
         assert f"{v}" == repr(v)  # an empty format spec reads nothing
         w = v * 2.0  # arithmetic records as usual

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 from fractions import Fraction
 
 import pytest
 
-from autograd import Value
+from autograd import Value, add_n, squared_error, weighted_sum
 
 
 @pytest.mark.parametrize("bad", ["3", None, 1j, [1.0], (1.0,), {"a": 1}, b"1", object()])
 def test_constructor_rejects_non_numbers_naming_the_type(bad: object) -> None:
     with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^Value data must be a real number"):
         Value(bad)  # type: ignore[arg-type]
 
 
@@ -368,3 +371,87 @@ def test_a_model_of_values_pickles_and_deepcopies() -> None:
         assert [p.data for p in params] == [p.data for p in model.parameters()]
         clone(x)[0].backward()
         assert all(p.grad == 0.0 for p in model.parameters())
+
+
+@pytest.mark.parametrize(
+    "symbol, operation",
+    [
+        ("+", operator.add), ("-", operator.sub), ("*", operator.mul), ("/", operator.truediv),
+        ("**", operator.pow),
+    ],
+)
+def test_operator_errors_name_the_operator_on_both_sides(symbol: str, operation) -> None:  # type: ignore[no-untyped-def]
+    message = "^unsupported operand type for " + re.escape(symbol) + ": Value and str"
+    with pytest.raises(TypeError, match=message):
+        operation(Value(2.0), "x")
+    with pytest.raises(TypeError, match=message):
+        operation("x", Value(2.0))
+
+
+def test_repr_of_an_unlabelled_leaf_and_a_node() -> None:
+    assert repr(Value(1.0)) == "Value(data=1.0, grad=0.0)"
+    assert repr(Value(2.0) * 3.0) == "Value(data=6.0, grad=0.0, op='mul')"
+    w = Value(0.5)
+    w.grad = None
+    assert repr(w) == "Value(data=0.5, grad=None)"
+
+
+class _Reflecting:
+    """A type that answers every comparison with a Value itself (a reflected operand)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __ne__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __lt__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __le__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __gt__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __ge__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    __hash__ = object.__hash__
+
+
+def test_comparisons_defer_to_the_other_operand() -> None:
+    # NotImplemented lets the other type's reflected method answer (here: True each time)
+    v, r = Value(1.0), _Reflecting()
+    assert (v == r) is True and (v != r) is True
+    assert (v < r) is True and (v <= r) is True and (v > r) is True and (v >= r) is True
+
+
+def test_sums_of_values_mixed_with_numbers() -> None:
+    x = Value(2.0)
+    s = add_n([x, 3.0, 4])
+    assert s.data == 9.0 and s.parents[0] is x
+    s.backward()
+    assert x.grad == 1.0
+    w = Value(0.5)
+    net = weighted_sum([w, 2.0], [4.0, x])  # no bias: 0
+    assert net.data == 0.5 * 4.0 + 2.0 * 2.0 and net.parents[-1].data == 0.0
+    net.backward()
+    assert (w.grad, x.grad) == (4.0, 1.0 + 2.0)
+    e = squared_error([x, 1.0], [0.0, 1.0], "sum")
+    assert e.data == 4.0
+
+
+@pytest.mark.parametrize(
+    "call, what",
+    [
+        (lambda: add_n(3.0), "values"),  # type: ignore[arg-type]
+        (lambda: weighted_sum(1.0, [1.0]), "weights"),  # type: ignore[arg-type]
+        (lambda: weighted_sum([1.0], 1.0), "inputs"),  # type: ignore[arg-type]
+        (lambda: squared_error(1.0, [1.0]), "outputs"),  # type: ignore[arg-type]
+        (lambda: squared_error([1.0], 1.0), "targets"),  # type: ignore[arg-type]
+    ],
+)
+def test_sequence_errors_name_the_argument(call, what: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match="^" + what + " must be an ordered sequence"):
+        call()
