@@ -54,8 +54,6 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
 
 def _seed(seed: object) -> float:
     """The seed of a sweep as a built-in float (a Value counts as its number)."""
-    if type(seed) is float:
-        return seed
     if isinstance(seed, Value):
         return seed._data
     return _as_float(seed, "backward() seed")
@@ -125,22 +123,29 @@ def backward(root: Value, seed: float = 1.0) -> None:
 def _checked_sweep(root: Value, seed: float) -> None:
     """``backward()`` under ``detect_anomaly()``: the same order, every gradient checked.
 
-    Only gradients that reach a node which can use one are checked: not those flowing to a
-    number that an operator wrapped (the ``1e-300`` of ``x / 1e-300``), which nothing asked
-    for and which PyTorch does not compute.
+    As in the fast sweep, a non-leaf's first contribution replaces its old ``.grad`` (each
+    is set to None, "none yet", first) and leaves accumulate. Only gradients that reach a
+    node which can use one are checked: not those flowing to a number that an operator
+    wrapped (the ``1e-300`` of ``x / 1e-300``), which nothing asked for and which PyTorch
+    does not compute. After an error, non-leaf gradients not reached read 0.
     """
     order = topological_order(root, leaves=False)
     for node in order:
-        node._grad = 0.0
+        node._grad = None  # type: ignore[assignment]
     root._grad = seed if root._grad is None else root._grad + seed
-    for node in reversed(order):
-        g = node._grad
-        for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            contribution = g * local
-            if parent._stamp >= 0:
-                check_backward(node.op, [p._data for p in node.parents], index, contribution)
-            previous = parent._grad
-            parent._grad = contribution if previous is None else previous + contribution
+    try:
+        for node in reversed(order):
+            g = node._grad
+            for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+                contribution = g * local
+                if parent._stamp >= 0:
+                    check_backward(node.op, [p._data for p in node.parents], index, contribution)
+                previous = parent._grad
+                parent._grad = contribution if previous is None else previous + contribution
+    finally:
+        for node in order:
+            if node._grad is None:
+                node._grad = 0.0
 
 
 def _product(g: Any, d: Any) -> Any:

@@ -476,3 +476,69 @@ def test_a_masked_zero_still_reaches_its_parent_in_grad() -> None:
     z = Value(-1.0)
     (g2,) = grad(z.relu() + z.relu(), [z])
     assert g2.data == 0.0 and g2.data == 0.0
+
+
+def test_both_sweeps_keep_the_sign_of_a_zero_gradient() -> None:
+    from autograd import detect_anomaly
+
+    for anomaly in (False, True):
+        x = Value(1.0)
+        h = x * 2.0
+        y = h * -0.0  # dy/dh = -0.0: the first contribution replaces, it is not 0.0 + -0.0
+        if anomaly:
+            with detect_anomaly():
+                y.backward()
+        else:
+            y.backward()
+        assert h.grad == 0.0 and math.copysign(1.0, h.grad) == -1.0, anomaly
+
+
+def test_anomaly_sweep_with_none_grads_and_after_an_error() -> None:
+    from autograd import detect_anomaly
+
+    x = Value(2.0)
+    x.grad = None
+    with detect_anomaly():
+        x.backward()
+        assert x.grad == 1.0
+        w = Value(3.0)
+        w.grad = None
+        (w * w).backward()
+        assert w.grad == 6.0
+    z = Value(0.0)
+    a = z * 1.0
+    b = a.sqrt()  # d sqrt/da at 0 is inf
+    c = b * 2.0
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"for its input 0 "):
+        c.backward()
+    assert (c.grad, b.grad, a.grad) == (1.0, 2.0, 0.0)  # a was never reached: 0, not None
+    p, q = Value(1.0), Value(1e-200)  # d(p/q)/dq = -(p/q)/q = -1e400: -inf
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"'div'.*for its input 1 "):
+        (p / q).backward()
+
+
+def test_sweep_messages() -> None:
+    from autograd import no_grad
+
+    with pytest.raises(TypeError, match=r"^backward\(\) seed must be a real number"):
+        Value(1.0).backward(None)  # type: ignore[arg-type]
+    with no_grad():
+        y = Value(1.0) * 2.0
+    expected = (
+        "backward(): this Value was computed under no_grad(), so it records no graph and "
+        "does not require grad (as in PyTorch); compute it outside no_grad() to "
+        "differentiate it"
+    )
+    with pytest.raises(RuntimeError) as info:
+        y.backward()
+    assert str(info.value) == expected
+    with pytest.raises(RuntimeError) as info:
+        grad(y, [y])
+    assert str(info.value) == expected.replace("backward()", "grad()", 1)
+
+
+def test_a_corrupted_grad_slot_is_reported() -> None:
+    x = Value(1.0)
+    x._grad = "0"  # type: ignore[assignment]  # only reachable by writing the private slot
+    with pytest.raises(TypeError, match=r"^Value\.grad must be a float or None, not str$"):
+        (x * 2.0).backward()

@@ -139,3 +139,55 @@ def test_the_tolerance_formula() -> None:
         gradcheck(fn, [2.0, 3.0], atol=2e-3, rtol=0.0)
     # both together: 3e-3 is needed, 1.5e-3 + 1.5e-3 (rtol 5e-4 of 3.0) suffices
     assert gradcheck(fn, [2.0, 3.0], atol=1.6e-3, rtol=5e-4)
+
+
+def test_the_error_lists_one_mismatch_per_line() -> None:
+    wrong = _with_rule("mul", lambda out, a, b: (2 * b, 2 * a))
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x, y: apply(wrong, x, y), [1.5, 2.0])
+    lines = str(info.value).split("\n")
+    assert lines[0] == "gradcheck found 2 mismatching partial(s):"
+    number = r"(\d\.\d+)"
+    first = re.fullmatch(rf"  df/dx0: analytic 4\.0 vs numeric {number} \(difference 2\)", lines[1])
+    second = re.fullmatch(
+        rf"  df/dx1: analytic 3\.0 vs numeric {number} \(difference 1\.5\)", lines[2]
+    )
+    assert first and float(first[1]) == pytest.approx(2.0, rel=1e-8)
+    assert second and float(second[1]) == pytest.approx(1.5, rel=1e-8)
+    assert len(lines) == 3
+
+
+def test_argument_messages() -> None:
+    message = r"^gradcheck: inputs must be a sequence of numbers, not a string$"
+    with pytest.raises(TypeError, match=message):
+        gradcheck(lambda x: x, "1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^gradcheck: atol must be a real number, not str$"):
+        gradcheck(lambda x: x, [1.0], atol="0")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^gradcheck: eps must be a real number, not NoneType$"):
+        gradcheck(lambda x: x, [1.0], eps=None)  # type: ignore[arg-type]
+
+
+def test_infinite_tolerances_accept_and_nan_still_fails() -> None:
+    off = _with_rule("exp", lambda out, x: (out * 2.0,))
+    assert gradcheck(lambda x: apply(off, x), [0.5], atol=math.inf)
+    assert gradcheck(lambda x: apply(off, x), [0.5], rtol=math.inf)
+    nan_rule = _with_rule("exp", lambda out, x: (math.nan,))
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda x: apply(nan_rule, x), [0.5], atol=math.inf)
+
+
+def test_second_order_mismatch_in_a_mixed_partial() -> None:
+    # f = x y with a rule whose first derivatives are right on floats but whose Value-mode
+    # derivative of d/dx is 2y: only the mixed partials d2f/dx0dx1 and d2f/dx1dx0... differ
+    def rule(out, a, b):  # type: ignore[no-untyped-def]
+        if isinstance(b, float):
+            return (b, a)
+        return (b * 2.0, a)
+
+    bad = _with_rule("mul", rule)
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x, y: apply(bad, x, y), [1.5, 2.0], order=2)
+    names = [m.name for m in info.value.mismatches]
+    assert names == ["d2f/dx0dx1"]
+    (m,) = info.value.mismatches
+    assert m.analytic == 2.0 and m.numeric == pytest.approx(1.0, rel=1e-6)

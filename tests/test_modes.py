@@ -204,3 +204,17 @@ def test_tracing_guards_every_read_of_the_number() -> None:
     assert w.data == 3.0
     assert [use() for use in uses.values()] == [
         True, False, True, False, False, True, True, 1, 1.5, 1.5, 1.5, "1.50"]
+
+
+def test_mode_objects_repr_and_tracing_message() -> None:
+    from autograd.modes import TracingError, tracing
+
+    assert [repr(m) for m in (no_grad(), enable_grad(), detect_anomaly(), tracing())] == [
+        "no_grad()", "enable_grad()", "detect_anomaly()", "tracing()"]
+    with tracing(), pytest.raises(TracingError) as info:
+        bool(Value(1.0))
+    assert str(info.value) == (
+        "bool() of a Value reads its number, which autograd.compile cannot record: the "
+        "compiled code would always take the branch seen while tracing. Call the function "
+        "eagerly instead (without compile), or express the branch with relu/abs."
+    )
