@@ -60,6 +60,7 @@ def _seed(seed: object) -> float:
 
 
 def _check_root(root: Value, what: str) -> None:
+    """``RuntimeError`` for a root computed under ``no_grad()`` (it records no graph)."""
     if root._stamp == NO_GRAD_STAMP:
         raise RuntimeError(
             f"{what}: this Value was computed under no_grad(), so it records no graph and "
@@ -90,8 +91,7 @@ def backward(root: Value, seed: float = 1.0) -> None:
     """
     if type(seed) is not float:
         seed = _seed(seed)
-    if root._stamp < 0:
-        _check_root(root, "backward()")
+    _check_root(root, "backward()")
     with _sweep_lock:
         if current_mode.get().anomaly:
             _checked_sweep(root, seed)
@@ -196,8 +196,7 @@ def grad(
     if not isinstance(output, Value):
         raise TypeError(f"grad() output must be a Value, not {type(output).__name__}")
     xs = _inputs(inputs)
-    if output._stamp < 0:
-        _check_root(output, "grad()")
+    _check_root(output, "grad()")
     first_new_stamp = _next_stamp()  # nodes made from here on are new
 
     order = topological_order(output)

@@ -542,3 +542,37 @@ def test_a_corrupted_grad_slot_is_reported() -> None:
     x._grad = "0"  # type: ignore[assignment]  # only reachable by writing the private slot
     with pytest.raises(TypeError, match=r"^Value\.grad must be a float or None, not str$"):
         (x * 2.0).backward()
+
+
+def test_grad_builds_no_needless_nodes_with_create_graph() -> None:
+    # f = (x + 1) x: df/dx = x + (x + 1). The add node passes x on with local 1.0: the
+    # contribution is x itself (no "x * 1.0" node), and the top mul's is the node x + 1.
+    x = Value(2.0)
+    s = x + 1.0
+    (g,) = grad(s * x, [x], create_graph=True)
+    assert g.data == 5.0 and g.op == "add"
+    assert g.parents[0] is s and g.parents[1] is x
+    # x * x: both contributions are x itself, summed once
+    (h,) = grad(x * x, [x], create_graph=True)
+    assert h.op == "add" and h.parents[0] is x and h.parents[1] is x
+
+
+def test_a_masked_zero_is_added_as_plus_zero() -> None:
+    # the mul node (made last) gives x the contribution -0.0 first; relu's masked +0.0 is
+    # then added: -0.0 + 0.0 = +0.0, as backward()'s += does
+    x = Value(-1.0)
+    (g,) = grad(x.relu() + x * -0.0, [x])
+    assert g.data == 0.0 and math.copysign(1.0, g.data) == 1.0
+    (h,) = grad(x * -0.0, [x])
+    assert math.copysign(1.0, h.data) == -1.0
+
+
+def test_grad_messages() -> None:
+    from autograd import detect_anomaly
+
+    message = r"^grad\(\) inputs must be a Value or an ordered sequence of Values, not set$"
+    with pytest.raises(TypeError, match=message):
+        grad(Value(1.0), {Value(1.0)})  # type: ignore[arg-type]
+    p, q = Value(1.0), Value(1e-200)
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"'div'.*for its input 1 "):
+        grad(p / q, [q])
