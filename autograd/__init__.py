@@ -6,14 +6,18 @@
 >>> y.backward()
 >>> round(x.grad, 6)  # dy/dx = 2x + e^x
 11.389056
+
+A custom operation is one :class:`Op` row (forward and local derivatives), used with
+:func:`apply` and optionally added to :data:`OPS` with :func:`register`; see
+:mod:`autograd.ops`.
 """
 
 from autograd.backward import grad, topological_order
 from autograd.check import GradcheckError, gradcheck
 from autograd.draw import draw_dot
 from autograd.modes import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
-from autograd.ops import OPS, Op
-from autograd.value import Value, add_n, squared_error, weighted_sum
+from autograd.ops import OPS, Op, register
+from autograd.value import Value, add_n, apply, squared_error, weighted_sum
 
 __all__ = [
     "OPS",
@@ -21,6 +25,7 @@ __all__ = [
     "Op",
     "Value",
     "add_n",
+    "apply",
     "detect_anomaly",
     "draw_dot",
     "enable_grad",
@@ -29,6 +34,7 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
+    "register",
     "squared_error",
     "topological_order",
     "weighted_sum",

@@ -8,22 +8,29 @@ visit nodes in the same order, so their sums agree to the last bit, and neither 
 so a graph a million nodes deep works.
 
 For every node ``n`` with parents ``p_i`` and local derivatives ``d n / d p_i``, the
-reverse sweep adds ``grad(n) * d n / d p_i`` to ``grad(p_i)``: the article's
+reverse sweep adds ``grad(n) * d n / d p_i`` to ``grad(p_i)`` (a masked zero,
+:data:`autograd.ops.MASKED`, contributes exactly 0 whatever ``grad(n)`` is): the article's
 ``dJ/dw5 = dJ/do1 * do1/dnet3 * dnet3/dw5`` is exactly this product along the path
 ``J <- o1 <- net3 <- w5``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from heapq import heappop, heappush
 from operator import attrgetter
 from typing import Any
 
 from autograd.modes import check_backward, current_mode
-from autograd.value import Value
+from autograd.ops import MASKED
+from autograd.value import NO_GRAD_STAMP, Value, _as_float, _next_stamp
 
 _stamp_of = attrgetter("_stamp")
+# One sweep at a time: a sweep writes every non-leaf's .grad and then reads it back, so two
+# interleaved sweeps of one graph would corrupt each other (issue 8, item 4).
+_sweep_lock = threading.RLock()
 
 
 def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
@@ -45,83 +52,155 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     return nodes
 
 
+def _seed(seed: object) -> float:
+    """The seed of a sweep as a built-in float (a Value counts as its number)."""
+    if isinstance(seed, Value):
+        return seed._data
+    return _as_float(seed, "backward() seed")
+
+
+def _check_root(root: Value, what: str) -> None:
+    """``RuntimeError`` for a root computed under ``no_grad()`` (it records no graph)."""
+    if root._stamp == NO_GRAD_STAMP:
+        raise RuntimeError(
+            f"{what}: this Value was computed under no_grad(), so it records no graph and "
+            "does not require grad (as in PyTorch); compute it outside no_grad() to "
+            "differentiate it"
+        )
+
+
+def _first_contribution(leaf: Value, contribution: float) -> float:
+    """The new ``.grad`` of a leaf whose ``+=`` failed: ``None`` reads as "no gradient yet"."""
+    if leaf._grad is None:
+        return contribution
+    raise TypeError(f"Value.grad must be a float or None, not {type(leaf._grad).__name__}")
+
+
 def backward(root: Value, seed: float = 1.0) -> None:
     """Reverse-mode sweep from ``root``: ``node.grad = d root / d node`` for every node.
 
-    ``root`` gets ``seed`` (``d root / d root = 1``). Leaves accumulate into ``.grad``, as in
-    PyTorch; every non-leaf's ``.grad`` is set afresh, so it holds this sweep's gradient.
+    ``root`` gets ``seed`` (``d root / d root = 1``), converted to a built-in float. Leaves
+    accumulate into ``.grad`` (a ``None`` grad counts as 0), as in PyTorch; every non-leaf's
+    ``.grad`` is set afresh, so it holds this sweep's gradient. A root computed under
+    ``no_grad()`` raises ``RuntimeError``.
 
     The sweep pops nodes from a heap, highest creation stamp first. Every consumer of a
     node was created after it, so a node is popped only when all of its consumers under
-    ``root`` have passed their gradient on: its own gradient is complete.
+    ``root`` have passed their gradient on: its own gradient is complete. A lock makes
+    concurrent sweeps run one after the other.
     """
-    if current_mode.get().anomaly:
-        _checked_sweep(root, seed)
-        return
-    if not root.parents:
-        root.grad += seed
-        return
-    root.grad = seed
-    heap = [(-root._stamp, root)]
-    queued = {root}
-    while heap:
-        node = heappop(heap)[1]
-        g = node.grad
-        for parent, local in zip(node.parents, node.local_grads):
-            if not parent.parents or parent in queued:
-                parent.grad += g * local
-            else:  # a non-leaf's first contribution in this sweep replaces its old .grad
-                parent.grad = g * local
-                queued.add(parent)
-                heappush(heap, (-parent._stamp, parent))
+    if type(seed) is not float:
+        seed = _seed(seed)
+    _check_root(root, "backward()")
+    with _sweep_lock:
+        if current_mode.get().anomaly:
+            _checked_sweep(root, seed)
+            return
+        if not root.parents:
+            try:
+                root._grad += seed
+            except TypeError:
+                root._grad = _first_contribution(root, seed)
+            return
+        root._grad = seed
+        heap = [(-root._stamp, root)]
+        queued = {root}
+        while heap:
+            node = heappop(heap)[1]
+            g = node._grad
+            for parent, local in zip(node.parents, node.local_grads):
+                if not parent.parents or parent in queued:
+                    try:
+                        parent._grad += g * local
+                    except TypeError:
+                        parent._grad = _first_contribution(parent, g * local)
+                else:  # a non-leaf's first contribution in this sweep replaces its old .grad
+                    parent._grad = g * local
+                    queued.add(parent)
+                    heappush(heap, (-parent._stamp, parent))
 
 
 def _checked_sweep(root: Value, seed: float) -> None:
-    """``backward()`` under ``detect_anomaly()``: the same order, every gradient checked."""
+    """``backward()`` under ``detect_anomaly()``: the same order, every gradient checked.
+
+    As in the fast sweep, a non-leaf's first contribution replaces its old ``.grad`` (each
+    is set to None, "none yet", first) and leaves accumulate. Only gradients that reach a
+    node which can use one are checked: not those flowing to a number that an operator
+    wrapped (the ``1e-300`` of ``x / 1e-300``), which nothing asked for and which PyTorch
+    does not compute. After an error, non-leaf gradients not reached read 0.
+    """
     order = topological_order(root, leaves=False)
     for node in order:
-        node.grad = 0.0
-    root.grad += seed
-    for node in reversed(order):
-        g = node.grad
-        for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            contribution = g * local
-            check_backward(node.op, [p.data for p in node.parents], index, contribution)
-            parent.grad += contribution
+        node._grad = None  # type: ignore[assignment]
+    root._grad = seed if root._grad is None else root._grad + seed
+    try:
+        for node in reversed(order):
+            g = node._grad
+            for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+                contribution = g * local
+                if parent._stamp >= 0:
+                    check_backward(node.op, [p._data for p in node.parents], index, contribution)
+                previous = parent._grad
+                parent._grad = contribution if previous is None else previous + contribution
+    finally:
+        for node in order:
+            if node._grad is None:
+                node._grad = 0.0
 
 
 def _product(g: Any, d: Any) -> Any:
-    """``g * d``, skipping exact multiplications by one (no needless nodes in Value mode)."""
+    """``g * d``, skipping exact multiplications of a Value by one (no needless nodes).
+
+    On floats it always multiplies, so a special local derivative (a subnormal's
+    :func:`autograd.ops.reciprocal`) acts here exactly as in ``backward()``.
+    """
     if type(d) is float and d == 1.0:
         return g
-    if type(g) is float and g == 1.0:
+    if type(g) is float and g == 1.0 and isinstance(d, Value):
         return d
     return g * d
 
 
-def grad(
-    output: Value, inputs: Sequence[Value], *, create_graph: bool = False
-) -> tuple[Value, ...]:
-    """``d output / d x`` for each ``x`` in ``inputs``, as a tuple of Values.
+def _inputs(inputs: object) -> tuple[Value, ...]:
+    """``grad()``'s inputs as a tuple (a bare Value, any ordered iterable), checked."""
+    if isinstance(inputs, Value):
+        return (inputs,)
+    if isinstance(inputs, (str, bytes, AbstractSet, Mapping)) or not isinstance(inputs, Iterable):
+        raise TypeError(
+            "grad() inputs must be a Value or an ordered sequence of Values, "
+            f"not {type(inputs).__name__}"
+        )
+    xs = tuple(inputs)  # materialise once: a generator is read a single time
+    for x in xs:
+        if not isinstance(x, Value):
+            raise TypeError(f"grad() inputs must be Values, not {type(x).__name__}")
+    return xs
 
+
+def grad(
+    output: Value, inputs: Value | Iterable[Value], *, create_graph: bool = False
+) -> tuple[Value, ...]:
+    """``d output / d x`` for each ``x`` in ``inputs``, as a tuple of new Values.
+
+    ``inputs`` is a Value or an ordered iterable of Values (a list, tuple or generator).
     Touches no ``.grad`` field. Only the part of the graph that leads to ``inputs`` is swept.
-    An input that ``output`` does not depend on gets ``0``.
+    An input that ``output`` does not depend on gets ``0``. Every returned Value is a new
+    node (never one of the graph's own nodes, so relabelling it renames nothing else).
 
     With ``create_graph=True`` the derivatives are computed with Values, each local
     derivative coming from the same rule-table row as the forward, so the results carry a
     graph of their own and can be differentiated again: ``grad(grad(f, [x], create_graph=
-    True)[0], [x])`` is ``d²f/dx²``.
+    True)[0], [x])`` is ``d²f/dx²``. A masked local derivative (:data:`autograd.ops.MASKED`)
+    contributes nothing in either mode.
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad() output must be a Value, not {type(output).__name__}")
-    if isinstance(inputs, Value):
-        inputs = (inputs,)
-    for x in inputs:
-        if not isinstance(x, Value):
-            raise TypeError(f"grad() inputs must be Values, not {type(x).__name__}")
+    xs = _inputs(inputs)
+    _check_root(output, "grad()")
+    first_new_stamp = _next_stamp()  # nodes made from here on are new
 
     order = topological_order(output)
-    wanted = set(inputs)
+    wanted = set(xs)
     # `relevant`: nodes with a path down to some input; only these need gradients.
     relevant: set[Value] = set()
     for node in order:
@@ -141,13 +220,23 @@ def grad(
         for index, (parent, local) in enumerate(zip(node.parents, local_grads)):
             if parent not in relevant:
                 continue
+            if local is MASKED:  # exactly 0 whatever g is; 0 * inf further down stays nan
+                if parent not in grads:
+                    grads[parent] = 0.0
+                elif type(grads[parent]) is float:
+                    grads[parent] += 0.0
+                continue
             contribution = _product(g, local)
             if anomaly:
-                check_backward(op.name, [p.data for p in node.parents], index, float(contribution))
+                check_backward(op.name, [p._data for p in node.parents], index, float(contribution))
             grads[parent] = contribution if parent not in grads else grads[parent] + contribution
 
     result = []
-    for x in inputs:
+    for x in xs:
         g = grads.get(x, 0.0)
-        result.append(g if isinstance(g, Value) else Value(g))
+        if not isinstance(g, Value):
+            g = Value(float(g))
+        elif g._stamp < first_new_stamp:  # a node of the graph itself (d(x*w)/dw is x)
+            g = g * 1.0
+        result.append(g)
     return tuple(result)

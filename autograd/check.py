@@ -11,6 +11,7 @@ the (analytic) first derivatives, as PyTorch's ``gradgradcheck`` does.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -56,9 +57,31 @@ def _points(inputs: Sequence[float]) -> list[float]:
     return [Value(x).data for x in inputs]
 
 
+def _real(name: str, x: object) -> float:
+    """``x`` as a float, or a ``TypeError`` (a bool is not a tolerance)."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"gradcheck: {name} must be a real number, not {type(x).__name__}")
+    return float(x)
+
+
+def _step(x: object) -> float:
+    """The difference step ``eps``: a finite number ``> 0``."""
+    value = _real("eps", x)
+    if not 0.0 < value < math.inf:
+        raise ValueError(f"gradcheck: eps must be a finite number > 0, not {x!r}")
+    return value
+
+
+def _tolerance(name: str, x: object) -> float:
+    """``atol`` or ``rtol``: a number ``>= 0`` (``inf`` accepts everything, nan nothing)."""
+    value = _real(name, x)
+    if not value >= 0.0:
+        raise ValueError(f"gradcheck: {name} must be >= 0, not {x!r}")
+    return value
+
+
 def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
-    if math.isnan(analytic) or math.isnan(numeric):
-        return False
+    # A nan on either side makes the comparison false: never a match.
     return abs(analytic - numeric) <= atol + rtol * abs(numeric)
 
 
@@ -78,16 +101,22 @@ def gradcheck(
     difference ``(f(x + eps) - f(x - eps)) / (2 eps)``. With ``order=2`` every second
     partial ``d²f / dx_i dx_j`` is checked too, against central differences of the first
     derivatives. Returns ``True``, or raises :class:`GradcheckError` listing each mismatch
-    with both numbers.
+    with both numbers. A nan on either side is a mismatch, never a match.
+
+    ``eps`` must be a finite number ``> 0``, ``atol`` and ``rtol`` numbers ``>= 0``
+    (``ValueError`` otherwise; ``TypeError`` for a non-number).
     """
-    if order not in (1, 2):
+    if order not in (1, 2) or type(order) is not int:
         raise ValueError(f"gradcheck: order must be 1 or 2, not {order!r}")
+    eps = _step(eps)
+    atol = _tolerance("atol", atol)
+    rtol = _tolerance("rtol", rtol)
     point = _points(inputs)
     n = len(point)
 
-    def first_derivatives(at: Sequence[float], create_graph: bool) -> tuple[Value, ...]:
-        xs = [Value(v, f"x{i}") for i, v in enumerate(at)]
-        return grad(_call(fn, xs), xs, create_graph=create_graph)
+    def first_derivatives(at: Sequence[float]) -> tuple[Value, ...]:
+        xs = [Value(v) for v in at]
+        return grad(_call(fn, xs), xs)
 
     def value_at(at: Sequence[float]) -> float:
         with no_grad():
@@ -101,20 +130,20 @@ def gradcheck(
         return (f(up) - f(down)) / (2.0 * eps)
 
     mismatches: list[Mismatch] = []
-    analytic = [g.data for g in first_derivatives(point, create_graph=False)]
+    analytic = [g.data for g in first_derivatives(point)]
     for i in range(n):
         numeric = central(value_at, i)
         if not _close(analytic[i], numeric, atol, rtol):
             mismatches.append(Mismatch(f"df/dx{i}", analytic[i], numeric))
 
     if order == 2:
-        xs = [Value(v, f"x{i}") for i, v in enumerate(point)]
+        xs = [Value(v) for v in point]
         firsts = grad(_call(fn, xs), xs, create_graph=True)
         for i in range(n):
             seconds = grad(firsts[i], xs)
 
             def partial_i(at: list[float], i: int = i) -> float:
-                return first_derivatives(at, create_graph=False)[i].data
+                return first_derivatives(at)[i].data
 
             for j in range(n):
                 numeric = central(partial_i, j)

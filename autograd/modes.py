@@ -6,11 +6,15 @@ operation, and a ``with no_grad():`` in one thread or task does not leak into an
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
+from typing import ClassVar, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -26,28 +30,61 @@ DEFAULT_MODE = Mode()
 current_mode: ContextVar[Mode] = ContextVar("autograd_mode", default=DEFAULT_MODE)
 
 
-@contextmanager
-def _mode(**changes: bool) -> Iterator[None]:
-    token = current_mode.set(replace(current_mode.get(), **changes))
-    try:
-        yield
-    finally:
-        current_mode.reset(token)
+_saved_tokens: ContextVar[tuple[Token[Mode], ...]] = ContextVar("autograd_saved_modes", default=())
 
 
-def no_grad() -> AbstractContextManager[None]:
+class _ModeSwitch:
+    """A re-usable, re-entrant context manager (and decorator) that changes the mode.
+
+    Each ``with`` pushes the mode it replaces onto a per-context stack (a ContextVar, so
+    threads and asyncio tasks sharing one object do not mix), and restores it on exit: the
+    same object can be entered again, also while it is active (nested).
+    """
+
+    __slots__ = ()
+    _changes: ClassVar[dict[str, bool]] = {}
+
+    def __enter__(self) -> None:
+        token = current_mode.set(replace(current_mode.get(), **self._changes))
+        _saved_tokens.set((*_saved_tokens.get(), token))
+
+    def __exit__(self, *exc_info: object) -> None:
+        saved = _saved_tokens.get()
+        _saved_tokens.set(saved[:-1])
+        current_mode.reset(saved[-1])
+
+    def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
+        """Use as a decorator: ``fn`` runs inside this mode, as ``@torch.no_grad()``."""
+
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            with self:
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class no_grad(_ModeSwitch):
     """Context manager: Values computed inside record no parents (they are leaves).
 
     Use it for work that must not be differentiated, such as an optimizer's update
     ``w = w - lr * dJ/dw``. Like ``torch.no_grad()``, it holds for the current thread or
-    asyncio task only.
+    asyncio task only, and also works as a decorator. One object may be entered any number
+    of times, also nested. ``backward()`` from a result computed inside raises.
     """
-    return _mode(grad_enabled=False)
+
+    __slots__ = ()
+    _changes: ClassVar[dict[str, bool]] = {"grad_enabled": False}
 
 
-def enable_grad() -> AbstractContextManager[None]:
+class enable_grad(_ModeSwitch):
     """Context manager: record the graph again inside a ``no_grad()`` block."""
-    return _mode(grad_enabled=True)
+
+    __slots__ = ()
+    _changes: ClassVar[dict[str, bool]] = {"grad_enabled": True}
 
 
 def is_grad_enabled() -> bool:
@@ -55,14 +92,17 @@ def is_grad_enabled() -> bool:
     return current_mode.get().grad_enabled
 
 
-def detect_anomaly() -> AbstractContextManager[None]:
+class detect_anomaly(_ModeSwitch):
     """Context manager: the first NaN or infinity raises ``FloatingPointError``.
 
     Inside it, every forward result and every gradient that ``backward()`` or ``grad()``
-    computes is checked; the error names the operation and its operand values, so the
+    computes is checked (except a gradient that reaches a number an operator wrapped, which
+    nothing asked for); the error names the operation and its operand values, so the
     place where a number went bad is found at once instead of at the loss.
     """
-    return _mode(anomaly=True)
+
+    __slots__ = ()
+    _changes: ClassVar[dict[str, bool]] = {"anomaly": True}
 
 
 def is_anomaly_enabled() -> bool:
@@ -79,13 +119,15 @@ class TracingError(RuntimeError):
     """
 
 
-def tracing() -> AbstractContextManager[None]:
+class tracing(_ModeSwitch):
     """Context manager used by ``autograd.compile`` while it records a function.
 
     Inside it, ``bool()``, comparisons, ``int()``, ``round()``, ``float()``, ``item()`` and
     ``format()`` of a Value raise :class:`TracingError` instead of reading its number.
     """
-    return _mode(tracing=True)
+
+    __slots__ = ()
+    _changes: ClassVar[dict[str, bool]] = {"tracing": True}
 
 
 def is_tracing() -> bool:

@@ -15,6 +15,40 @@ The derivative rules use plain arithmetic (``+ - *``) and the generic helpers be
 
 Numerics follow IEEE 754 and PyTorch: no Python math exception escapes a forward or a rule
 (``log(0) = -inf``, ``exp(1000) = inf``, ``1/0 = inf``, ``(-8) ** 0.5 = nan``).
+
+Two kinds of local derivative are not plain numbers, and the sweep needs no code for them:
+each is a ``float`` subclass whose multiplication by the incoming gradient (``g * local``,
+the sweep's only use of it) does the right thing.
+
+* :data:`MASKED`, a *structural* zero: the derivative of ``relu`` for ``x <= 0``, of ``abs``
+  at 0, and the masks of ``pow`` (``d x^b/dx`` where ``b == 0``; ``d a^b/db`` where
+  ``a == 0`` and ``b >= 0``). PyTorch writes these with ``where`` (select, not multiply),
+  so their contribution is exactly ``0.0`` whatever the incoming gradient, ``inf`` and
+  ``nan`` included: ``Value(-0.5).relu().sqrt()`` has the gradient 0, not ``0 * inf = nan``.
+  Every other zero keeps IEEE arithmetic: ``mul``'s ``d(ab)/da = b = 0`` times an infinite
+  gradient is ``nan``, as in PyTorch.
+* :func:`reciprocal` of a subnormal number: ``1/x`` overflows for ``|x| < 5.6e-309``
+  although ``g / x`` may be finite, so the rule's ``1/x`` is kept as "divide by ``x``"
+  (``g * reciprocal(x) == g / x``), as PyTorch's ``grad / x``. ``log`` and ``div``
+  (``d(a/b)/da``) use it; for normal numbers it is the plain float ``1/x``.
+
+Adding an operation
+-------------------
+An op is one :class:`Op` row: its forward on floats and its local derivatives, written with
+``+ - *`` and this module's helpers (:func:`div`, :func:`pow`, :func:`log`, :func:`exp`,
+:func:`data`...) so that the same rule serves floats and Values. For ``f(x) = x³ - x``::
+
+    from autograd import Op, apply, gradcheck, register
+
+    CUBIC = register(Op("cubic", "x³-x", lambda x: x * x * x - x,
+                        lambda out, x: (3.0 * x * x - 1.0,), "d(x³ - x)/dx = 3x² - 1"))
+    y = apply(CUBIC, Value(2.0))          # one node, op "cubic", data 6.0
+    y.backward()                          # x.grad == 11.0
+    assert gradcheck(lambda x: apply(CUBIC, x), [0.7], order=2)
+
+``register`` is optional (it adds the row to :data:`OPS`, so ``autograd.strategies`` draws
+random graphs with it and the name is unique); ``apply`` works with any row. ``draw_dot``
+shows the node with the row's ``symbol``.
 """
 
 from __future__ import annotations
@@ -124,6 +158,71 @@ float_cos = float_trig(math.cos)
 
 
 # ----------------------------------------------------------------------------------------
+# Local derivatives that are not plain numbers (see the module docstring).
+# ----------------------------------------------------------------------------------------
+
+
+class _StructuralZero(float):
+    """The float ``0.0`` whose product with any number is exactly ``0.0`` (``inf``, ``nan``
+    included): a derivative that is zero by a mask, as PyTorch's ``where(mask, 0, ...)``."""
+
+    __slots__ = ()
+
+    def __new__(cls) -> _StructuralZero:
+        return super().__new__(cls, 0.0)
+
+    def __mul__(self, other: object) -> Any:
+        if isinstance(other, (float, int)):
+            return 0.0
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def __reduce__(self) -> str:
+        return "MASKED"
+
+
+#: The structural zero: ``g * MASKED == 0.0`` for every float ``g``; ``grad()`` skips it
+#: on Values too. Rules return it where PyTorch's formula selects a zero.
+MASKED: float = _StructuralZero()
+
+
+class _Reciprocal(float):
+    """``1/x`` of a subnormal ``x`` (a float, ``±inf`` or huge), whose product with ``g`` is
+    the quotient ``g / x``: one rounding, no overflow on the way."""
+
+    __slots__ = ("divisor",)
+
+    divisor: float
+
+    def __new__(cls, divisor: float) -> _Reciprocal:
+        self = super().__new__(cls, float_div(1.0, divisor))
+        self.divisor = divisor
+        return self
+
+    def __mul__(self, other: object) -> Any:
+        if isinstance(other, (float, int)):
+            return float_div(float(other), self.divisor)
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+
+#: The smallest positive normal float; below it ``1/x`` may overflow.
+_SMALLEST_NORMAL = 2.2250738585072014e-308
+
+
+def reciprocal(x: Scalar) -> Scalar:
+    """``1/x`` on a float or a Value; for a subnormal float, a number whose product with ``g``
+    is ``g / x`` (``d log(x)/dx`` at ``x = 5e-324`` times ``g = x`` gives ``1``, not ``inf``)."""
+    if type(x) is not float:
+        return 1.0 / x
+    if -_SMALLEST_NORMAL < x < _SMALLEST_NORMAL and x != 0.0:
+        return _Reciprocal(x)
+    return float_div(1.0, x)
+
+
+# ----------------------------------------------------------------------------------------
 # Generic helpers for the derivative rules: on floats they call the safe float function,
 # on Values they build a graph node (through the Value's own method or operator).
 # ----------------------------------------------------------------------------------------
@@ -158,6 +257,9 @@ def _generic(float_fn: Callable[[float], float], method: str) -> Callable[[Scala
 
 
 log = _generic(float_log, "log")
+exp = _generic(float_exp, "exp")
+sqrt = _generic(float_sqrt, "sqrt")
+tanh = _generic(math.tanh, "tanh")
 sigmoid = _generic(float_sigmoid, "sigmoid")
 sin = _generic(float_sin, "sin")
 cos = _generic(float_cos, "cos")
@@ -174,7 +276,26 @@ def _always(*_: float) -> bool:
 
 @dataclass(frozen=True)
 class Op:
-    """One row of the rule table.
+    """One row of the rule table; also the way to add an operation of your own.
+
+    A row needs a unique ``name``, a ``symbol`` for drawings, ``forward`` on floats and
+    ``local_grads(out, *inputs)`` returning one local derivative per input. Write the rule
+    with ``+ - *`` and the helpers of :mod:`autograd.ops` (``div``, ``pow``, ``log``,
+    ``exp``, ``sqrt``, ``tanh``, ``sigmoid``, ``sin``, ``cos``, ``reciprocal``, and
+    ``data(x)`` for a condition): it then runs on floats for ``backward()`` and on Values for
+    ``grad(..., create_graph=True)``, so second derivatives come for free. Return
+    :data:`MASKED` for a derivative that is zero by a mask (``relu`` at ``x <= 0``). For
+    ``log1p(x) = log(1 + x)``, ``d/dx = 1/(1 + x)``::
+
+        LOG1P = Op("log1p", "log1p", lambda x: math.log1p(x) if x > -1.0 else float_log(1.0 + x),
+                   lambda out, x: (div(1.0, 1.0 + x),), "d log(1+x)/dx = 1/(1+x)",
+                   smooth_at=lambda x: x > -0.75)
+        y = autograd.apply(LOG1P, x)     # a node whose .op is "log1p"
+
+    ``autograd.register(LOG1P)`` adds it to :data:`OPS` (names must be unique), which
+    ``autograd.strategies.expressions()`` draws from; ``expressions(ops=[LOG1P])`` uses a
+    row without registering it. The forward must not raise for a float input (return
+    ``inf``/``nan`` as IEEE does).
 
     Attributes:
         name: the op's name, the value of ``Value.op`` for the nodes it makes.
@@ -202,6 +323,16 @@ class Op:
     group: tuple[int, int] = (1, 0)
     smooth_at: Callable[..., bool] = field(default=_always)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(f"Op name must be a non-empty str, not {self.name!r}")
+        if not isinstance(self.symbol, str) or not isinstance(self.formula, str):
+            raise TypeError(f"Op {self.name!r}: symbol and formula must be str")
+        if not (callable(self.forward) and callable(self.local_grads)):
+            raise TypeError(f"Op {self.name!r}: forward and local_grads must be callable")
+        if self.arity is not None and (type(self.arity) is not int or self.arity < 1):
+            raise ValueError(f"Op {self.name!r}: arity must be a positive int or None")
+
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
@@ -210,7 +341,12 @@ OPS: dict[str, Op] = {}
 
 
 def register(op: Op) -> Op:
-    """Add ``op`` to the table :data:`OPS` under its name (names are unique)."""
+    """Add ``op`` to the table :data:`OPS` under its name and return it.
+
+    Names are unique: registering a second op under a taken name is a ``ValueError``.
+    """
+    if not isinstance(op, Op):
+        raise TypeError(f"register() takes an Op, not {type(op).__name__}")
     if op.name in OPS:
         raise ValueError(f"an op named {op.name!r} is registered already")
     OPS[op.name] = op
@@ -218,7 +354,17 @@ def register(op: Op) -> Op:
 
 
 def _add_n_forward(*xs: float) -> float:
-    return math.fsum(xs) if len(xs) > 2 else sum(xs, 0.0)
+    """The correctly rounded sum (``fsum``); IEEE's ``inf``/``nan`` where ``fsum`` raises.
+
+    ``fsum`` raises for ``inf + -inf`` (IEEE: ``nan``) and when a partial sum overflows
+    (IEEE: ``±inf``); the plain left-to-right sum gives those, as PyTorch's ``sum`` does.
+    """
+    if len(xs) <= 2:
+        return sum(xs, -0.0)  # -0.0 is the additive identity: add_n([-0.0]) is -0.0
+    try:
+        return math.fsum(xs)
+    except (ValueError, OverflowError):
+        return sum(xs, -0.0)  # -0.0 is the additive identity: add_n([-0.0]) is -0.0
 
 
 def _wsum_forward(*args: float) -> float:
@@ -265,19 +411,21 @@ def float_relu(x: float) -> float:
 
 
 def _relu_grad(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
-    return (1.0 if data(x) > 0.0 else 0.0,)
+    # PyTorch's threshold_backward selects: where(x <= 0, 0, grad); a nan passes grad on.
+    return (MASKED if data(x) <= 0.0 else 1.0,)
 
 
 def _abs_grad(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
+    # sign(x), selecting 0 at 0 (and at nan, where the forward is nan already).
     v = data(x)
-    return (1.0 if v > 0.0 else -1.0 if v < 0.0 else 0.0,)
+    return (1.0 if v > 0.0 else -1.0 if v < 0.0 else MASKED,)
 
 
 def _pow_grads(out: Scalar, a: Scalar, b: Scalar) -> tuple[Scalar, ...]:
-    # PyTorch's pow_backward_self / pow_backward_exponent: the masks keep x ** 0 flat at
-    # x = 0 and give 0 ** b (b >= 0) a zero exponent-derivative instead of 0 * -inf = nan.
-    d_base = 0.0 if data(b) == 0.0 else b * pow(a, b - 1.0)
-    d_exponent = 0.0 if data(a) == 0.0 and data(b) >= 0.0 else out * log(a)
+    # PyTorch's pow_backward_self / pow_backward_exponent select (where), so x ** 0 is flat
+    # at x = 0 and 0 ** b (b >= 0) gets a zero exponent-derivative, not 0 * -inf = nan.
+    d_base = MASKED if data(b) == 0.0 else b * pow(a, b - 1.0)
+    d_exponent = MASKED if data(a) == 0.0 and data(b) >= 0.0 else out * log(a)
     return (d_base, d_exponent)
 
 
@@ -289,7 +437,7 @@ SUB = register(Op("sub", "-", lambda a, b: a - b, lambda out, a, b: (1.0, -1.0),
                   "d(a-b)/da = 1, d(a-b)/db = -1", arity=2))
 MUL = register(Op("mul", "*", lambda a, b: a * b, lambda out, a, b: (b, a),
                   "d(ab)/da = b, d(ab)/db = a", arity=2))
-DIV = register(Op("div", "/", float_div, lambda out, a, b: (div(1.0, b), -div(out, b)),
+DIV = register(Op("div", "/", float_div, lambda out, a, b: (reciprocal(b), -div(out, b)),
                   "d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b", arity=2,
                   smooth_at=lambda a, b: abs(b) > 0.25))
 POW = register(Op("pow", "**", float_pow, _pow_grads,
@@ -299,14 +447,14 @@ NEG = register(Op("neg", "-", lambda x: -x, lambda out, x: (-1.0,),
                   "d(-x)/dx = -1"))
 EXP = register(Op("exp", "exp", float_exp, lambda out, x: (out,),
                   "d exp(x)/dx = exp(x)", smooth_at=lambda x: x < 6.0))
-LOG = register(Op("log", "log", float_log, lambda out, x: (div(1.0, x),),
+LOG = register(Op("log", "log", float_log, lambda out, x: (reciprocal(x),),
                   "d log(x)/dx = 1/x", smooth_at=lambda x: x > 0.25))
 TANH = register(Op("tanh", "tanh", math.tanh, lambda out, x: (1.0 - out * out,),
                    "d tanh(x)/dx = 1 - tanh(x)^2"))
 SIGMOID = register(Op("sigmoid", "σ", float_sigmoid, lambda out, x: (out * (1.0 - out),),
                       "d σ(x)/dx = σ(x)(1 - σ(x))"))
 RELU = register(Op("relu", "ReLU", float_relu, _relu_grad,
-                   "d relu(x)/dx = 1 if x > 0 else 0", smooth_at=lambda x: abs(x) > 0.25))
+                   "d relu(x)/dx = 0 if x <= 0 else 1", smooth_at=lambda x: abs(x) > 0.25))
 SQRT = register(Op("sqrt", "√", float_sqrt, lambda out, x: (div(0.5, out),),
                    "d sqrt(x)/dx = 1/(2 sqrt(x))", smooth_at=lambda x: x > 0.25))
 ABS = register(Op("abs", "|x|", abs, _abs_grad,
@@ -345,7 +493,7 @@ def pow_const(exponent: float) -> Op:
     c = float(exponent)
 
     def local_grads(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
-        return (0.0 if c == 0.0 else c * pow(x, c - 1.0),)
+        return (MASKED if c == 0.0 else c * pow(x, c - 1.0),)
 
     def smooth_at(x: float) -> bool:
         return 0.25 < x < 8.0 if c != math.floor(c) or c < 0.0 else abs(x) < 8.0

@@ -18,7 +18,17 @@ any other reference, are meaningful.
 Because an Expression is data, a test can evaluate the same graph with its own arithmetic
 (:meth:`Expression.evaluate`), e.g. dual numbers, as an independent check of the engine.
 
-This module is the only one in the package that imports Hypothesis.
+This module is the only one in the package that imports Hypothesis; without it, importing
+the module raises an ``ImportError`` that names the extra to install
+(``pip install "backprop-lens[hypothesis]"``).
+
+A custom op (an :class:`autograd.Op` of your own) is drawn like a built-in one, either after
+``autograd.register(op)`` (every registered row is in the default choice) or, without
+touching the table, with ``expressions(ops=[op])``::
+
+    @given(expressions(ops=[CUBIC, "mul", "exp"]))
+    def test_cubic(expr):
+        assert gradcheck(expr, expr.point, order=2)
 """
 
 from __future__ import annotations
@@ -27,7 +37,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as error:  # tests/test_custom_ops.py hides Hypothesis to check this
+    raise ImportError(
+        "autograd.strategies needs Hypothesis, which is not installed: "
+        'pip install "backprop-lens[hypothesis]" (or pip install hypothesis)'
+    ) from error
 
 from autograd import ops
 from autograd.ops import OPS, Op
@@ -48,9 +64,12 @@ class Step:
     op: str
     operands: tuple[int, ...]
     exponent: float | None = None  # for "pow_const" only
+    custom: Op | None = None  # an op given to expressions(ops=...) that is not in OPS
 
     def row(self) -> Op:
         """The rule-table row this step applies."""
+        if self.custom is not None:
+            return self.custom
         if self.op == "pow_const":
             assert self.exponent is not None
             return ops.pow_const(self.exponent)
@@ -110,6 +129,32 @@ def _moderate(x: float) -> bool:
     return abs(x) <= MAX_MAGNITUDE
 
 
+def _choices(
+    op_names: Iterable[str] | None, ops: Iterable[Op | str] | None
+) -> list[tuple[str, Op | None]]:
+    """``(name, row)`` pairs to draw from: ``row`` is None for a row of the table."""
+    if op_names is None and ops is None:
+        return [(name, None) for name in sorted(OPS)]
+    names: set[str] = set()
+    customs: dict[str, Op] = {}
+    for item in [*(op_names or ()), *(ops or ())]:
+        if isinstance(item, Op):
+            if OPS.get(item.name) is item:
+                names.add(item.name)
+            else:
+                customs[item.name] = item
+        elif isinstance(item, str):
+            names.add(item)
+        else:
+            raise TypeError(f"ops must be Op rows or names, not {type(item).__name__}")
+    unknown = sorted(n for n in names if n not in OPS)
+    if unknown:
+        raise ValueError(f"unknown op names {unknown}; the table has {sorted(OPS)}")
+    if not names and not customs:
+        raise ValueError("expressions() needs at least one op to draw from")
+    return [(n, None) for n in sorted(names)] + [(n, customs[n]) for n in sorted(customs)]
+
+
 @st.composite
 def expressions(
     draw: st.DrawFn,
@@ -118,19 +163,22 @@ def expressions(
     max_inputs: int = 3,
     max_steps: int = 8,
     op_names: Iterable[str] | None = None,
+    ops: Iterable[Op | str] | None = None,
 ) -> Expression:
     """A strategy for :class:`Expression` s with their points.
 
     Args:
         min_inputs, max_inputs: how many inputs the expression takes.
         max_steps: at most this many operations (at least one).
-        op_names: restrict to these ops of the table (default: every op, including the
-            ``pow_const`` family).
+        op_names: restrict to these ops of the table (default: every op of
+            :data:`autograd.OPS`, user-registered ones included, and the ``pow_const``
+            family).
+        ops: ops to draw from, as rows (:class:`autograd.Op`, registered or not: a custom
+            op is checked this way without touching the table) or names; combined with
+            ``op_names`` when both are given. Each row's ``smooth_at`` says where it may be
+            applied.
     """
-    names = sorted(OPS) if op_names is None else sorted(set(op_names))
-    unknown = [n for n in names if n not in OPS]
-    if unknown:
-        raise ValueError(f"unknown op names {unknown}; the table has {sorted(OPS)}")
+    choices = _choices(op_names, ops)
     n_inputs = draw(st.integers(min_inputs, max_inputs))
     point = tuple(
         draw(st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False), label=f"x{i}")
@@ -145,9 +193,9 @@ def expressions(
             back = draw(st.integers(0, len(pool) - 1))
             return len(pool) - 1 - back
 
-        name = draw(st.sampled_from(names))
+        name, custom = draw(st.sampled_from(choices))
         exponent = draw(st.sampled_from(CONSTANT_EXPONENTS)) if name == "pow_const" else None
-        step_row = Step(name, (), exponent).row()
+        step_row = Step(name, (), exponent, custom).row()
         arity = draw(st.sampled_from(_arities(step_row)))
         operands = tuple(operand() for _ in range(arity))
         args = [pool[i] for i in operands]
@@ -156,7 +204,7 @@ def expressions(
         result = step_row.forward(*args)
         if not _moderate(result):
             continue
-        steps.append(Step(name, operands, exponent))
+        steps.append(Step(name, operands, exponent, custom))
         pool.append(result)
     if not steps:  # every drawn op was rejected: fall back to a smooth one
         steps.append(Step("tanh", (len(pool) - 1,)))

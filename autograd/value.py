@@ -14,12 +14,14 @@ counting alone.
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from autograd import ops
-from autograd.modes import DEFAULT_MODE, check_forward, current_mode
+from autograd.modes import DEFAULT_MODE, check_forward, check_tracing, current_mode
 from autograd.ops import Op
 
 if TYPE_CHECKING:
@@ -30,29 +32,41 @@ Number = float | int
 _new = object.__new__
 _get_mode = current_mode.get
 # Creation stamps: every node is stamped after its parents exist, so sorting by stamp is a
-# topological order (leaves share stamp 0). autograd.backward orders its sweeps by them.
+# topological order (leaves have stamps <= 0). autograd.backward orders its sweeps by them.
 _next_stamp = itertools.count(1).__next__
 
 
-def _as_float(data: object) -> float:
-    """``data`` as a float, or a ``TypeError`` that names its type."""
+#: ``Value._stamp`` of a result computed under ``no_grad()``: a leaf with
+#: ``requires_grad == False``, from which ``backward()`` raises (as in PyTorch).
+NO_GRAD_STAMP = -1
+#: ``Value._stamp`` of a number that an operator wrapped (the ``2`` of ``x * 2``): a leaf no
+#: one asked a gradient of, so ``detect_anomaly()`` does not check the gradient it receives.
+CONSTANT_STAMP = -2
+
+
+def _as_float(data: object, what: str = "Value data") -> float:
+    """``data`` as a built-in float, or a ``TypeError`` that names its type.
+
+    Any real number converts (int, bool, ``Fraction``, a float subclass, NumPy scalars); an
+    int beyond the float range rounds to ``±inf`` with its sign, as IEEE rounding does.
+    """
     if isinstance(data, float):
         return float(data)
     if isinstance(data, numbers.Real):
         try:
             return float(data)
         except OverflowError:  # an int beyond the float range rounds to infinity (IEEE)
-            return float("inf") if cast(Any, data) > 0 else float("-inf")
+            return math.inf if data > 0 else -math.inf  # type: ignore[operator]
     raise TypeError(
-        f"Value data must be a real number (int or float), not {type(data).__name__}: {data!r}"
+        f"{what} must be a real number (int or float), not {type(data).__name__}: {data!r:.60}"
     )
 
 
 def _node(data: float, op: Op, parents: tuple[Value, ...], local_grads: tuple[Any, ...]) -> Value:
     """A new node made by ``op`` from ``parents`` (a leaf inside ``no_grad()``)."""
     node = _new(Value)
-    node.data = data
-    node.grad = 0.0
+    node._data = data
+    node._grad = 0.0
     node.label = ""
     node.parents = parents
     node.local_grads = local_grads
@@ -63,40 +77,82 @@ def _node(data: float, op: Op, parents: tuple[Value, ...], local_grads: tuple[An
     return node
 
 
+def _constant(x: float) -> Value:
+    """A leaf for a number that an operator or a sum wrapped (``CONSTANT_STAMP``)."""
+    node = _new(Value)
+    node._data = x
+    node._grad = 0.0
+    node.label = ""
+    node.parents = ()
+    node.local_grads = ()
+    node.operation = None
+    node._stamp = CONSTANT_STAMP
+    return node
+
+
 def _apply_mode(node: Value) -> None:
     """Anomaly checks and ``no_grad()``: the rare path, kept out of ``_node``."""
     mode = _get_mode()
     if mode.anomaly and node.operation is not None:
-        check_forward(node.operation.name, [p.data for p in node.parents], node.data)
+        check_forward(node.operation.name, [p._data for p in node.parents], node._data)
     if not mode.grad_enabled:
         node.parents = ()
         node.local_grads = ()
         node.operation = None
+        node._stamp = NO_GRAD_STAMP
 
 
-def apply(op: Op, *inputs: Value) -> Value:
-    """Apply the table row ``op`` to Values: ``out = op.forward(x...)``, recorded in the graph."""
-    xs = [v.data for v in inputs]
+def _apply(op: Op, inputs: tuple[Value, ...]) -> Value:
+    xs = [v._data for v in inputs]
     out = op.forward(*xs)
     return _node(out, op, inputs, op.local_grads(out, *xs))
 
 
+def apply(op: Op, *inputs: Value | float) -> Value:
+    """Apply the rule-table row ``op`` to Values: ``out = op.forward(x...)``, recorded.
+
+    This is how a custom operation (an :class:`autograd.Op` of your own) is used: the node
+    gets ``op`` as its ``operation``, ``inputs`` as its parents and ``op.local_grads(out,
+    x...)`` as its local derivatives, so ``backward()``, ``grad()`` (any order),
+    ``gradcheck`` and ``draw_dot`` treat it like a built-in op. Numbers among ``inputs``
+    become constant leaves. ``TypeError`` if ``op`` is not an Op or an input is not a
+    number; ``ValueError`` if the number of inputs differs from ``op.arity`` or the rule
+    returns a different number of derivatives.
+    """
+    if not isinstance(op, Op):
+        raise TypeError(f"apply() takes an Op first, not {type(op).__name__}")
+    if op.arity is not None and len(inputs) != op.arity:
+        raise ValueError(f"op {op.name!r} takes {op.arity} input(s), got {len(inputs)}")
+    values = tuple(x if isinstance(x, Value) else _constant(_as_float(x)) for x in inputs)
+    xs = [v._data for v in values]
+    out = op.forward(*xs)
+    if type(out) is not float:
+        out = _as_float(out, f"the forward of op {op.name!r}")
+    local_grads = tuple(op.local_grads(out, *xs))
+    if len(local_grads) != len(values):
+        raise ValueError(
+            f"the rule of op {op.name!r} gave {len(local_grads)} local derivative(s) "
+            f"for {len(values)} input(s)"
+        )
+    return _node(out, op, values, local_grads)
+
+
 def _unary(op: Op, x: Value) -> Value:
-    d = x.data
+    d = x._data
     out = op.forward(d)
     return _node(out, op, (x,), op.local_grads(out, d))
 
 
 def _binary(op: Op, a: Value, b: Value) -> Value:
-    da = a.data
-    db = b.data
+    da = a._data
+    db = b._data
     out = op.forward(da, db)
     return _node(out, op, (a, b), op.local_grads(out, da, db))
 
 
 def as_value(x: object) -> Value:
     """``x`` itself if it is a Value, else a constant leaf; ``TypeError`` for a non-number."""
-    return x if isinstance(x, Value) else Value(_as_float(x))
+    return x if isinstance(x, Value) else _constant(_as_float(x))
 
 
 def _operand(x: object, symbol: str) -> Value:
@@ -106,15 +162,36 @@ def _operand(x: object, symbol: str) -> Value:
     operand: ``"3" * Value(2)`` would otherwise become a confusing sequence repetition.
     """
     if type(x) is float:  # the common case first, before the slower numbers.Real check
-        return Value(x)
+        return _constant(x)
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real):
-        return Value(_as_float(x))
-    raise TypeError(
+        return _constant(_as_float(x))
+    raise _operand_error(x, symbol)
+
+
+def _operand_error(x: object, symbol: str) -> TypeError:
+    return TypeError(
         f"unsupported operand type for {symbol}: Value and {type(x).__name__} "
         f"({x!r:.40}); a Value combines with Values and real numbers"
     )
+
+
+def _number(other: object) -> Any:
+    """The number a comparison reads from ``other``, or ``NotImplemented``."""
+    if isinstance(other, Value):
+        return other._data
+    if isinstance(other, numbers.Real):
+        return other
+    return NotImplemented
+
+
+def _restore_leaf(data: float, grad: float | None, label: str, stamp: int) -> Value:
+    """Rebuild a leaf from ``copy``/``pickle`` state (see ``Value.__reduce__``)."""
+    leaf = Value(data, label)
+    leaf.grad = grad
+    leaf._stamp = stamp  # a leaf's: 0, NO_GRAD_STAMP or CONSTANT_STAMP
+    return leaf
 
 
 class Value:
@@ -126,21 +203,34 @@ class Value:
     node below with ``d self / d node`` by the chain rule.
 
     Attributes:
-        data: the number, a float.
-        grad: the gradient, ``0.0`` until a backward sweep reaches this node.
+        data: the number, always a built-in float (assigning any real number converts it;
+            anything else is a ``TypeError``).
+        grad: the gradient, a built-in float, ``0.0`` until a backward sweep reaches this
+            node; may be set to ``None`` ("no gradient yet", PyTorch's ``set_to_none``),
+            which the next sweep treats as ``0``.
         label: a name for drawings and messages (the article's ``w5``, ``net3``...).
         parents: the Values this node was computed from, in operand order.
         local_grads: ``d self / d parents[i]`` at forward time, one per parent.
         operation: the rule-table row (:class:`autograd.ops.Op`) that made it, or None.
+
+    PyTorch habits that work (each reads ``.data``): comparisons ``== != < <= > >=`` with a
+    Value or a real number return a bool (with anything else, ``==`` is False and ``<`` a
+    ``TypeError``); ``bool(v)`` is ``v.data != 0`` (``nan`` is true); ``int(v)``,
+    ``round(v)``, ``round(v, n)``, ``float(v)``, ``v.item()`` and ``f"{v:.3f}"`` act on the
+    float (``f"{v}"`` is ``str(v)``). Values still hash by identity, so sets and dicts of
+    Values are sets of nodes, not of numbers. ``copy.copy``, ``copy.deepcopy`` and
+    ``pickle`` of a leaf give a new leaf with the same data, grad and label; of a non-leaf
+    they raise ``RuntimeError`` (``.detach()`` it first), as PyTorch's deepcopy does.
     """
 
-    __slots__ = ("_stamp", "data", "grad", "label", "local_grads", "operation", "parents")
+    __slots__ = ("_data", "_grad", "_stamp", "label", "local_grads", "operation", "parents")
 
     # NumPy scalars on the left (``np.float64(2) * v``) defer to our reflected operators.
     __array_ufunc__ = None
 
-    data: float
-    grad: float
+    _data: float
+    _grad: float
+    _stamp: int
     label: str
     parents: tuple[Value, ...]
     local_grads: tuple[Any, ...]
@@ -151,8 +241,8 @@ class Value:
             data = _as_float(data)
         if type(label) is not str:
             raise TypeError(f"Value label must be a str, not {type(label).__name__}")
-        self.data = data
-        self.grad = 0.0
+        self._data = data
+        self._grad = 0.0
         self.label = label
         self.parents = ()
         self.local_grads = ()
@@ -160,17 +250,131 @@ class Value:
         self._stamp = 0
 
     @property
+    def data(self) -> float:
+        """The number, a built-in float; assigning a real number converts it."""
+        return self._data
+
+    @data.setter
+    def data(self, value: float) -> None:
+        self._data = value if type(value) is float else _as_float(value, "Value.data")
+
+    @property
+    def grad(self) -> float:
+        """``d root / d self`` from the last sweep (a float), or ``None`` if set so.
+
+        Assigning converts a real number to a float; ``None`` means "no gradient yet"
+        (``zero_grad(set_to_none=True)``): the next ``backward()`` starts this leaf at 0.
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: float | None) -> None:
+        if value is None:
+            self._grad = None  # type: ignore[assignment]
+        else:
+            self._grad = value if type(value) is float else _as_float(value, "Value.grad")
+
+    @property
     def op(self) -> str:
         """The name of the operation that made this node (``""`` for a leaf)."""
         return "" if self.operation is None else self.operation.name
 
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node without parents (made by ``Value()``, a constant, or under
+        ``no_grad()``): ``backward()`` accumulates into the ``.grad`` of leaves."""
+        return not self.parents
+
+    @property
+    def requires_grad(self) -> bool:
+        """False only for a result computed under ``no_grad()`` (``backward()`` from it
+        raises, as in PyTorch); True for every other Value."""
+        return self._stamp != NO_GRAD_STAMP
+
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         op = f", op={self.op!r}" if self.operation is not None else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
+        return f"Value(data={self._data!r}, grad={self._grad!r}{label}{op})"
+
+    # -- reading the number, as PyTorch's scalar tensors allow -----------------------------
+
+    def item(self) -> float:
+        """The number as a built-in float (PyTorch's ``Tensor.item()``): ``v.data``."""
+        check_tracing("item()")
+        return self._data
 
     def __float__(self) -> float:
-        return self.data
+        check_tracing("float()")
+        return self._data
+
+    def __int__(self) -> int:
+        """``int(v.data)``, truncating; nan and inf raise as for a float."""
+        check_tracing("int()")
+        return int(self._data)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        """``round(v.data)`` (an int) or ``round(v.data, ndigits)`` (a float)."""
+        check_tracing("round()")
+        return round(self._data, ndigits)  # round(x, None) is round(x), an int
+
+    def __bool__(self) -> bool:
+        """``v.data != 0``: ``Value(0.0)`` is false, ``Value(nan)`` true (as ``torch``)."""
+        check_tracing("bool()")
+        return self._data != 0.0
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats the number; ``f"{v}"`` (an empty spec) is ``str(v)``."""
+        if not spec:
+            return str(self)
+        check_tracing("format()")
+        return format(self._data, spec)
+
+    # Comparisons read the numbers and return a bool (``v == 1.0``, ``v < w``); hashing
+    # stays by identity, so a set or dict of Values holds nodes, never merged by value.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        check_tracing("comparison (==)")
+        o = _number(other)
+        return NotImplemented if o is NotImplemented else bool(self._data == o)
+
+    def __ne__(self, other: object) -> bool:
+        check_tracing("comparison (!=)")
+        o = _number(other)
+        return NotImplemented if o is NotImplemented else bool(self._data != o)
+
+    def __lt__(self, other: object) -> bool:
+        check_tracing("comparison (<)")
+        o = _number(other)
+        return NotImplemented if o is NotImplemented else bool(self._data < o)
+
+    def __le__(self, other: object) -> bool:
+        check_tracing("comparison (<=)")
+        o = _number(other)
+        return NotImplemented if o is NotImplemented else bool(self._data <= o)
+
+    def __gt__(self, other: object) -> bool:
+        check_tracing("comparison (>)")
+        o = _number(other)
+        return NotImplemented if o is NotImplemented else bool(self._data > o)
+
+    def __ge__(self, other: object) -> bool:
+        check_tracing("comparison (>=)")
+        o = _number(other)
+        return NotImplemented if o is NotImplemented else bool(self._data >= o)
+
+    # -- copies: leaves only, as PyTorch ------------------------------------------------------
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """``copy``, ``deepcopy`` and ``pickle`` of a leaf: a new leaf with the same data,
+        grad and label. A non-leaf raises ``RuntimeError``: copying it would duplicate
+        its place in the graph (``.detach()`` gives a leaf to copy)."""
+        if self.parents:
+            raise RuntimeError(
+                f"only leaf Values (without parents) can be copied or pickled; this one was "
+                f"made by {self.op!r}. Call .detach() first to copy its number, as in PyTorch."
+            )
+        return (_restore_leaf, (self._data, self._grad, self.label, self._stamp))
 
     # -- arithmetic: each operator dispatches to one row of the table ---------------------
 
@@ -209,7 +413,7 @@ class Value:
             return _binary(ops.POW, self, other)
         if isinstance(other, numbers.Real):
             return _unary(ops.pow_const(_as_float(other)), self)
-        return _binary(ops.POW, self, _operand(other, "**"))
+        raise _operand_error(other, "**")
 
     def __rpow__(self, other: object) -> Value:
         return _binary(ops.POW, _operand(other, "**"), self)
@@ -266,14 +470,19 @@ class Value:
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph."""
-        return Value(self.data, self.label)
+        return Value(self._data, self.label)
 
     def backward(self, seed: float = 1.0) -> None:
         """Fill ``.grad`` of every node below with ``d self / d node`` (reverse mode).
 
         Leaves accumulate (calling it twice doubles them, as in PyTorch); every non-leaf's
         ``.grad`` is set afresh, so it shows this sweep's gradients. Iterative: no recursion
-        limit at any depth.
+        limit at any depth. ``seed`` (``d self / d self``) is any real number, converted to
+        a built-in float (a NumPy ``float32`` seed gives float gradients); a Value seed
+        counts as its ``.data`` (no graph is recorded by ``backward()``, so nothing is
+        lost). A Value computed under ``no_grad()`` raises ``RuntimeError``, as in PyTorch.
+        Sweeps are serialised by a lock: two threads back-propagating one graph give what
+        two sequential sweeps give.
         """
         _sweep.backward(self, seed)
 
@@ -289,15 +498,17 @@ def _values(xs: Iterable[object], what: str) -> Sequence[Value]:
         if kinds <= _JUST_VALUES:
             return cast(Sequence[Value], xs)
         if kinds <= _VALUES_AND_FLOATS:
-            return [x if type(x) is Value else Value(x) for x in xs]  # type: ignore[arg-type]
-    if isinstance(xs, (str, bytes)) or not isinstance(xs, Iterable):
-        raise TypeError(f"{what} must be a sequence of Values or numbers, not {type(xs).__name__}")
+            return [x if type(x) is Value else _constant(x) for x in xs]  # type: ignore[arg-type]
+    if isinstance(xs, (str, bytes, AbstractSet, Mapping)) or not isinstance(xs, Iterable):
+        raise TypeError(
+            f"{what} must be an ordered sequence of Values or numbers, not {type(xs).__name__}"
+        )
     return [as_value(x) for x in xs]
 
 
 def add_n(values: Iterable[Value | float]) -> Value:
     """One node for ``x_0 + x_1 + ... + x_n``; d/dx_i = 1 (a single node, not a chain)."""
-    return apply(ops.ADD_N, *_values(values, "values"))
+    return _apply(ops.ADD_N, tuple(_values(values, "values")))
 
 
 def weighted_sum(
@@ -312,7 +523,7 @@ def weighted_sum(
     xs = _values(inputs, "inputs")
     if len(ws) != len(xs):
         raise ValueError(f"weighted_sum got {len(ws)} weights but {len(xs)} inputs")
-    return apply(ops.WSUM, *ws, *xs, as_value(bias))
+    return _apply(ops.WSUM, (*ws, *xs, as_value(bias)))
 
 
 Reduction = Literal["mean", "sum", "half_sum"]
@@ -343,7 +554,7 @@ def squared_error(
         raise ValueError(f"got {len(os_)} outputs but {len(ys)} targets")
     if not os_:
         raise ValueError("squared_error needs at least one output")
-    return apply(op, *os_, *ys)
+    return _apply(op, (*os_, *ys))
 
 
 # The chain rule lives in autograd.backward, which imports this module; binding the module

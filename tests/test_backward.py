@@ -166,3 +166,413 @@ def test_add_n() -> None:
     assert all(x.grad == 1.0 for x in xs)
     s2 = add_n([0.1] * 10)
     assert s2.data == 1.0  # exactly rounded sum (fsum)
+
+
+# -- issue 8 item 1: a masked (zero) local derivative contributes exactly 0 ---------------
+
+INF = math.inf
+
+
+def _three_ways(build, x0: float) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    """d build(x) / dx by backward(), grad() and grad(create_graph=True)."""
+    x = Value(x0)
+    build(x).backward()
+    (g,) = grad(build(x), [x])
+    (h,) = grad(build(x), [x], create_graph=True)
+    return x.grad, g.data, h.data
+
+
+@pytest.mark.parametrize(
+    "build, x0",
+    [
+        (lambda x: x.relu().sqrt(), -0.5),  # relu' = 0 meets sqrt'(0) = inf
+        (lambda x: x.relu().sqrt(), 0.0),
+        (lambda x: x.relu().sqrt(), -0.0),
+        (lambda x: x.relu().log(), -2.0),  # log'(0) = inf
+        (lambda x: x.relu() * INF, -1.0),
+        (lambda x: abs(x).sqrt(), 0.0),  # |x|' at 0 is 0
+        (lambda x: abs(x) * math.nan, 0.0),
+        (lambda x: (x**0) * INF, 0.0),  # x ** 0 is flat, also at 0
+        (lambda x: (x**0.0) * -INF, 5.0),
+        (lambda x: (x - x) ** Value(0.0) * INF, 3.0),  # a ** b at b == 0: d/da masked
+        (lambda x: Value(0.0) ** (x * x) * INF, 1.5),  # 0 ** b, b >= 0: d/db masked
+        (lambda x: Value(0.0) ** (x - x) * INF, 1.5),  # ... also at b == 0
+    ],
+)
+def test_masked_derivatives_select_instead_of_multiplying(build, x0) -> None:  # type: ignore[no-untyped-def]
+    assert _three_ways(build, x0) == (0.0, 0.0, 0.0)
+
+
+def test_relu_passes_nan_on_as_pytorch() -> None:
+    # PyTorch's relu backward is where(x <= 0, 0, grad): at nan (not <= 0) grad passes
+    assert _three_ways(lambda x: x.relu() * 2.0, math.nan) == (2.0, 2.0, 2.0)
+    assert [math.isnan(d) for d in _three_ways(lambda x: x.relu().sqrt(), math.nan)] == [True] * 3
+    assert _three_ways(lambda x: x.relu() * 2.0, 1e-300) == (2.0, 2.0, 2.0)
+
+
+def test_relu_of_negative_then_sqrt_gives_zero_everywhere() -> None:
+    # the issue's case, with the exact answer 0 (PyTorch gives 0 too)
+    x = Value(-0.5)
+    x.relu().sqrt().backward()
+    assert x.grad == 0.0
+    (g,) = grad(Value(-0.5).relu().sqrt(), [x])
+    x2 = Value(-0.5)
+    (g1,) = grad(x2.relu().sqrt(), [x2])
+    (g2,) = grad(x2.relu().sqrt(), [x2], create_graph=True)
+    (g3,) = grad(g2, [x2])  # and the second derivative is 0 too
+    assert (g.data, g1.data, g2.data, g3.data) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_pow_masks_with_infinite_incoming_gradients() -> None:
+    # x ** 0 at x = 0: flat, whatever comes in (here d log(y)/dy at y = 0... scaled to inf)
+    x = Value(0.0)
+    ((x**0) * INF).backward()
+    assert x.grad == 0.0
+    # a ** b with a Value exponent: d/da is masked where b == 0 ...
+    a, b = Value(0.0), Value(0.0)
+    ((a**b) * INF).backward()
+    assert (a.grad, b.grad) == (0.0, 0.0)
+    # ... and d/db where a == 0 and b >= 0 (0 ** b = 0 for b > 0, d/db = 0, not 0 * -inf)
+    a, b = Value(0.0), Value(2.0)
+    ((a**b) * INF).backward()
+    assert b.grad == 0.0 and math.isnan(a.grad)  # d/da = 2 * 0 = 0 (not masked) times inf
+    # but a ** b at a == 0, b < 0 is not masked: d/db = inf * log 0 = -inf
+    a, b = Value(0.0), Value(-1.0)
+    (a**b).backward()
+    assert b.grad == -INF
+
+
+def test_multiplication_keeps_ieee_zero_times_infinity() -> None:
+    # mul's zero derivative is not structural: 0 * inf = nan, as in PyTorch
+    x = Value(2.0)
+    (x * 0.0).sqrt().backward()
+    assert math.isnan(x.grad)
+    (g,) = grad((x * 0.0).sqrt(), [x])
+    assert math.isnan(g.data)
+
+
+# -- issue 8 item 10: subnormals divide instead of multiplying by a reciprocal -------------
+
+TINY = 5e-324
+
+
+def test_subnormal_log_times_x() -> None:
+    # d/dx (x log x) = log x + 1 = -743.44..., exactly as in PyTorch (grad / x)
+    x = Value(TINY)
+    (x.log() * x).backward()
+    assert x.grad == math.log(TINY) + 1.0
+    (g,) = grad(x.log() * x, [x])
+    assert g.data == math.log(TINY) + 1.0
+
+
+def test_subnormal_division() -> None:
+    # d/da ((a / b) * b) = 1 at b = 5e-324: (g = b) / b, not b * (1/b) = b * inf
+    a, b = Value(1.0), Value(TINY)
+    y = (a / b) * b
+    y.backward()
+    assert a.grad == 1.0
+    # d/da (a / b) on its own is 1/b, which overflows: inf, as in PyTorch
+    a2 = Value(1.0)
+    (a2 / TINY).backward()
+    assert a2.grad == INF
+    # a normal divisor is the plain reciprocal
+    a3 = Value(1.0)
+    ((a3 / 3.0) * 3.0).backward()
+    assert a3.grad == (1.0 / 3.0) * 3.0
+
+
+def test_subnormal_sqrt_and_pow() -> None:
+    x = Value(TINY)
+    x.sqrt().backward()
+    assert x.grad == 0.5 / math.sqrt(TINY)  # 1/(2 sqrt x): finite, 2.2e161
+    x = Value(TINY)
+    (x**0.5).backward()
+    assert x.grad == pytest.approx(0.5 * TINY**-0.5, rel=1e-15)
+    x = Value(TINY)
+    (x**2).backward()
+    assert x.grad == 2 * TINY
+    x = Value(TINY)
+    (x**-1).backward()
+    assert x.grad == -INF  # -1/x^2 overflows: exact -4e647
+
+
+# -- issue 8 items 4, 7, 11, 13 and the mutation survivors -----------------------------------
+
+
+def test_two_threads_back_propagating_one_graph_match_two_sequential_sweeps() -> None:
+    import threading
+
+    def build() -> tuple[list[Value], Value]:
+        # every h feeds three consumers: a sweep adds into h.grad several times, so another
+        # sweep resetting it in between would lose contributions
+        xs = [Value(0.01 * i) for i in range(50)]
+        y: Value = xs[0]
+        for i in range(3000):
+            h = y + xs[i % 50] * xs[(7 * i) % 50]
+            y = h + h * 0.5 - h * 0.5  # dy/dh = 1: gradients stay moderate all the way
+        return xs, y
+
+    xs, y = build()
+    y.backward()
+    y.backward()
+    expected = [x.grad for x in xs]
+
+    xs, y = build()
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        start = threading.Barrier(2)
+
+        def sweep() -> None:
+            start.wait()
+            y.backward()
+
+        threads = [threading.Thread(target=sweep) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert [x.grad for x in xs] == expected
+
+
+def test_backward_from_a_no_grad_result_raises() -> None:
+    from autograd import no_grad
+
+    x = Value(2.0)
+    with no_grad():
+        y = x * 3
+    with pytest.raises(RuntimeError, match="no_grad"):
+        y.backward()
+    with pytest.raises(RuntimeError, match="no_grad"):
+        grad(y, [x])
+    assert x.grad == 0.0
+    # a leaf made inside no_grad() is an ordinary leaf
+    with no_grad():
+        z = Value(1.0)
+    z.backward()
+    assert z.grad == 1.0
+
+
+def test_seeds_become_floats() -> None:
+    np = pytest.importorskip("numpy")
+    for seed, expected in [(np.float32(1.5), 1.5), (2, 2.0), (Value(0.5), 0.5), (True, 1.0)]:
+        x = Value(3.0)
+        h = x * x
+        (h * 2.0).backward(seed)
+        assert type(x.grad) is float and type(h.grad) is float
+        assert x.grad == 12.0 * expected and h.grad == 2.0 * expected
+    with pytest.raises(TypeError, match=r"seed.*str"):
+        Value(1.0).backward("1")  # type: ignore[arg-type]
+
+
+def test_a_leaf_root_accumulates_in_both_sweeps() -> None:
+    from autograd import detect_anomaly
+
+    x = Value(1.0)
+    x.backward()
+    x.backward(2.0)
+    assert x.grad == 3.0
+    with detect_anomaly():
+        x.backward()
+    assert x.grad == 4.0
+
+
+def test_anomaly_sweep_sets_non_leaf_grads_afresh() -> None:
+    from autograd import detect_anomaly
+
+    x = Value(3.0)
+    h = x * x
+    y = h * 2.0
+    with detect_anomaly():
+        y.backward()
+        y.backward()
+    assert (x.grad, h.grad, y.grad) == (24.0, 2.0, 1.0)
+
+
+def test_topological_order_without_leaves() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    assert topological_order(d, leaves=False) == [c, d]
+    assert [n is m for n, m in zip(topological_order(d, leaves=False), [c, d])] == [True, True]
+    assert topological_order(a, leaves=False) == []
+    assert topological_order(a) == [a]
+
+
+def test_grad_prunes_nodes_that_lead_to_no_input() -> None:
+    from autograd import detect_anomaly
+
+    x, c = Value(2.0), Value(0.0)
+    y = x * 3.0 + c.sqrt()  # the sqrt branch has an infinite gradient, but x needs none of it
+    with detect_anomaly():
+        (g,) = grad(y, [x])
+        (h,) = grad(y, [x], create_graph=True)
+    assert g.data == h.data == 3.0
+
+
+def test_grad_takes_a_bare_value_a_generator_and_rejects_unordered_inputs() -> None:
+    x, w = Value(2.0), Value(3.0)
+    y = x * w
+    (g,) = grad(y, x)
+    assert g.data == 3.0
+    gs = grad(y, (v for v in [x, w]))
+    assert [g.data for g in gs] == [3.0, 2.0]
+    for bad in ({x, w}, {x: 1}, "xw"):
+        with pytest.raises(TypeError, match="ordered"):
+            grad(y, bad)  # type: ignore[arg-type]
+
+
+def test_grad_returns_new_nodes_never_the_graphs_own() -> None:
+    x, w = Value(2.0, "x"), Value(3.0, "w")
+    y = x * w
+    gx, gw = grad(y, [x, w], create_graph=True)
+    assert gw is not x and gx is not w
+    assert (gx.data, gw.data) == (3.0, 2.0)
+    gw.label = "dy/dw"
+    assert x.label == "x"
+    # still differentiable: d/dx (dy/dw) = d/dx x = 1
+    (h,) = grad(gw, [x])
+    assert h.data == 1.0
+    (same,) = grad(x, [x], create_graph=True)
+    assert same is not x and same.data == 1.0
+
+
+def test_squared_error_needs_an_output() -> None:
+    with pytest.raises(ValueError, match=r"^squared_error needs at least one output$"):
+        squared_error([], [])
+
+
+def test_add_n_keeps_the_ieee_contract() -> None:
+    assert math.isnan(add_n([INF, -INF, 0.0]).data)
+    assert add_n([1e308] * 3).data == INF
+    assert add_n([-1e308] * 3).data == -INF
+    assert add_n([INF, 1.0, 2.0]).data == INF
+    assert math.isnan(add_n([math.nan, 1.0, 2.0]).data)
+    assert add_n([1e308, 1e308, -1e308]).data == INF  # the partial sum overflows, as torch
+    assert add_n([1.0, 2.0]).data == 3.0 and add_n([1e16, 1.0, -1e16]).data == 1.0
+
+
+def test_add_n_rejects_unordered_collections() -> None:
+    for bad in ({1.0: 2.0}, {1.0, 2.0}, frozenset({1.0})):
+        with pytest.raises(TypeError, match="ordered sequence"):
+            add_n(bad)  # type: ignore[arg-type]
+    assert add_n(iter([1.0, 2.0, 3.0])).data == 6.0
+    assert add_n({1.0: 0}.keys().__iter__()).data == 1.0
+
+
+def test_a_masked_zero_still_reaches_its_parent_in_grad() -> None:
+    # relu(log(0)) = relu(-inf): relu' is masked, so log gets exactly 0; log'(0) = 1/0 = inf,
+    # and 0 * inf = nan (as PyTorch: where() gives 0, log's backward gives 0 / 0 = nan).
+    # backward() and grad() agree: the zero is passed on, not skipped.
+    x = Value(0.0)
+    y = x.log().relu()
+    y.backward()
+    (g,) = grad(y, [x])
+    (h,) = grad(y, [x], create_graph=True)
+    assert math.isnan(x.grad) and math.isnan(g.data) and math.isnan(h.data)
+    # two masked contributions: still 0, once
+    z = Value(-1.0)
+    (g2,) = grad(z.relu() + z.relu(), [z])
+    assert g2.data == 0.0 and g2.data == 0.0
+
+
+def test_both_sweeps_keep_the_sign_of_a_zero_gradient() -> None:
+    from autograd import detect_anomaly
+
+    for anomaly in (False, True):
+        x = Value(1.0)
+        h = x * 2.0
+        y = h * -0.0  # dy/dh = -0.0: the first contribution replaces, it is not 0.0 + -0.0
+        if anomaly:
+            with detect_anomaly():
+                y.backward()
+        else:
+            y.backward()
+        assert h.grad == 0.0 and math.copysign(1.0, h.grad) == -1.0, anomaly
+
+
+def test_anomaly_sweep_with_none_grads_and_after_an_error() -> None:
+    from autograd import detect_anomaly
+
+    x = Value(2.0)
+    x.grad = None
+    with detect_anomaly():
+        x.backward()
+        assert x.grad == 1.0
+        w = Value(3.0)
+        w.grad = None
+        (w * w).backward()
+        assert w.grad == 6.0
+    z = Value(0.0)
+    a = z * 1.0
+    b = a.sqrt()  # d sqrt/da at 0 is inf
+    c = b * 2.0
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"for its input 0 "):
+        c.backward()
+    assert (c.grad, b.grad, a.grad) == (1.0, 2.0, 0.0)  # a was never reached: 0, not None
+    p, q = Value(1.0), Value(1e-200)  # d(p/q)/dq = -(p/q)/q = -1e400: -inf
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"'div'.*for its input 1 "):
+        (p / q).backward()
+
+
+def test_sweep_messages() -> None:
+    from autograd import no_grad
+
+    with pytest.raises(TypeError, match=r"^backward\(\) seed must be a real number"):
+        Value(1.0).backward(None)  # type: ignore[arg-type]
+    with no_grad():
+        y = Value(1.0) * 2.0
+    expected = (
+        "backward(): this Value was computed under no_grad(), so it records no graph and "
+        "does not require grad (as in PyTorch); compute it outside no_grad() to "
+        "differentiate it"
+    )
+    with pytest.raises(RuntimeError) as info:
+        y.backward()
+    assert str(info.value) == expected
+    with pytest.raises(RuntimeError) as info:
+        grad(y, [y])
+    assert str(info.value) == expected.replace("backward()", "grad()", 1)
+
+
+def test_a_corrupted_grad_slot_is_reported() -> None:
+    x = Value(1.0)
+    x._grad = "0"  # type: ignore[assignment]  # only reachable by writing the private slot
+    with pytest.raises(TypeError, match=r"^Value\.grad must be a float or None, not str$"):
+        (x * 2.0).backward()
+
+
+def test_grad_builds_no_needless_nodes_with_create_graph() -> None:
+    # f = (x + 1) x: df/dx = x + (x + 1). The add node passes x on with local 1.0: the
+    # contribution is x itself (no "x * 1.0" node), and the top mul's is the node x + 1.
+    x = Value(2.0)
+    s = x + 1.0
+    (g,) = grad(s * x, [x], create_graph=True)
+    assert g.data == 5.0 and g.op == "add"
+    assert g.parents[0] is s and g.parents[1] is x
+    # x * x: both contributions are x itself, summed once
+    (h,) = grad(x * x, [x], create_graph=True)
+    assert h.op == "add" and h.parents[0] is x and h.parents[1] is x
+
+
+def test_a_masked_zero_is_added_as_plus_zero() -> None:
+    # the mul node (made last) gives x the contribution -0.0 first; relu's masked +0.0 is
+    # then added: -0.0 + 0.0 = +0.0, as backward()'s += does
+    x = Value(-1.0)
+    (g,) = grad(x.relu() + x * -0.0, [x])
+    assert g.data == 0.0 and math.copysign(1.0, g.data) == 1.0
+    (h,) = grad(x * -0.0, [x])
+    assert math.copysign(1.0, h.data) == -1.0
+
+
+def test_grad_messages() -> None:
+    from autograd import detect_anomaly
+
+    message = r"^grad\(\) inputs must be a Value or an ordered sequence of Values, not set$"
+    with pytest.raises(TypeError, match=message):
+        grad(Value(1.0), {Value(1.0)})  # type: ignore[arg-type]
+    p, q = Value(1.0), Value(1e-200)
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"'div'.*for its input 1 "):
+        grad(p / q, [q])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 import threading
 
 import pytest
@@ -19,10 +20,13 @@ def test_no_grad_records_no_parents() -> None:
         with enable_grad():
             z = x * 2
     assert is_grad_enabled()
-    assert y.data == 7.0 and y.parents == () and y.op == ""
-    assert z.parents == (x, z.parents[1])
+    assert y.data == 7.0 and y.parents == () and y.op == "" and y.local_grads == ()
+    assert y.operation is None and not y.requires_grad and y.is_leaf
+    # enable_grad() inside records again: z = x * 2 with parents (x, the constant 2)
+    assert len(z.parents) == 2 and z.parents[0] is x and z.parents[1].data == 2.0
+    assert z.op == "mul" and z.local_grads == (2.0, 2.0) and z.requires_grad
     w = x * 2
-    assert w.parents[0] is x
+    assert w.parents[0] is x and w.op == "mul"
 
 
 def test_no_grad_is_restored_after_an_exception() -> None:
@@ -91,3 +95,126 @@ def test_anomaly_passes_clean_computations() -> None:
         y = (x * x).sigmoid()
         y.backward()
     assert x.grad == pytest.approx(2 * 0.5 * y.data * (1 - y.data), rel=1e-15)
+
+
+def test_a_no_grad_object_can_be_entered_again_and_nested() -> None:
+    from autograd import no_grad as no_grad_class
+
+    ng = no_grad_class()
+    with ng:
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+    with ng:  # a second time
+        with ng:  # and nested in itself
+            assert not is_grad_enabled()
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+    eg = enable_grad()
+    with ng, eg:
+        assert is_grad_enabled()
+        with ng:
+            assert not is_grad_enabled()
+        assert is_grad_enabled()
+    assert is_grad_enabled()
+
+
+def test_mode_objects_as_decorators() -> None:
+    @no_grad()
+    def inside(x: Value) -> Value:
+        assert not is_grad_enabled()
+        return x * 2
+
+    y = inside(Value(1.0))
+    assert y.parents == () and is_grad_enabled() and inside.__name__ == "inside"
+
+
+def test_no_grad_inside_detect_anomaly_keeps_both() -> None:
+    from autograd import is_anomaly_enabled
+
+    with detect_anomaly():
+        with no_grad():
+            assert is_anomaly_enabled() and not is_grad_enabled()
+            with pytest.raises(FloatingPointError, match="log"):
+                Value(0.0).log()
+        assert is_anomaly_enabled() and is_grad_enabled()
+    assert not is_anomaly_enabled()
+
+
+def test_a_shared_no_grad_object_in_two_threads() -> None:
+    ng = no_grad()
+    barrier = threading.Barrier(2)
+    seen: list[tuple[bool, bool]] = []
+
+    def work() -> None:
+        with ng:
+            barrier.wait(5)
+            inside = is_grad_enabled()
+            barrier.wait(5)
+        seen.append((inside, is_grad_enabled()))
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert seen == [(False, True), (False, True)]
+
+
+def test_anomaly_does_not_check_gradients_of_wrapped_constants() -> None:
+    # d(x / c)/dc = -x/c^2 = -inf for c = 1e-300, but c is a number nobody asked about
+    with detect_anomaly():
+        x = Value(1.0)
+        (x / 1e-300).backward()
+        assert x.grad == pytest.approx(1e300, rel=1e-15)
+        b = Value(0.5)
+        (0.0**b).backward()  # d/dbase = b 0^(b-1) = inf, the base is a constant
+        assert b.grad == 0.0
+        # a user's leaf is still checked
+        c = Value(1e-300)
+        with pytest.raises(FloatingPointError, match="backward of 'div'"):
+            (Value(1.0) / c).backward()
+        with pytest.raises(FloatingPointError, match="backward of 'sqrt'"):
+            (Value(0.0).sqrt() * 2.0).backward()  # and so is a non-leaf's incoming gradient
+
+
+def test_tracing_guards_every_read_of_the_number() -> None:
+    from autograd.modes import TracingError, tracing
+
+    v = Value(1.5)
+    uses = {
+        "bool()": lambda: bool(v),
+        "comparison (==)": lambda: v == 1.0,
+        "comparison (!=)": lambda: v != 1.0,
+        "comparison (<)": lambda: v < 1.0,
+        "comparison (<=)": lambda: v <= 1.0,
+        "comparison (>)": lambda: v > 1.0,
+        "comparison (>=)": lambda: v >= 1.0,
+        "int()": lambda: int(v),
+        "round()": lambda: round(v, 1),
+        "float()": lambda: float(v),
+        "item()": lambda: v.item(),
+        "format()": lambda: f"{v:.2f}",
+    }
+    with tracing():
+        for what, use in uses.items():
+            with pytest.raises(TracingError, match="^" + re.escape(what) + " of a Value"):
+                use()
+        assert f"{v}" == repr(v)  # an empty format spec reads nothing
+        w = v * 2.0  # arithmetic records as usual
+    assert w.data == 3.0
+    assert [use() for use in uses.values()] == [
+        True, False, True, False, False, True, True, 1, 1.5, 1.5, 1.5, "1.50"]
+
+
+def test_mode_objects_repr_and_tracing_message() -> None:
+    from autograd.modes import TracingError, tracing
+
+    assert [repr(m) for m in (no_grad(), enable_grad(), detect_anomaly(), tracing())] == [
+        "no_grad()", "enable_grad()", "detect_anomaly()", "tracing()"]
+    with tracing(), pytest.raises(TracingError) as info:
+        bool(Value(1.0))
+    assert str(info.value) == (
+        "bool() of a Value reads its number, which autograd.compile cannot record: the "
+        "compiled code would always take the branch seen while tracing. Call the function "
+        "eagerly instead (without compile), or express the branch with relu/abs."
+    )

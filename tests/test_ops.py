@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from autograd import OPS, Value, grad
+from autograd import OPS, Op, Value, apply, grad, ops
 from autograd.ops import float_div, float_pow
 
 INF = math.inf
@@ -165,20 +165,76 @@ def test_table_rows_are_complete() -> None:
         assert callable(op.forward) and callable(op.local_grads)
 
 
-def test_table_derivatives_match_finite_differences() -> None:
-    """Each row's float rule against a central difference of its own forward, at x = 0.7."""
-    eps = 1e-6
-    for name, op in OPS.items():
-        arity = op.arity if op.arity is not None else op.group[0] + op.group[1]
-        point = [0.7 + 0.3 * i for i in range(arity)]
-        out = op.forward(*point)
-        rules = op.local_grads(out, *point)
-        for i in range(arity):
-            up, down = list(point), list(point)
-            up[i] += eps
-            down[i] -= eps
-            numeric = (op.forward(*up) - op.forward(*down)) / (2 * eps)
-            assert rules[i] == pytest.approx(numeric, rel=1e-6, abs=1e-8), (name, i)
+def _sig(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# Independent closed forms, written here: name -> (f(*args), [df/dargs_k](*args)).
+CLOSED_FORMS = {
+    "add": (lambda a, b: a + b, lambda a, b: [1.0, 1.0]),
+    "sub": (lambda a, b: a - b, lambda a, b: [1.0, -1.0]),
+    "mul": (lambda a, b: a * b, lambda a, b: [b, a]),
+    "div": (lambda a, b: a / b, lambda a, b: [1 / b, -a / b**2]),
+    "pow": (lambda a, b: a**b, lambda a, b: [b * a ** (b - 1), a**b * math.log(a)]),
+    "neg": (lambda x: -x, lambda x: [-1.0]),
+    "exp": (math.exp, lambda x: [math.exp(x)]),
+    "log": (math.log, lambda x: [1 / x]),
+    "tanh": (math.tanh, lambda x: [1 / math.cosh(x) ** 2]),
+    "sigmoid": (_sig, lambda x: [math.exp(-x) / (1 + math.exp(-x)) ** 2]),
+    "relu": (lambda x: max(x, 0.0), lambda x: [1.0 if x > 0 else 0.0]),
+    "sqrt": (math.sqrt, lambda x: [0.5 / math.sqrt(x)]),
+    "abs": (abs, lambda x: [math.copysign(1.0, x)]),
+    "sin": (math.sin, lambda x: [math.cos(x)]),
+    "cos": (math.cos, lambda x: [-math.sin(x)]),
+    "softplus": (lambda x: math.log(1 + math.exp(x)), lambda x: [_sig(x)]),
+    "pow_const": (lambda x: x**2, lambda x: [2 * x]),
+    "add_n": (lambda *xs: sum(xs), lambda *xs: [1.0] * len(xs)),
+    "wsum": (
+        lambda *a: sum(a[i] * a[len(a) // 2 + i] for i in range(len(a) // 2)) + a[-1],
+        lambda *a: [*a[len(a) // 2 : -1], *a[: len(a) // 2], 1.0],
+    ),
+}
+for _name, _scale in [("mse", None), ("sse", 1.0), ("half_sse", 0.5)]:
+
+    def _f(*a: float, s: float | None = _scale) -> float:
+        n = len(a) // 2
+        c = 1 / n if s is None else s
+        return c * sum((a[i] - a[n + i]) ** 2 for i in range(n))
+
+    def _d(*a: float, s: float | None = _scale) -> list[float]:
+        n = len(a) // 2
+        c = 1 / n if s is None else s
+        d = [2 * c * (a[i] - a[n + i]) for i in range(n)]
+        return d + [-x for x in d]
+
+    CLOSED_FORMS[_name] = (_f, _d)
+
+
+def test_every_row_has_a_closed_form_here() -> None:
+    assert set(CLOSED_FORMS) == set(OPS)
+
+
+@pytest.mark.parametrize("name", sorted(CLOSED_FORMS))
+def test_table_rows_against_closed_forms_at_several_points(name: str) -> None:
+    """Each row's forward and float rule against this file's closed forms, at several points
+    (positive, negative, fractional, both sides of kinks) and several n-ary sizes."""
+    op = OPS[name]
+    f, df = CLOSED_FORMS[name]
+    sizes = [op.arity] if op.arity is not None else [
+        op.group[0] * n + op.group[1] for n in (1, 2, 3)
+    ]
+    for size in sizes:
+        for base in (0.7, 1.3, 2.9, -0.45, -1.7):
+            point = [base + 0.37 * i for i in range(size)]
+            if name in ("log", "sqrt", "pow") and point[0] <= 0:
+                point[0] = -point[0]
+            out = op.forward(*point)
+            assert out == pytest.approx(f(*point), rel=1e-13, abs=1e-15), (name, point)
+            rules = op.local_grads(out, *point)
+            assert len(rules) == size
+            for k, (got, expected) in enumerate(zip(rules, df(*point))):
+                assert float(got) == pytest.approx(expected, rel=1e-12, abs=1e-15), (name, point, k)
+                assert float(got * 1.0) == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
 def test_second_derivatives_closed_forms() -> None:
@@ -191,3 +247,129 @@ def test_second_derivatives_closed_forms() -> None:
         (d1,) = grad(y, [x], create_graph=True)
         (d2,) = grad(d1, [x])
         assert d2.data == pytest.approx(second(y.data), rel=1e-13)
+
+
+# -- the rule table's special derivatives, the table's API ---------------------------------
+
+
+def test_nan_goes_through_every_unary_op() -> None:
+    for name in ("exp", "log", "tanh", "sigmoid", "relu", "sqrt", "abs", "sin", "cos", "softplus",
+                 "neg"):
+        assert math.isnan(OPS[name].forward(math.nan)), name
+    assert math.isnan(Value(math.nan).sigmoid().data)
+    assert math.isnan(ops.float_sigmoid(math.nan)) and math.isnan(ops.float_softplus(math.nan))
+
+
+def test_sigmoid_both_branches_and_the_boundary() -> None:
+    assert ops.float_sigmoid(0.0) == 0.5 and ops.float_sigmoid(-0.0) == 0.5
+    assert ops.float_sigmoid(2.0) == 1.0 / (1.0 + math.exp(-2.0))
+    assert ops.float_sigmoid(-2.0) == math.exp(-2.0) / (1.0 + math.exp(-2.0))
+    assert ops.float_sigmoid(-745.0) > 0.0  # the tail is represented, not flushed
+
+
+def test_masked_is_a_zero_that_annihilates_everything() -> None:
+    m = ops.MASKED
+    assert m == 0.0 and isinstance(m, float) and repr(m) == "0.0"
+    for g in (INF, -INF, math.nan, 1e308, -2.0, 0.0, 3):
+        assert g * m == 0.0 and m * g == 0.0
+        assert type(g * m) is float and type(m * g) is float
+    assert m + 1.0 == 1.0 and -m == 0.0
+    v = Value(2.0)
+    assert isinstance(v * m, Value) and (v * m).data == 0.0  # on Values: an ordinary 0
+    assert isinstance(m * v, Value)
+    import copy
+    import pickle
+
+    assert copy.copy(m) is m and copy.deepcopy(m) is m and pickle.loads(pickle.dumps(m)) is m
+
+
+def test_reciprocal_divides_for_subnormals_only() -> None:
+    tiny = 5e-324
+    r = ops.reciprocal(tiny)
+    assert r == INF and isinstance(r, float)
+    assert tiny * r == 1.0 and r * tiny == 1.0 and 2.5e-323 * r == 5.0
+    assert type(tiny * r) is float and (3 * r) == INF
+    assert ops.reciprocal(-tiny) == -INF and -tiny * ops.reciprocal(-tiny) == 1.0
+    smallest_normal = 2.2250738585072014e-308
+    assert type(ops.reciprocal(smallest_normal)) is float  # normal: the plain 1/x
+    sub = ops.reciprocal(smallest_normal / 2)  # the largest subnormals divide
+    assert type(sub) is not float and smallest_normal * sub == 2.0
+    assert type(ops.reciprocal(4.0)) is float and ops.reciprocal(4.0) == 0.25
+    assert ops.reciprocal(0.0) == INF and ops.reciprocal(-0.0) == -INF
+    assert ops.reciprocal(INF) == 0.0 and math.isnan(ops.reciprocal(math.nan))
+    x = Value(2.0)
+    assert isinstance(ops.reciprocal(x), Value) and ops.reciprocal(x).data == 0.5
+    assert isinstance(Value(3.0) * r, Value) and isinstance(r * Value(3.0), Value)
+
+
+def test_generic_helpers_on_floats_and_values() -> None:
+    for name, fn in [("exp", math.exp), ("log", math.log), ("sqrt", math.sqrt),
+                     ("tanh", math.tanh), ("sin", math.sin), ("cos", math.cos)]:
+        helper = getattr(ops, name)
+        assert helper(0.7) == fn(0.7)
+        v = helper(Value(0.7))
+        assert isinstance(v, Value) and v.op == name and v.data == fn(0.7)
+    assert ops.sigmoid(0.0) == 0.5 and ops.sigmoid(Value(0.0)).op == "sigmoid"
+    assert ops.div(1.0, 0.0) == INF and ops.div(Value(1.0), 2.0).data == 0.5
+    assert ops.pow(0.0, -1.0) == INF and ops.pow(Value(2.0), 3.0).data == 8.0
+    assert ops.data(2.5) == 2.5 and ops.data(Value(2.5)) == 2.5
+    assert ops.exp(1000.0) == INF and math.isnan(ops.sqrt(-1.0))
+
+
+def test_registering_a_taken_name_is_an_error() -> None:
+    row = Op("neg", "-", lambda x: -x, lambda out, x: (-1.0,), "d(-x)/dx = -1")
+    with pytest.raises(ValueError, match="'neg' is registered already"):
+        ops.register(row)
+    assert OPS["neg"] is ops.NEG
+    with pytest.raises(TypeError, match="Op"):
+        ops.register("neg")  # type: ignore[arg-type]
+    fresh = Op("twice_for_test", "2x", lambda x: 2 * x, lambda out, x: (2.0,), "d 2x/dx = 2")
+    try:
+        assert ops.register(fresh) is fresh and OPS["twice_for_test"] is fresh
+        with pytest.raises(ValueError, match="registered already"):
+            ops.register(fresh)
+    finally:
+        del OPS["twice_for_test"]
+
+
+def test_op_rows_are_validated() -> None:
+    rule = lambda out, x: (1.0,)  # noqa: E731
+    with pytest.raises(TypeError, match="name"):
+        Op("", "s", abs, rule, "f")
+    with pytest.raises(TypeError, match="name"):
+        Op(3, "s", abs, rule, "f")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="symbol and formula"):
+        Op("x", 3, abs, rule, "f")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="symbol and formula"):
+        Op("x", "s", abs, rule, None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="callable"):
+        Op("x", "s", "abs", rule, "f")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="callable"):
+        Op("x", "s", abs, (1.0,), "f")  # type: ignore[arg-type]
+    for bad in (0, -1, 1.0, True):
+        with pytest.raises(ValueError, match="arity"):
+            Op("x", "s", abs, rule, "f", arity=bad)  # type: ignore[arg-type]
+    assert Op("x", "s", abs, rule, "f", arity=None).arity is None
+    assert repr(Op("x", "s", abs, rule, "f")) == "Op('x')"
+
+
+def test_apply_checks_its_arguments() -> None:
+    with pytest.raises(TypeError, match="Op first"):
+        apply("exp", Value(1.0))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"'mul' takes 2 input\(s\), got 1"):
+        apply(ops.MUL, Value(1.0))
+    with pytest.raises(TypeError, match="str"):
+        apply(ops.EXP, "1")  # type: ignore[arg-type]
+    short = Op("short_rule", "s", lambda a, b: a + b, lambda out, a, b: (1.0,), "f", arity=2)
+    with pytest.raises(ValueError, match=r"gave 1 local derivative\(s\) for 2 input\(s\)"):
+        apply(short, Value(1.0), Value(2.0))
+    ints = Op("int_forward", "i", lambda x: 3, lambda out, x: (0,), "f")
+    y = apply(ints, Value(1.0))
+    assert type(y.data) is float and y.data == 3.0
+    bad_forward = Op("str_forward", "s", lambda x: "3", lambda out, x: (0.0,), "f")
+    with pytest.raises(TypeError, match="forward of op 'str_forward'"):
+        apply(bad_forward, Value(1.0))
+    z = apply(ops.MUL, 2.0, Value(3.0))  # a number becomes a constant leaf
+    assert z.data == 6.0 and z.parents[0].data == 2.0 and z.parents[0].is_leaf
+    s = apply(ops.ADD_N, Value(1.0), 2.0, 3)
+    assert s.data == 6.0 and len(s.parents) == 3

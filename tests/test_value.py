@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import math
+import operator
+import re
 from fractions import Fraction
 
 import pytest
 
-from autograd import Value
+from autograd import Value, add_n, squared_error, weighted_sum
 
 
 @pytest.mark.parametrize("bad", ["3", None, 1j, [1.0], (1.0,), {"a": 1}, b"1", object()])
 def test_constructor_rejects_non_numbers_naming_the_type(bad: object) -> None:
     with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^Value data must be a real number"):
         Value(bad)  # type: ignore[arg-type]
 
 
@@ -134,3 +138,320 @@ def test_repr_and_float() -> None:
 def test_values_hash_by_identity() -> None:
     a, b = Value(1.0), Value(1.0)
     assert len({a, b}) == 2
+
+
+# -- issue 8 item 8: data, grad and seeds are built-in floats ---------------------------------
+
+
+def test_data_and_grad_assignments_convert_real_numbers_to_float() -> None:
+    np = pytest.importorskip("numpy")
+    w = Value(1.0)
+    for x, expected in [(np.float64(0.5), 0.5), (np.float32(0.25), 0.25), (3, 3.0),
+                        (np.int64(-2), -2.0), (Fraction(1, 8), 0.125), (True, 1.0)]:
+        w.data = x
+        assert type(w.data) is float and w.data == expected
+        w.grad = x
+        assert type(w.grad) is float and w.grad == expected
+    w.data = np.float64(0.5)
+    assert w.relu().data == 0.5  # was an unrelated ValueError with a numpy scalar in .data
+    w.data = 3  # an int in .data broke relu/abs/div
+    assert (w.relu().data, abs(-w).data, (w / 0).data) == (3.0, 3.0, math.inf)
+    w.data = -(10**400)
+    assert w.data == -math.inf
+
+
+@pytest.mark.parametrize("bad", ["1", 1j, [1.0], object()])
+def test_data_and_grad_reject_non_numbers_naming_the_type(bad: object) -> None:
+    w = Value(1.0)
+    with pytest.raises(TypeError, match=r"Value\.data.*" + type(bad).__name__):
+        w.data = bad  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"Value\.grad.*" + type(bad).__name__):
+        w.grad = bad  # type: ignore[assignment]
+    with pytest.raises(TypeError):
+        w.data = None  # type: ignore[assignment]
+    assert (w.data, w.grad) == (1.0, 0.0)
+
+
+def test_grad_none_means_no_gradient_yet() -> None:
+    w = Value(2.0)
+    w.grad = None
+    assert w.grad is None
+    (w * 3).backward()
+    assert w.grad == 3.0 and type(w.grad) is float
+    w.grad = None
+    w.backward()  # a leaf root
+    assert w.grad == 1.0
+    u = Value(1.0)
+    u.grad = None
+    (u * u).backward()  # two contributions: the first replaces None, the second adds
+    assert u.grad == 2.0
+
+
+def test_big_integers_round_to_infinity_with_their_sign() -> None:
+    assert Value(10**400).data == math.inf
+    assert Value(-(10**400)).data == -math.inf
+
+
+# -- issue 8 item 13 / issue 9 item 3: PyTorch habits --------------------------------------
+
+
+def test_comparisons_read_the_numbers_and_return_bools() -> None:
+    np = pytest.importorskip("numpy")
+    a, b = Value(1.0), Value(2.0)
+    pairs = [(a, b), (a, 2.0), (a, 2), (1.0, b), (a, Fraction(3, 2)), (a, np.float32(2))]
+    for left, right in pairs:
+        results = (left == right, left != right, left < right, left <= right,
+                   left > right, left >= right)
+        assert results == (False, True, True, True, False, False)
+        assert all(type(r) is bool for r in results)
+    assert Value(1.0) == 1.0 and Value(1.0) == Value(1.0) and Value(1.0) == 1
+    assert (Value(1.0) != 1.0) is False
+    assert (Value(3.0) <= 3.0, Value(3.0) >= 3.0, Value(3.0) < 3.0, Value(3.0) > 3.0) == (
+        True, True, False, False)
+    assert (np.float64(2.0) > a) is True
+    nan = Value(math.nan)
+    assert (nan == nan, nan != nan, nan < 1.0, nan >= 1.0) == (False, True, False, False)
+    assert Value(-0.0) == 0.0
+    # against an int beyond the float range, exactly as Python compares float and int
+    assert (Value(1.0) == 10**400) is False and (Value(math.inf) > 10**400) is True
+
+
+def test_comparisons_with_non_numbers() -> None:
+    v = Value(1.0)
+    assert (v == "1.0") is False and (v != "1.0") is True and (v == None) is False  # noqa: E711
+    for bad in ["a", None, [1.0]]:
+        for compare in (operator.lt, operator.le, operator.gt, operator.ge):
+            with pytest.raises(TypeError):
+                compare(v, bad)
+
+
+def test_values_hash_by_identity_even_when_equal() -> None:
+    a, b = Value(1.0), Value(1.0)
+    assert a == b and hash(a) != hash(b) and hash(a) == object.__hash__(a)
+    assert len({a, b}) == 2
+    assert {a: 1, b: 2}[a] == 1
+
+
+def test_bool_int_round_float_item_format() -> None:
+    assert bool(Value(0.0)) is False and bool(Value(-0.0)) is False
+    assert bool(Value(0.5)) is True and bool(Value(math.nan)) is True
+    assert bool(Value(-math.inf)) is True
+    assert int(Value(2.9)) == 2 and int(Value(-2.9)) == -2 and type(int(Value(2.0))) is int
+    assert round(Value(2.5)) == 2 and round(Value(3.5)) == 4 and type(round(Value(1.2))) is int
+    assert round(Value(2.567), 2) == 2.57 and round(Value(1234.5), -2) == 1200.0
+    assert float(Value(0.25)) == 0.25 and Value(0.25).item() == 0.25
+    assert type(Value(3).item()) is float
+    with pytest.raises(ValueError):
+        int(Value(math.nan))
+    with pytest.raises(OverflowError):
+        round(Value(math.inf))
+    v = Value(1.0 / 3.0, "w")
+    assert f"{v:.3f}" == "0.333" and f"{v:8.2e}" == "3.33e-01" and format(v, "g") == "0.333333"
+    assert f"{v}" == str(v) == repr(v) and format(v, "") == repr(v)
+
+
+def test_is_leaf_and_requires_grad_are_read_only_views() -> None:
+    from autograd import no_grad
+
+    x = Value(1.0)
+    y = x * 2
+    with no_grad():
+        z = x * 2
+    assert (x.is_leaf, y.is_leaf, z.is_leaf) == (True, False, True)
+    assert (x.requires_grad, y.requires_grad, z.requires_grad) == (True, True, False)
+    assert y.detach().requires_grad and y.parents[1].requires_grad
+    with pytest.raises(AttributeError):
+        x.is_leaf = False  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        x.requires_grad = False  # type: ignore[misc]
+
+
+def test_pos_returns_the_value_itself() -> None:
+    x = Value(-2.0)
+    assert +x is x
+
+
+def test_reflected_operators_keep_the_operand_order() -> None:
+    x = Value(2.0)
+    for expr, value, slope in [
+        (lambda: 3 - x, 1.0, -1.0),
+        (lambda: 3 / x, 1.5, -0.75),
+        (lambda: 3**x, 9.0, 9.0 * math.log(3.0)),
+        (lambda: 3 + x, 5.0, 1.0),
+        (lambda: 3 * x, 6.0, 3.0),
+    ]:
+        x.grad = 0.0
+        out = expr()
+        assert out.parents[1] is x and out.parents[0].data == 3.0
+        out.backward()
+        assert out.data == value
+        assert x.grad == pytest.approx(slope, rel=1e-15)
+
+
+def test_detach_keeps_the_label() -> None:
+    a = Value(2.0, "a")
+    d = (a * 3).detach()
+    assert d.label == ""
+    d2 = a.detach()
+    assert d2.label == "a" and d2 is not a and d2.data == 2.0
+
+
+# -- issue 8 item 6: copies and pickles -----------------------------------------------------
+
+
+def test_copies_and_pickles_of_a_leaf_are_new_leaves() -> None:
+    import copy
+    import pickle
+
+    v = Value(1.5, "w1")
+    v.grad = -0.25
+    for c in (copy.copy(v), copy.deepcopy(v), pickle.loads(pickle.dumps(v))):
+        assert c is not v and type(c) is Value
+        assert (c.data, c.grad, c.label, c.parents, c.op) == (1.5, -0.25, "w1", (), "")
+        (c * 2).backward()
+        assert c.grad == 1.75 and v.grad == -0.25  # independent
+    v.grad = None
+    assert copy.deepcopy(v).grad is None
+    from autograd import no_grad
+
+    with no_grad():
+        frozen = v * 2
+    assert not copy.copy(frozen).requires_grad
+    assert not pickle.loads(pickle.dumps(frozen)).requires_grad
+    assert copy.copy(v).requires_grad
+
+
+def test_deepcopy_keeps_shared_leaves_shared() -> None:
+    import copy
+
+    w = Value(0.5)
+    pair = copy.deepcopy([w, w])
+    assert pair[0] is pair[1] and pair[0] is not w
+
+
+def test_copies_of_a_non_leaf_raise_and_say_detach() -> None:
+    import copy
+    import pickle
+
+    n = Value(2.0) * 3
+    for make in (copy.copy, copy.deepcopy, pickle.dumps):
+        with pytest.raises(RuntimeError, match=r"detach\(\)"):
+            make(n)
+    assert copy.copy(n.detach()).data == 6.0
+
+
+def test_copying_a_deep_chain_never_recurses() -> None:
+    import copy
+    import pickle
+
+    x = Value(1.0)
+    y = x
+    for _ in range(100_000):
+        y = y + 1.0
+    for make in (copy.copy, copy.deepcopy, pickle.dumps):
+        with pytest.raises(RuntimeError, match="leaf"):
+            make(y)
+    leaves = [Value(float(i)) for i in range(100_000)]
+    assert copy.deepcopy(leaves)[-1].data == 99_999.0
+
+
+def test_a_model_of_values_pickles_and_deepcopies() -> None:
+    import copy
+    import pickle
+
+    from nn import MLP
+
+    model = MLP(2, [3, 1], seed=0)
+    x = [0.5, -1.0]
+    expected = model(x)[0].data
+    for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert clone(x)[0].data == expected
+        params = clone.parameters()
+        assert all(p is not q for p, q in zip(params, model.parameters()))
+        assert [p.data for p in params] == [p.data for p in model.parameters()]
+        clone(x)[0].backward()
+        assert all(p.grad == 0.0 for p in model.parameters())
+
+
+@pytest.mark.parametrize(
+    "symbol, operation",
+    [
+        ("+", operator.add), ("-", operator.sub), ("*", operator.mul), ("/", operator.truediv),
+        ("**", operator.pow),
+    ],
+)
+def test_operator_errors_name_the_operator_on_both_sides(symbol: str, operation) -> None:  # type: ignore[no-untyped-def]
+    message = "^unsupported operand type for " + re.escape(symbol) + ": Value and str"
+    with pytest.raises(TypeError, match=message):
+        operation(Value(2.0), "x")
+    with pytest.raises(TypeError, match=message):
+        operation("x", Value(2.0))
+
+
+def test_repr_of_an_unlabelled_leaf_and_a_node() -> None:
+    assert repr(Value(1.0)) == "Value(data=1.0, grad=0.0)"
+    assert repr(Value(2.0) * 3.0) == "Value(data=6.0, grad=0.0, op='mul')"
+    w = Value(0.5)
+    w.grad = None
+    assert repr(w) == "Value(data=0.5, grad=None)"
+
+
+class _Reflecting:
+    """A type that answers every comparison with a Value itself (a reflected operand)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __ne__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __lt__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __le__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __gt__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    def __ge__(self, other: object) -> bool:
+        return isinstance(other, Value)
+
+    __hash__ = object.__hash__
+
+
+def test_comparisons_defer_to_the_other_operand() -> None:
+    # NotImplemented lets the other type's reflected method answer (here: True each time)
+    v, r = Value(1.0), _Reflecting()
+    assert (v == r) is True and (v != r) is True
+    assert (v < r) is True and (v <= r) is True and (v > r) is True and (v >= r) is True
+
+
+def test_sums_of_values_mixed_with_numbers() -> None:
+    x = Value(2.0)
+    s = add_n([x, 3.0, 4])
+    assert s.data == 9.0 and s.parents[0] is x
+    s.backward()
+    assert x.grad == 1.0
+    w = Value(0.5)
+    net = weighted_sum([w, 2.0], [4.0, x])  # no bias: 0
+    assert net.data == 0.5 * 4.0 + 2.0 * 2.0 and net.parents[-1].data == 0.0
+    net.backward()
+    assert (w.grad, x.grad) == (4.0, 1.0 + 2.0)
+    e = squared_error([x, 1.0], [0.0, 1.0], "sum")
+    assert e.data == 4.0
+
+
+@pytest.mark.parametrize(
+    "call, what",
+    [
+        (lambda: add_n(3.0), "values"),  # type: ignore[arg-type]
+        (lambda: weighted_sum(1.0, [1.0]), "weights"),  # type: ignore[arg-type]
+        (lambda: weighted_sum([1.0], 1.0), "inputs"),  # type: ignore[arg-type]
+        (lambda: squared_error(1.0, [1.0]), "outputs"),  # type: ignore[arg-type]
+        (lambda: squared_error([1.0], 1.0), "targets"),  # type: ignore[arg-type]
+    ],
+)
+def test_sequence_errors_name_the_argument(call, what: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match="^" + what + " must be an ordered sequence"):
+        call()
