@@ -374,7 +374,7 @@ def _submodules(value: object, found: list[Module]) -> None:
 
 def _checked(named: object, module: Module) -> list[tuple[str, Value]]:
     """A subclass's ``named_parameters()`` result as a list, checked: str names, Values."""
-    out = list(named)  # type: ignore[call-overload]
+    out: list[tuple[str, Value]] = list(named)  # type: ignore[call-overload]
     for i, pair in enumerate(out):
         if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)
                 and isinstance(pair[1], Value)):
@@ -439,16 +439,14 @@ def _collect_values(module: Module, out: list[Value], seen: set[int], visited: s
     base_parameters = Module.parameters
     while stack:
         item = pop()
-        kind = type(item)
-        if kind is Value:
+        kind: Any = type(item)
+        if isinstance(item, Value):
             if id(item) not in seen:
                 seen.add(id(item))
-                push(item)  # type: ignore[arg-type]
+                push(item)
         elif kind is list or kind is tuple:
             stack.extend(reversed(item))  # type: ignore[call-overload]
-        elif isinstance(item, Module):
-            if id(item) in visited:
-                continue
+        elif isinstance(item, Module) and id(item) not in visited:
             if kind.named_parameters is not base_named or kind.parameters is not base_parameters:
                 pairs: list[tuple[str, Value]] = []
                 _collect_module(item, "", pairs, seen, visited)
@@ -456,10 +454,6 @@ def _collect_values(module: Module, out: list[Value], seen: set[int], visited: s
                 continue
             visited.add(id(item))
             stack.extend(reversed([v for k, v in item.__dict__.items() if k[0] != "_"]))
-        elif isinstance(item, Value):
-            if id(item) not in seen:
-                seen.add(id(item))
-                push(item)
 
 
 # -- files -------------------------------------------------------------------------------------

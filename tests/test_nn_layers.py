@@ -163,11 +163,15 @@ def test_mlp_output_activation_defaults_to_activation() -> None:
     assert MLP(2, [3, 1], "tanh").architecture()["activations"] == ["tanh", "tanh"]
     assert MLP(2, [3, 3, 1], "relu", "linear").architecture()["activations"] == [
         "relu", "relu", "linear"]
-    assert MLP(2, [2, 2]).architecture()["activations"] == ["sigmoid", "sigmoid"]
+    assert MLP(2, [2, 2]).architecture()["activations"] == ["relu", "linear"]  # micrograd's
+    assert MLP(2, [3, 3, 1], output_activation="sigmoid").architecture()["activations"] == [
+        "relu", "relu", "sigmoid"]
+    assert MLP(2, [2, 2], activation="sigmoid").architecture()["activations"] == [
+        "sigmoid", "sigmoid"]  # the article's network
 
 
 def test_mlp_with_a_one_neuron_hidden_layer() -> None:
-    model = MLP(2, [1, 2], seed=0)
+    model = MLP(2, [1, 2], activation="sigmoid", seed=0)
     out = model([0.5, 0.5])
     assert len(out) == 2
     want = plain_mlp(model.state_dict(), [2, 1, 2], ["sigmoid", "sigmoid"], [0.5, 0.5])
@@ -267,7 +271,11 @@ def test_bad_sizes_and_seeds(make: object, error: type[Exception], match: str) -
 
 
 def test_reprs() -> None:
-    assert repr(MLP(2, [2, 2])) == "MLP(2, [2, 2], activation='sigmoid', " \
-        "output_activation='sigmoid')"
+    assert repr(MLP(2, [2, 2])) == "MLP(2, [2, 2], activation='relu', " \
+        "output_activation='linear')"
+    assert repr(MLP(2, [2, 2], "sigmoid")) == "MLP(2, [2, 2], activation='sigmoid')"
+    model = MLP(2, [2, 2, 2], "tanh", "linear")
+    model.layers[1].activation = "relu"
+    assert repr(model) == "MLP(2, [2, 2, 2], activations=['tanh', 'relu', 'linear'])"
     assert repr(Layer(2, 3, "tanh")) == "Layer(2, 3, activation='tanh')"
     assert repr(Neuron(4, "relu")) == "Neuron(4, activation='relu')"

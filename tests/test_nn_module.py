@@ -126,16 +126,38 @@ def crash(*_: Any, **__: Any) -> None:
     raise OSError("simulated crash")
 
 
-def half_write_then_crash(obj: Any, file: Any, **_: Any) -> None:
-    text = json.dumps(obj)
-    file.write(text[: len(text) // 2])
-    raise OSError("simulated crash in the middle of writing")
+class HalfWriter:
+    """A file whose write() writes half of the text, then fails."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def __enter__(self) -> HalfWriter:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.file.close()
+
+    def fileno(self) -> int:
+        return int(self.file.fileno())
+
+    def write(self, text: str) -> None:
+        self.file.write(text[: len(text) // 2])
+        self.file.flush()
+        raise OSError("simulated crash in the middle of writing")
+
+
+REAL_FDOPEN = os.fdopen
+
+
+def half_write_then_crash(fd: int, *args: Any, **kwargs: Any) -> HalfWriter:
+    return HalfWriter(REAL_FDOPEN(fd, *args, **kwargs))
 
 
 @pytest.mark.parametrize(
     ("target", "replacement"),
-    [("json.dump", half_write_then_crash), ("os.replace", crash), ("os.fsync", crash),
-     ("os.chmod", crash)],
+    [("os.fdopen", half_write_then_crash), ("os.replace", crash), ("os.fsync", crash),
+     ("os.fchmod", crash)],
 )
 def test_a_crash_while_saving_leaves_the_old_file_and_no_temporary(
     saved: tuple[MLP, Path, bytes], monkeypatch: pytest.MonkeyPatch,
@@ -161,7 +183,7 @@ def test_keyboard_interrupt_while_saving_also_cleans_up(
     def interrupt(*_: Any, **__: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(nn.module.json, "dump", interrupt)
+    monkeypatch.setattr(nn.module.os, "fsync", interrupt)
     with pytest.raises(KeyboardInterrupt):
         model.save(path)
     monkeypatch.undo()
