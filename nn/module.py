@@ -486,8 +486,10 @@ def _save_target(path: StrPath) -> Path:
 def _temp_name(name: str) -> str:
     """``.NAME.backprop-lens-tmp-PID-XXXXXXXX``, with NAME cut so it fits in ``NAME_MAX``."""
     tail = f"{TEMP_MARKER}{os.getpid()}-{secrets.token_hex(4)}"
-    room = NAME_MAX - 1 - len(tail.encode())
-    head = os.fsdecode(os.fsencode(name)[:room])
+    room = NAME_MAX - 1 - len(tail)
+    head = name
+    while len(os.fsencode(head)) > room:  # cut whole characters, never half of one
+        head = head[:-1]
     return f".{head}{tail}"
 
 
@@ -509,7 +511,7 @@ def _remove_stale_temporaries(directory: Path, name: str) -> None:
         head = os.fsencode(match[1])
         # this target's: the whole name, or its start when the name was cut to fit NAME_MAX
         if head != whole and not (whole.startswith(head)
-                                  and len(os.fsencode(entry)) >= NAME_MAX - 2):
+                                  and len(os.fsencode(entry)) >= NAME_MAX - 3):
             continue
         path = directory / entry
         try:

@@ -6,6 +6,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -345,3 +350,319 @@ def test_a_user_module_with_its_own_parameters(tmp_path: Path) -> None:
     assert m.scale.data == 2.0
     assert Module().parameters() == []
     assert Module().architecture() == {"type": "Module"}
+
+
+# -- save/load edges (issue 8, item 12) -------------------------------------------------------
+
+TEMP = re.compile(r"\.model\.json\.backprop-lens-tmp-(\d+)-[0-9a-f]{8}")
+
+
+def test_save_never_touches_the_umask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_umask(_: int) -> int:
+        raise AssertionError("save() changed the process umask")
+
+    monkeypatch.setattr(nn.module.os, "umask", no_umask)
+    model = MLP(2, [1], seed=0)
+    model.save(tmp_path / "new.json")
+    model.save(tmp_path / "new.json")  # replacing too
+    assert json.loads((tmp_path / "new.json").read_text())["format"] == "backprop-lens.nn"
+
+
+def test_the_temporary_file_has_a_recognisable_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    real_replace = os.replace
+
+    def spy(src: Any, dst: Any) -> None:
+        seen.append(os.path.basename(src))
+        assert os.path.dirname(src) == str(tmp_path)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(nn.module.os, "replace", spy)
+    MLP(2, [1], seed=0).save(tmp_path / "model.json")
+    (name,) = seen
+    match = TEMP.fullmatch(name)
+    assert match is not None, name
+    assert int(match[1]) == os.getpid()
+
+
+def dead_pid() -> int:
+    return 10**9  # beyond any pid_max (at most 2**22 on Linux): no such process
+
+
+def test_stale_temporaries_of_the_same_target_are_removed(tmp_path: Path) -> None:
+    def temp(name: str, age: float = 0.0) -> Path:
+        path = tmp_path / name
+        path.write_text("{half a file")
+        if age:
+            os.utime(path, (time.time() - age, time.time() - age))
+        return path
+
+    gone = [
+        temp(f".model.json.backprop-lens-tmp-{dead_pid()}-0123abcd"),  # its writer is dead
+        temp(f".model.json.backprop-lens-tmp-{os.getpid()}-89abcdef", age=7200.0),  # old
+    ]
+    kept = [
+        temp(f".model.json.backprop-lens-tmp-{os.getpid()}-00000000"),  # a live writer (us)
+        temp(".model.json.backprop-lens-tmp-1-11111111"),  # pid 1 lives
+        temp(f".other.json.backprop-lens-tmp-{dead_pid()}-22222222"),  # another target's
+        temp(f".model.json.backprop-lens-tmp-{dead_pid()}-xyz"),  # not our pattern
+        temp(f"model.json.backprop-lens-tmp-{dead_pid()}-33333333"),  # no leading dot
+        temp(".model.json.bak"),
+    ]
+    MLP(2, [1], seed=0).save(tmp_path / "model.json")
+    assert not any(p.exists() for p in gone)
+    assert all(p.exists() for p in kept)
+    assert sorted(os.listdir(tmp_path)) == sorted(["model.json", *(p.name for p in kept)])
+
+
+def test_an_unreadable_directory_listing_does_not_stop_the_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_listing(_: Any) -> list[str]:
+        raise PermissionError("no listing")
+
+    monkeypatch.setattr(nn.module.os, "listdir", no_listing)
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert (tmp_path / "m.json").exists()
+
+
+@pytest.mark.parametrize("name", ["m" * 250 + ".json", "é" * 125 + ".json",
+                                  "x" * 255])
+def test_a_file_name_at_the_os_limit_works(tmp_path: Path, name: str) -> None:
+    assert len(name.encode()) == 255
+    a = MLP(2, [2, 1], seed=0)
+    a.save(tmp_path / name)
+    assert os.listdir(tmp_path) == [name]
+    b = MLP(2, [2, 1], seed=1)
+    b.load(tmp_path / name)
+    assert b.state_dict() == a.state_dict()
+    with pytest.MonkeyPatch.context() as patch:  # a temporary left by a dead writer
+        patch.setattr(nn.module.os, "getpid", dead_pid)
+        stale = tmp_path / nn.module._temp_name(name)
+    assert str(dead_pid()) in stale.name
+    assert 252 <= len(stale.name.encode()) <= 255
+    stale.write_text("{")
+    a.save(tmp_path / name)  # the long name's stale temporary is recognised and removed
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    target = real_dir / "weights.json"
+    target.write_text("old")
+    os.chmod(target, 0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    model = MLP(2, [1], seed=0)
+    model.save(link)
+    assert link.is_symlink()
+    assert os.readlink(link) == str(target)
+    assert json.loads(target.read_text())["parameters"] == model.state_dict()
+    assert (target.stat().st_mode & 0o777) == 0o600
+    assert sorted(os.listdir(real_dir)) == ["weights.json"]
+    assert sorted(os.listdir(tmp_path)) == ["link.json", "real"]
+
+
+def test_a_dangling_symlink_gets_its_target_created(tmp_path: Path) -> None:
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "later.json")
+    MLP(2, [1], seed=0).save(link)
+    assert link.is_symlink()
+    assert json.loads((tmp_path / "later.json").read_text())["format"] == "backprop-lens.nn"
+
+
+@pytest.mark.parametrize("suffix", ["/", "//"])
+def test_a_path_ending_in_a_separator_is_an_error(tmp_path: Path, suffix: str) -> None:
+    path = str(tmp_path / "m.json") + suffix
+    with pytest.raises(IsADirectoryError, match=re.escape(repr(path))):
+        MLP(2, [1]).save(path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_saving_onto_a_directory_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    with pytest.raises(IsADirectoryError, match="it is a directory"):
+        MLP(2, [1]).save(tmp_path / "d")
+    assert os.listdir(tmp_path / "d") == []
+
+
+@pytest.mark.parametrize(("path", "error", "match"),
+                         [("", ValueError, "empty path"), (3, TypeError, "not int"),
+                          (b"m.json", TypeError, "not bytes")])
+def test_save_path_types(path: Any, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        MLP(2, [1]).save(path)
+
+
+def test_the_directory_is_fsynced_after_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        calls.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        calls.append("replace")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(nn.module.os, "fsync", fsync)
+    monkeypatch.setattr(nn.module.os, "replace", replace)
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert calls == ["file", "replace", "dir"]
+
+
+def test_a_directory_that_cannot_be_fsynced_is_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError("EINVAL")
+        real_fsync(fd)
+
+    monkeypatch.setattr(nn.module.os, "fsync", fsync)
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert os.listdir(tmp_path) == ["m.json"]
+
+
+UMASK_CHILD = """
+import os, stat, sys
+os.umask(int(sys.argv[1], 8))
+from nn import MLP
+MLP(2, [1], seed=0).save(sys.argv[2])
+print(oct(stat.S_IMODE(os.stat(sys.argv[2]).st_mode)))
+"""
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002, 0o027, 0o000])
+def test_a_new_file_has_0666_minus_the_umask(tmp_path: Path, umask: int) -> None:
+    path = tmp_path / "m.json"
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", UMASK_CHILD, oct(umask), str(path)],
+                          cwd=root, capture_output=True, text=True, check=True)
+    assert int(done.stdout.strip(), 8) == 0o666 & ~umask
+    assert (path.stat().st_mode & 0o777) == 0o666 & ~umask
+
+
+def test_a_replaced_file_keeps_a_private_mode_while_written(
+    saved: tuple[MLP, Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, path, _ = saved
+    os.chmod(path, 0o600)
+    modes: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    monkeypatch.setattr(nn.module.os, "fsync", fsync)
+    model.save(path)
+    assert modes[0] == 0o600
+    assert (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_deeply_nested_json_is_a_clear_error(saved: tuple[MLP, Path, bytes]) -> None:
+    model, path, _ = saved
+    path.write_text('{"format": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    before = snapshot(model)
+    with pytest.raises(ValueError, match="nested too deeply") as info:
+        model.load(path)
+    assert str(path) in str(info.value)
+    assert snapshot(model) == before
+
+
+@pytest.mark.parametrize("digits", [5000, 401])
+def test_a_huge_integer_names_the_file_and_the_parameter(
+    saved: tuple[MLP, Path, bytes], digits: int
+) -> None:
+    model, path, old = saved
+    text = old.decode().replace(
+        f'"layers.1.neurons.0.b": {model.layers[1].neurons[0].b.data!r}',
+        '"layers.1.neurons.0.b": ' + "9" * digits)
+    path.write_text(text)
+    before = snapshot(model)
+    with pytest.raises(ValueError, match=f"integer of {digits} digits") as info:
+        model.load(path)
+    assert str(path) in str(info.value)
+    assert "'layers.1.neurons.0.b'" in str(info.value)
+    assert snapshot(model) == before
+
+
+def test_a_long_but_parsable_integer_is_too_large_for_a_float(
+    saved: tuple[MLP, Path, bytes]
+) -> None:
+    model, path, old = saved
+    text = old.decode().replace(
+        f'"layers.1.neurons.0.b": {model.layers[1].neurons[0].b.data!r}',
+        '"layers.1.neurons.0.b": 1' + "0" * 399)  # 400 digits: parsed, then too large
+    path.write_text(text)
+    with pytest.raises(ValueError, match="too large for a float") as info:
+        model.load(path)
+    assert str(path) in str(info.value)
+
+
+def test_an_integer_parameter_loads_as_a_float(saved: tuple[MLP, Path, bytes]) -> None:
+    model, path, old = saved
+    text = old.decode().replace(
+        f'"layers.1.neurons.0.b": {model.layers[1].neurons[0].b.data!r}',
+        '"layers.1.neurons.0.b": -3')
+    path.write_text(text)
+    model.load(path)
+    assert model.layers[1].neurons[0].b.data == -3.0
+    assert type(model.layers[1].neurons[0].b.data) is float
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('"layers.0.neurons.0.b": 0.0,\n  "layers.0.neurons.0.b": 5.0,', "layers.0.neurons.0.b"),
+        ('"format": "backprop-lens.nn",', "format"),
+    ],
+)
+def test_a_duplicate_key_is_an_error_naming_it(
+    saved: tuple[MLP, Path, bytes], text: str, key: str
+) -> None:
+    model, path, old = saved
+    document = old.decode()
+    if key == "format":
+        document = document.replace('"version": 1,', '"version": 1,\n ' + text)
+    else:
+        document = document.replace(f'"{key}": 0.0,', text)
+    assert document != old.decode()
+    path.write_text(document)
+    before = snapshot(model)
+    with pytest.raises(ValueError, match=f"the key '{re.escape(key)}' appears twice") as info:
+        model.load(path)
+    assert str(path) in str(info.value)
+    assert snapshot(model) == before
+
+
+def test_a_bad_value_in_a_file_names_the_file_and_the_parameter(
+    saved: tuple[MLP, Path, bytes]
+) -> None:
+    model, path, _ = saved
+    rewrite(path, set_param("layers.0.neurons.1.w.0", "1.5"))
+    with pytest.raises(TypeError, match=r"model\.json: parameter 'layers\.0\.neurons\.1\.w\.0' "
+                                        r"must be a real number, not str"):
+        model.load(path)
+
+
+def test_load_state_dict_accepts_numpy_numbers() -> None:
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [1], seed=0)
+    model.load_state_dict({"layers.0.neurons.0.w.0": np.float32(0.5),
+                           "layers.0.neurons.0.w.1": np.int64(-2),
+                           "layers.0.neurons.0.b": np.float64(0.25)})
+    assert model.state_dict() == {"layers.0.neurons.0.w.0": 0.5,
+                                  "layers.0.neurons.0.w.1": -2.0,
+                                  "layers.0.neurons.0.b": 0.25}
+    assert all(type(v) is float for v in model.state_dict().values())
