@@ -326,7 +326,7 @@ def test_without_a_seed_the_random_module_decides() -> None:
 @pytest.mark.parametrize("rng", ["x", 3, random])
 def test_rng_must_be_a_random_generator(rng: object) -> None:
     for make in (lambda: Neuron(2, rng=rng), lambda: Layer(2, 2, rng=rng)):  # type: ignore[arg-type]
-        with pytest.raises(TypeError, match="rng must be a random.Random or None"):
+        with pytest.raises(TypeError, match=r"rng must be a random\.Random or None"):
             make()
 
 
