@@ -405,6 +405,104 @@ class MLP(Module):
         return f"MLP({self.nin}, {self.nouts}, activations={names!r})"
 
 
+
+# -- PyTorch's names, thin over the above ---------------------------------------------------
+
+
+class Linear(Layer):
+    """``nn.Linear(nin, nout)``: a :class:`Layer` without activation, ``[Σ_i w_ji x_i + b_j]``.
+
+    Each output is one ``net`` node. Its parameters are named as a Layer's
+    (``neurons.{j}.w.{i}``, ``neurons.{j}.b``), not PyTorch's ``weight``/``bias`` matrices.
+    """
+
+    def __init__(self, nin: int, nout: int, *, rng: random.Random | None = None) -> None:
+        super().__init__(nin, nout, "linear", rng=rng)
+
+    def architecture(self) -> dict[str, Any]:
+        """``{"type": "Linear", "nin": ..., "nout": ...}`` (plus the activation if changed)."""
+        arch = super().architecture()
+        arch["type"] = "Linear"
+        if arch["activation"] == "linear":
+            del arch["activation"]
+        return arch
+
+    def __repr__(self) -> str:
+        return f"Linear({self.nin}, {self.nout})"
+
+
+class _Activation(Module):
+    """An activation as a module: applies one Value method to each element of a list."""
+
+    name = "linear"
+
+    def forward(self, x: Value | float | Sequence[Value | float]) -> Any:
+        """``f(x_i)`` for each element of a list or tuple (a list), or ``f(x)`` for one."""
+        method = ACTIVATIONS[self.name]
+        assert method is not None
+        if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
+            return method(as_value(x))
+        if isinstance(x, (str, bytes, bytearray, Mapping, Set)) \
+                or not hasattr(type(x), "__getitem__"):
+            raise TypeError(f"{type(self).__name__} takes a Value, a number or a list of them, "
+                            f"not {type(x).__name__}")
+        return [method(as_value(v)) for v in x]  # type: ignore[union-attr]
+
+    def architecture(self) -> dict[str, Any]:
+        """``{"type": <the class name>}``."""
+        return {"type": type(self).__name__}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class ReLU(_Activation):
+    """``nn.ReLU()``: ``max(0, x)`` on each element (one ``relu`` node each)."""
+
+    name = "relu"
+
+
+class Tanh(_Activation):
+    """``nn.Tanh()``: ``tanh(x)`` on each element (one ``tanh`` node each)."""
+
+    name = "tanh"
+
+
+class Sigmoid(_Activation):
+    """``nn.Sigmoid()``: ``1 / (1 + e^-x)`` on each element (one ``sigmoid`` node each)."""
+
+    name = "sigmoid"
+
+
+class Sequential(Module):
+    """``nn.Sequential(m1, m2, ...)``: ``x -> m1(x) -> m2(...) -> ...``.
+
+    ``Sequential(Linear(2, 16), ReLU(), Linear(16, 1))`` is ``MLP(2, [16, 1])`` in PyTorch's
+    spelling, with the same nodes (one ``net`` per neuron, then its activation). The modules
+    are held in ``.layers``, so the parameters are named ``layers.0.neurons.0.w.0``, ...
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        for i, m in enumerate(modules):
+            if not isinstance(m, Module):
+                raise TypeError(f"Sequential takes Modules; argument {i} is "
+                                f"{type(m).__name__}")
+        self.layers = list(modules)
+
+    def forward(self, x: Any) -> Any:
+        """Each module applied to the previous one's output, in order."""
+        for m in self.layers:
+            x = m(x)
+        return x
+
+    def architecture(self) -> dict[str, Any]:
+        """``{"type": "Sequential", "layers": [each module's architecture]}``."""
+        return {"type": "Sequential", "layers": [m.architecture() for m in self.layers]}
+
+    def __repr__(self) -> str:
+        return "Sequential(" + ", ".join(repr(m) for m in self.layers) + ")"
+
+
 Neuron._plain_parameters = _neuron_parameters
 Layer._plain_parameters = _layer_parameters
 MLP._plain_parameters = _mlp_parameters

@@ -358,3 +358,92 @@ def test_a_file_written_by_the_previous_release_still_loads(tmp_path: Path) -> N
     assert model.state_dict() == json.loads(text)["parameters"]
     model.save(path)  # and the file this code writes is the same document
     assert json.loads(path.read_text()) == json.loads(text)
+
+
+# -- PyTorch's names: Linear, Sequential, activation modules -----------------------------------
+
+
+def test_sequential_of_linear_and_relu_is_the_mlp() -> None:
+    from nn import Linear, ReLU, Sequential
+
+    random.seed(3)
+    seq = Sequential(Linear(2, 4), ReLU(), Linear(4, 1))
+    random.seed(3)
+    mlp = MLP(2, [4, 1])  # relu hidden, linear output
+    assert [p.data for p in seq.parameters()] == [p.data for p in mlp.parameters()]
+    for x in ([0.5, -1.0], [2.0, 0.3]):
+        assert seq(x)[0].data == mlp(x)[0].data
+    out = seq([0.5, -1.0])[0]
+    assert out.op == "wsum" and out.label == "net"  # one net node per neuron, as in MLP
+    assert {v.op for v in out.parents[4:8]} <= {"relu"}
+    assert [name for name, _ in seq.named_parameters()][:3] == [
+        "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert seq.architecture() == {"type": "Sequential", "layers": [
+        {"type": "Linear", "nin": 2, "nout": 4}, {"type": "ReLU"},
+        {"type": "Linear", "nin": 4, "nout": 1}]}
+    assert repr(seq) == "Sequential(Linear(2, 4), ReLU(), Linear(4, 1))"
+    with pytest.raises(TypeError, match="argument 1 is builtin_function_or_method"):
+        Sequential(Linear(2, 2), math.tanh)  # type: ignore[arg-type]
+
+
+def test_sequential_trains_and_saves(tmp_path: Path) -> None:
+    from nn import Linear, Sequential, Tanh
+
+    rng = random.Random(0)
+    model = Sequential(Linear(2, 6, rng=rng), Tanh(), Linear(6, 1, rng=rng))
+    assert train(lambda_module(model), 300) < 0.02
+    model.save(tmp_path / "s.json")
+    rng = random.Random(9)
+    other = Sequential(Linear(2, 6, rng=rng), Tanh(), Linear(6, 1, rng=rng))
+    other.load(tmp_path / "s.json")
+    assert other.state_dict() == model.state_dict()
+    rng = random.Random(9)
+    wrong = Sequential(Linear(2, 6, rng=rng), Tanh(), Linear(6, 2, rng=rng))
+    with pytest.raises(ValueError, match="'layers'"):
+        wrong.load(tmp_path / "s.json")
+
+
+def lambda_module(model: Module) -> Module:
+    """``model`` with its first output as the score: ``model(x)[0]``."""
+
+    class First(Module):
+        def __init__(self) -> None:
+            self.inner = model
+
+        def forward(self, x: list[float]) -> Value:
+            out: Value = self.inner(x)[0]
+            return out
+
+    return First()
+
+
+@pytest.mark.parametrize(("name", "f"), [("ReLU", lambda v: max(v, 0.0)), ("Tanh", math.tanh),
+                                         ("Sigmoid", lambda v: 1.0 / (1.0 + math.exp(-v)))])
+def test_activation_modules(name: str, f: Any) -> None:
+    import nn
+
+    act = getattr(nn, name)()
+    xs = [-1.5, 0.0, 2.0]
+    assert [v.data for v in act(xs)] == pytest.approx([f(x) for x in xs], abs=1e-15)
+    assert [v.data for v in act(tuple(Value(x) for x in xs))] == pytest.approx(
+        [f(x) for x in xs], abs=1e-15)
+    assert act(0.5).data == pytest.approx(f(0.5), abs=1e-15)
+    assert act(Value(-0.5)).op == name.lower()
+    assert act.parameters() == [] and repr(act) == f"{name}()"
+    for bad in ("ab", {1.0}, True, None):
+        with pytest.raises(TypeError, match=f"{name} takes a Value"):
+            act(bad)
+
+
+def test_linear_is_a_layer_without_activation() -> None:
+    from nn import Linear
+
+    lin = Linear(3, 2, rng=random.Random(4))
+    x = [1.0, -2.0, 0.5]
+    for out, n in zip(lin(x), lin.neurons):
+        assert out.data == pytest.approx(sum(w.data * v for w, v in zip(n.w, x)) + n.b.data,
+                                         abs=1e-15)
+    assert lin.activation == "linear"
+    assert repr(lin) == "Linear(3, 2)"
+    lin.activation = "relu"
+    assert lin.architecture() == {"type": "Linear", "nin": 3, "nout": 2, "activation": "relu"}
