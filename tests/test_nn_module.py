@@ -18,7 +18,7 @@ import pytest
 
 import nn.module
 from autograd import Value
-from nn import MLP, Module, Neuron
+from nn import MLP, Layer, Module, Neuron
 
 
 def snapshot(model: Module) -> dict[str, float]:
@@ -330,6 +330,26 @@ def test_neuron_and_layer_save_and_load_too(tmp_path: Path) -> None:
         Neuron(3, "relu").load(tmp_path / "n.json")
     with pytest.raises(ValueError, match="'nin'"):
         Neuron(2, "tanh").load(tmp_path / "n.json")
+
+    layer = Layer(2, 3, "sigmoid")
+    layer.neurons[2].b.data = 0.75
+    layer.save(tmp_path / "l.json")
+    document = json.loads((tmp_path / "l.json").read_text())
+    assert document["architecture"] == {"type": "Layer", "nin": 2, "nout": 3,
+                                        "activation": "sigmoid"}
+    assert list(document["parameters"]) == [
+        f"neurons.{j}.{p}" for j in range(3) for p in ("w.0", "w.1", "b")]
+    assert document["parameters"]["neurons.2.b"] == 0.75
+    other = Layer(2, 3, "sigmoid")
+    other.load(tmp_path / "l.json")
+    assert other.state_dict() == layer.state_dict()
+    assert [v.data for v in other([0.3, -0.2])] == [v.data for v in layer([0.3, -0.2])]
+    for wrong, key in ((Layer(2, 2, "sigmoid"), "'nout'"), (Layer(2, 3, "tanh"), "'activation'"),
+                       (Layer(3, 3, "sigmoid"), "'nin'"), (Neuron(2, "sigmoid"), "'type'")):
+        before = snapshot(wrong)
+        with pytest.raises(ValueError, match=key):
+            wrong.load(tmp_path / "l.json")
+        assert snapshot(wrong) == before
 
 
 def test_a_user_module_with_its_own_parameters(tmp_path: Path) -> None:
