@@ -621,7 +621,7 @@ def _architecture_difference(theirs: object, mine: dict[str, Any]) -> str:
     """Say which architecture key differs between a file and the module."""
     if not isinstance(theirs, dict):
         return f"'architecture' must be an object, found {theirs!r:.80}"
-    for key in sorted(set(theirs) | set(mine)):
+    for key in ["type", *sorted(set(theirs) | set(mine))]:  # another type says it best
         if theirs.get(key) != mine.get(key):
             return (
                 f"the file holds another architecture: its {key!r} is {theirs.get(key)!r:.80}, "
