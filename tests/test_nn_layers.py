@@ -81,6 +81,9 @@ def test_neuron_net_is_the_weighted_sum_without_activation() -> None:
     set_neuron(n, [0.15, 0.20], 0.35)
     net = n.net([0.05, 0.10])
     assert net.op == "wsum"
+    assert net.label == "net"
+    assert net.parents == (*n.w, *net.parents[2:4], n.b)
+    assert [x.data for x in net.parents[2:4]] == [0.05, 0.10]
     assert net.data == pytest.approx(0.3775, abs=1e-15)  # Mazur's net_h1
 
 
@@ -275,6 +278,9 @@ def test_reprs() -> None:
     assert repr(MLP(2, [2, 2])) == "MLP(2, [2, 2], activation='relu', " \
         "output_activation='linear')"
     assert repr(MLP(2, [2, 2], "sigmoid")) == "MLP(2, [2, 2], activation='sigmoid')"
+    assert repr(MLP(3, [4])) == "MLP(3, [4], activation='linear')"
+    assert repr(MLP(2, [2, 2, 1], "tanh", "relu")) == \
+        "MLP(2, [2, 2, 1], activation='tanh', output_activation='relu')"
     model = MLP(2, [2, 2, 2], "tanh", "linear")
     model.layers[1].activation = "relu"
     assert repr(model) == "MLP(2, [2, 2, 2], activations=['tanh', 'relu', 'linear'])"
@@ -283,6 +289,14 @@ def test_reprs() -> None:
 
 
 # -- micrograd's defaults and seeds (issue 9, item 1) ------------------------------------------
+
+
+def test_architectures_name_their_sizes() -> None:
+    assert Neuron(3, "tanh").architecture() == {"type": "Neuron", "nin": 3, "activation": "tanh"}
+    assert Layer(3, 2).architecture() == {"type": "Layer", "nin": 3, "nout": 2,
+                                          "activation": "relu"}
+    assert MLP(3, [2, 1]).architecture() == {"type": "MLP", "nin": 3, "nouts": [2, 1],
+                                             "activations": ["relu", "linear"]}
 
 
 def test_defaults_are_micrograds() -> None:
@@ -334,8 +348,9 @@ def test_rng_must_be_a_random_generator(rng: object) -> None:
                                  bytearray(b"ab"), iter([1.0, 2.0]), (x for x in (1.0, 2.0))])
 def test_sets_mappings_and_iterators_are_not_inputs(bad: object) -> None:
     for f in (Neuron(2), Layer(2, 2), MLP(2, [2, 1])):
-        with pytest.raises(TypeError, match="sequence of 2 numbers or Values"):
+        with pytest.raises(TypeError, match="sequence of 2 numbers or Values") as info:
             f(bad)  # type: ignore[arg-type]
+        assert str(info.value).endswith(f"not {type(bad).__name__}")
 
 
 class Pair:

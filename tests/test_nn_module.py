@@ -425,7 +425,6 @@ def test_stale_temporaries_of_the_same_target_are_removed(tmp_path: Path) -> Non
     ]
     kept = [
         temp(f".model.json.backprop-lens-tmp-{os.getpid()}-00000000"),  # a live writer (us)
-        temp(".model.json.backprop-lens-tmp-1-11111111"),  # pid 1 lives
         temp(f".other.json.backprop-lens-tmp-{dead_pid()}-22222222"),  # another target's
         temp(f".model.json.backprop-lens-tmp-{dead_pid()}-xyz"),  # not our pattern
         temp(f"model.json.backprop-lens-tmp-{dead_pid()}-33333333"),  # no leading dot
@@ -686,3 +685,97 @@ def test_load_state_dict_accepts_numpy_numbers() -> None:
                                   "layers.0.neurons.0.w.1": -2.0,
                                   "layers.0.neurons.0.b": 0.25}
     assert all(type(v) is float for v in model.state_dict().values())
+
+
+class FakeProcesses:
+    """``os.kill(pid, 0)`` for made-up pids: 100 lives, 200 is someone else's, others are gone."""
+
+    ALIVE, FOREIGN = 100, 200
+
+    def __init__(self) -> None:
+        self.signals: list[tuple[int, int]] = []
+
+    def kill(self, pid: int, sig: int) -> None:
+        self.signals.append((pid, sig))
+        if pid == self.ALIVE:
+            return
+        if pid == self.FOREIGN:
+            raise PermissionError("not yours")
+        raise ProcessLookupError(pid)
+
+
+def test_alive_asks_with_signal_zero_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeProcesses()
+    monkeypatch.setattr(nn.module.os, "kill", fake.kill)
+    assert nn.module._alive(fake.ALIVE) is True
+    assert nn.module._alive(fake.FOREIGN) is True  # exists, but belongs to another user
+    assert nn.module._alive(300) is False
+    assert nn.module._alive(os.getpid()) is True  # ourselves: never signalled
+    assert fake.signals == [(100, 0), (200, 0), (300, 0)]
+
+
+def test_alive_never_signals_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeProcesses()
+    monkeypatch.setattr(nn.module.os, "kill", fake.kill)
+    monkeypatch.setattr(nn.module.os, "name", "nt")
+    alive = nn.module._alive(300)
+    monkeypatch.undo()
+    assert alive is True  # only the age rule applies there
+    assert fake.signals == []
+
+
+def test_stale_temporaries_by_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeProcesses()
+    monkeypatch.setattr(nn.module.os, "kill", fake.kill)
+    names = {pid: tmp_path / f".m.json.backprop-lens-tmp-{pid}-abcdef01"
+             for pid in (fake.ALIVE, fake.FOREIGN, 300)}
+    for path in names.values():
+        path.write_text("{")
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert names[fake.ALIVE].exists() and names[fake.FOREIGN].exists()
+    assert not names[300].exists()
+
+
+def test_without_fchmod_the_mode_is_set_by_path(
+    saved: tuple[MLP, Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, path, _ = saved
+    os.chmod(path, 0o640)
+    monkeypatch.delattr(nn.module.os, "fchmod")
+    model.save(path)
+    assert (path.stat().st_mode & 0o777) == 0o640
+
+
+def test_a_missing_architecture_key_is_named(saved: tuple[MLP, Path, bytes]) -> None:
+    model, path, _ = saved
+    rewrite(path, lambda d: d["architecture"].pop("nouts"))
+    with pytest.raises(ValueError, match=r"its 'nouts' is None, this model's is \[2, 1\]"):
+        model.load(path)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_finite_literal_is_named(saved: tuple[MLP, Path, bytes], literal: str) -> None:
+    model, path, old = saved
+    path.write_text(old.decode().replace('"version": 1', f'"version": {literal}'))
+    with pytest.raises(ValueError, match=f"{literal} is not a finite number"):
+        model.load(path)
+
+
+def test_many_missing_names_are_counted() -> None:
+    model = MLP(2, [3, 1], seed=0)  # 13 parameters
+    with pytest.raises(ValueError) as info:
+        model.load_state_dict({"layers.0.neurons.0.w.0": 1.0})
+    message = str(info.value)
+    assert "(13 parameters)" in message
+    assert "missing 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b', " \
+           "'layers.0.neurons.1.w.0', 'layers.0.neurons.1.w.1', 'layers.0.neurons.1.b', " \
+           "'layers.0.neurons.2.w.0' and 6 more" in message
+    state = model.state_dict()
+    state.update({f"extra{i}": 0.0 for i in range(6)})
+    with pytest.raises(ValueError) as info:
+        model.load_state_dict(state)
+    assert str(info.value).endswith(
+        "unexpected 'extra0', 'extra1', 'extra2', 'extra3', 'extra4', 'extra5'")
+    with pytest.raises(ValueError, match="missing 'layers.1.neurons.0.b'; unexpected 'x'"):
+        model.load_state_dict({**{k: v for k, v in model.state_dict().items()
+                                  if k != "layers.1.neurons.0.b"}, "x": 1.0})

@@ -322,3 +322,9 @@ def test_the_base_optimizer_has_no_step() -> None:
 
     with pytest.raises(NotImplementedError, match="Optimizer does not define step"):
         Optimizer([Value(1.0)]).step()
+
+
+def test_adam_defaults_are_pytorchs() -> None:
+    opt = Adam([Value(1.0)])
+    assert (opt.lr, opt.betas, opt.eps, opt.t) == (1e-3, (0.9, 0.999), 1e-8, 0)
+    assert SGD([Value(1.0)], lr=0.1).momentum == 0.0

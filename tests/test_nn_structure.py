@@ -447,3 +447,23 @@ def test_linear_is_a_layer_without_activation() -> None:
     assert repr(lin) == "Linear(3, 2)"
     lin.activation = "relu"
     assert lin.architecture() == {"type": "Linear", "nin": 3, "nout": 2, "activation": "relu"}
+
+
+def test_modules_goes_on_after_a_module_seen_twice() -> None:
+    class Holder(Module):
+        def __init__(self) -> None:
+            self.a = Neuron(1)
+            self.b = self.a
+            self.c = Neuron(2)
+            self.d = [Layer(1, 1), self.c]
+
+    h = Holder()
+    found = list(h.modules())
+    assert found[:3] == [h, h.a, h.c]
+    assert len(found) == 5  # h, a, c, the Layer and its neuron
+    assert h.d[0] in found and h.d[0].neurons[0] in found
+
+
+def test_train_rejects_a_non_bool_by_name() -> None:
+    with pytest.raises(TypeError, match=r"train\(mode\) takes a bool, not int"):
+        MLP(2, [1]).train(1)  # type: ignore[arg-type]
