@@ -776,6 +776,6 @@ def test_many_missing_names_are_counted() -> None:
         model.load_state_dict(state)
     assert str(info.value).endswith(
         "unexpected 'extra0', 'extra1', 'extra2', 'extra3', 'extra4', 'extra5'")
-    with pytest.raises(ValueError, match="missing 'layers.1.neurons.0.b'; unexpected 'x'"):
+    with pytest.raises(ValueError, match=r"missing 'layers\.1\.neurons\.0\.b'; unexpected 'x'"):
         model.load_state_dict({**{k: v for k, v in model.state_dict().items()
                                   if k != "layers.1.neurons.0.b"}, "x": 1.0})
