@@ -100,3 +100,18 @@ def test_numpy_targets_are_numbers() -> None:
     assert mse_loss(tuple(pair), range(2), "sum").data == 1.0 + 4.0
     with pytest.raises(ValueError, match="2 outputs but 3 targets"):
         mse_loss(pair, np.array([0.0, 1.0, 2.0]))
+
+
+class Bag:
+    """Sized and iterable, but not indexable: not a sequence (its order means nothing)."""
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter([1.0])
+
+
+def test_a_sized_iterable_without_indexing_is_not_a_sequence() -> None:
+    with pytest.raises(TypeError, match="targets must be a list of Values or numbers, not Bag"):
+        mse_loss([Value(1.0)], Bag())  # type: ignore[arg-type]

@@ -73,7 +73,7 @@ def test_load_state_dict_checks_everything_before_changing_anything(
 
 
 def test_load_state_dict_needs_a_mapping() -> None:
-    with pytest.raises(TypeError, match="mapping"):
+    with pytest.raises(TypeError, match=r"^state_dict must be a mapping .*, not list$"):
         MLP(2, [1]).load_state_dict([("layers.0.neurons.0.b", 1.0)])  # type: ignore[arg-type]
 
 
@@ -627,6 +627,7 @@ def test_a_long_but_parsable_integer_is_too_large_for_a_float(
     with pytest.raises(ValueError, match="too large for a float") as info:
         model.load(path)
     assert str(path) in str(info.value)
+    assert "an integer of" not in str(info.value)  # parsed, then found too large
 
 
 def test_an_integer_parameter_loads_as_a_float(saved: tuple[MLP, Path, bytes]) -> None:
@@ -746,6 +747,36 @@ def test_without_fchmod_the_mode_is_set_by_path(
     assert (path.stat().st_mode & 0o777) == 0o640
 
 
+def test_a_file_with_other_names_says_so(saved: tuple[MLP, Path, bytes]) -> None:
+    model, path, _ = saved
+    rewrite(path, lambda d: d["parameters"].pop("layers.1.neurons.0.b"))
+    with pytest.raises(ValueError) as info:
+        model.load(path)
+    assert str(info.value) == (f"{path}: 'parameters' does not match this MLP (9 parameters): "
+                               "missing 'layers.1.neurons.0.b'")
+    rewrite(path, lambda d: d.__setitem__("format", "pickle"))
+    with pytest.raises(ValueError, match=r"its 'format' is 'pickle', expected 'backprop-lens\.nn'"):
+        model.load(path)
+
+
+def test_bad_named_parameters_are_named_when_loading() -> None:
+    class BadNames(Module):
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("a", 1.0)]  # type: ignore[list-item]
+
+    with pytest.raises(TypeError, match=r"^BadNames\.named_parameters\(\) must give"):
+        BadNames().load_state_dict({})
+
+
+@pytest.mark.parametrize("name", ["m" * 250 + ".json", "é" * 125 + ".json"])
+def test_a_long_names_temporary_uses_every_byte_it_may(name: str) -> None:
+    temp = nn.module._temp_name(name)
+    size = len(os.fsencode(temp))
+    assert size == 255 if name.isascii() else 254 <= size <= 255
+    assert name.startswith(temp[1:temp.index(".backprop-lens-tmp-")])
+    assert nn.module._temp_name("m.json").startswith(".m.json.backprop-lens-tmp-")
+
+
 def test_a_missing_architecture_key_is_named(saved: tuple[MLP, Path, bytes]) -> None:
     model, path, _ = saved
     rewrite(path, lambda d: d["architecture"].pop("nouts"))
@@ -766,7 +797,7 @@ def test_many_missing_names_are_counted() -> None:
     with pytest.raises(ValueError) as info:
         model.load_state_dict({"layers.0.neurons.0.w.0": 1.0})
     message = str(info.value)
-    assert "(13 parameters)" in message
+    assert message.startswith("state_dict does not match this MLP (13 parameters): missing")
     assert "missing 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b', " \
            "'layers.0.neurons.1.w.0', 'layers.0.neurons.1.w.1', 'layers.0.neurons.1.b', " \
            "'layers.0.neurons.2.w.0' and 6 more" in message

@@ -467,3 +467,34 @@ def test_modules_goes_on_after_a_module_seen_twice() -> None:
 def test_train_rejects_a_non_bool_by_name() -> None:
     with pytest.raises(TypeError, match=r"train\(mode\) takes a bool, not int"):
         MLP(2, [1]).train(1)  # type: ignore[arg-type]
+
+
+def test_parameters_of_a_plain_module_holding_overriding_modules() -> None:
+    class Affine(Module):  # names its own parameters
+        def __init__(self) -> None:
+            self.scale, self.shift = Value(2.0), Value(-1.0)
+
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("scale", self.scale), ("shift", self.shift)]
+
+    class Outer(Module):
+        def __init__(self) -> None:
+            self.first = Value(0.5)
+            self.inner = MicrogradStyle()
+            self.affine = Affine()
+            self.again = [self.inner, self.affine.scale]
+            self.last = Value(1.5)
+
+    model = Outer()
+    ps = model.parameters()
+    want = [model.first, *model.inner.parameters(), model.affine.scale, model.affine.shift,
+            model.last]
+    assert len(ps) == len(want) == 37
+    assert all(p is q for p, q in zip(ps, want))
+    assert [p for _, p in model.named_parameters()] == ps
+    assert [n for n, _ in model.named_parameters()][-3:] == ["affine.scale", "affine.shift",
+                                                             "last"]
+    for p in ps:
+        p.grad = 1.0
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in want)
