@@ -123,33 +123,43 @@ _LAYER_KEYS = frozenset({"neurons", "training"})
 _MLP_KEYS = frozenset({"seed", "layers", "training"})
 
 
+def _neurons_into(neurons: object, out: list[Value]) -> bool:
+    """Append ``[*n.w, n.b]`` of each plain Neuron in the list ``neurons`` to ``out``.
+
+    False (``out`` then partly filled, to be dropped) if anything is not as Neuron makes it.
+    """
+    if type(neurons) is not list:
+        return False
+    push = out.append
+    for n in neurons:
+        if type(n) is not Neuron or not n.__dict__.keys() <= _NEURON_KEYS:
+            return False
+        w = n.w
+        if type(w) is not list:
+            return False
+        for p in w:
+            if type(p) is not Value:
+                return False
+            push(p)
+        b = n.b
+        if type(b) is not Value:
+            return False
+        push(b)
+    return True
+
+
 def _neuron_parameters(n: object) -> list[Value] | None:
     """``[*n.w, n.b]`` if ``n`` is a plain Neuron holding only Values there, else None."""
-    if type(n) is not Neuron or not n.__dict__.keys() <= _NEURON_KEYS:
-        return None
-    w, b = n.w, n.b
-    if type(w) is not list or type(b) is not Value:
-        return None
-    for p in w:
-        if type(p) is not Value:
-            return None
-    return [*w, b]
+    out: list[Value] = []
+    return out if _neurons_into([n], out) else None
 
 
 def _layer_parameters(layer: object) -> list[Value] | None:
     """The neurons' parameters if ``layer`` is a plain Layer of plain Neurons, else None."""
     if type(layer) is not Layer or not layer.__dict__.keys() <= _LAYER_KEYS:
         return None
-    neurons = layer.neurons
-    if type(neurons) is not list:
-        return None
     out: list[Value] = []
-    for n in neurons:
-        ps = _neuron_parameters(n)
-        if ps is None:
-            return None
-        out += ps
-    return out
+    return out if _neurons_into(layer.neurons, out) else None
 
 
 def _mlp_parameters(mlp: object) -> list[Value] | None:
@@ -161,10 +171,9 @@ def _mlp_parameters(mlp: object) -> list[Value] | None:
         return None
     out: list[Value] = []
     for layer in layers:
-        ps = _layer_parameters(layer)
-        if ps is None:
+        if type(layer) is not Layer or not layer.__dict__.keys() <= _LAYER_KEYS \
+                or not _neurons_into(layer.neurons, out):
             return None
-        out += ps
     return out
 
 
