@@ -225,6 +225,11 @@ class Neuron(Module):
         net.label = "net"
         return net
 
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        """``self.forward(x)`` (typed: one Value)."""
+        out: Value = self.forward(x)
+        return out
+
     def forward(self, x: Sequence[Value | float]) -> Value:
         """``f(net)`` with ``net = Σ_i w_i x_i + b``, for ``nin`` floats or Values ``x``."""
         w = self.w
@@ -291,6 +296,11 @@ class Layer(Module):
         _activation(name)
         for n in self.neurons:
             n.activation = name
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        """``self.forward(x)`` (typed: a list of Values)."""
+        out: list[Value] = self.forward(x)
+        return out
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """``[f(Σ_i w_ji x_i + b_j) for each neuron j]``: always a list, also for one neuron."""
@@ -386,6 +396,11 @@ class MLP(Module):
     def nouts(self) -> list[int]:
         """The size of each layer, from the layers themselves."""
         return [int(layer.nout) for layer in self.layers]
+
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        """``self.forward(x)`` (typed: a list of Values)."""
+        out: list[Value] = self.forward(x)
+        return out
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """The network's outputs for the inputs ``x``: always a list."""
