@@ -500,3 +500,21 @@ def test_parameters_of_a_plain_module_holding_overriding_modules() -> None:
         p.grad = 1.0
     model.zero_grad()
     assert all(p.grad == 0.0 for p in want)
+
+
+def test_models_deepcopy_and_pickle_into_independent_models() -> None:
+    import copy
+    import pickle
+
+    from nn import Linear, ReLU, Sequential
+
+    for model in (MLP(2, [3, 1], "tanh", seed=0), TorchStyle(),
+                  Sequential(Linear(2, 2, rng=random.Random(0)), ReLU())):
+        for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+            assert clone.state_dict() == model.state_dict()
+            assert clone.architecture() == model.architecture()
+            ours, theirs = model.parameters(), clone.parameters()
+            assert not {id(p) for p in ours} & {id(p) for p in theirs}
+            assert clone([0.5, -0.5]) is not None
+            theirs[0].data += 1.0
+            assert clone.state_dict() != model.state_dict()
