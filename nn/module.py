@@ -129,7 +129,12 @@ class Module:
         Otherwise the attributes, in assignment order (see the module docstring).
         """
         out: list[tuple[str, Value]] = []
-        _collect_module(self, "", out, set(), set())
+        cls = type(self)
+        # Reached through super() from an override of named_parameters(), or with nothing
+        # overridden: this module's own attributes (never back into the override).
+        root = cls.named_parameters is not Module.named_parameters \
+            or cls.parameters is Module.parameters
+        _collect_module(self, "", out, set(), set(), root=root)
         return out
 
     def parameters(self) -> list[Value]:
@@ -145,6 +150,7 @@ class Module:
             found = fast(self)
             if found is not None and len(set(map(id, found))) == len(found):
                 return found
+        # this module's own attributes (also when reached through super() from an override)
         out: list[Value] = []
         _collect_values(self, out, set(), set())
         return out
@@ -386,11 +392,20 @@ def _checked(named: object, module: Module) -> list[tuple[str, Value]]:
 
 
 def _collect_module(
-    module: Module, prefix: str, out: list[tuple[str, Value]], seen: set[int], visited: set[int]
+    module: Module, prefix: str, out: list[tuple[str, Value]], seen: set[int], visited: set[int],
+    *, root: bool = False,
 ) -> None:
-    """Append ``module``'s ``(prefix + name, parameter)`` pairs to ``out``, each Value once."""
+    """Append ``module``'s ``(prefix + name, parameter)`` pairs to ``out``, each Value once.
+
+    A module that overrides ``named_parameters``/``parameters`` is asked through them; with
+    ``root``, ``module``'s own attributes are walked whatever it overrides.
+    """
     visited.add(id(module))
     cls = type(module)
+    if root:
+        for name, value in _public_attributes(module):
+            _collect_value(value, prefix + name, out, seen, visited)
+        return
     if cls.named_parameters is not Module.named_parameters:
         pairs = _checked(module.named_parameters(), module)
     elif cls.parameters is not Module.parameters:
@@ -428,11 +443,14 @@ def _collect_value(
 
 
 def _collect_values(module: Module, out: list[Value], seen: set[int], visited: set[int]) -> None:
-    """:func:`_collect_module` without the names, one loop over a stack: ``zero_grad()``'s path.
+    """``_collect_module(module, ..., root=True)`` without the names, one loop over a stack.
 
-    Gives the same Values in the same order (depth first, attributes in assignment order).
+    ``zero_grad()``'s path. Gives the same Values in the same order (depth first, attributes
+    in assignment order); sub-modules that override ``parameters``/``named_parameters`` are
+    asked through them.
     """
-    stack: list[object] = [module]
+    visited.add(id(module))  # the root: its own attributes, whatever it overrides
+    stack: list[object] = [value for _, value in _public_attributes(module)][::-1]
     pop = stack.pop
     push = out.append
     base_named = Module.named_parameters

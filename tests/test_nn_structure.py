@@ -518,3 +518,44 @@ def test_models_deepcopy_and_pickle_into_independent_models() -> None:
             assert clone([0.5, -0.5]) is not None
             theirs[0].data += 1.0
             assert clone.state_dict() != model.state_dict()
+
+
+def test_overrides_that_call_super_do_not_recurse() -> None:
+    class MoreParameters(MLP):
+        def __init__(self) -> None:
+            super().__init__(2, [2, 1], seed=0)
+            self._hidden_gain = Value(2.0)  # private: only reachable through the override
+
+        def parameters(self) -> list[Value]:
+            return [*super().parameters(), self._hidden_gain]
+
+    class Renamed(Module):
+        def __init__(self) -> None:
+            self.a = Value(1.0)
+
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [(f"renamed.{n}", p) for n, p in super().named_parameters()]
+
+    class Both(Module):
+        def __init__(self) -> None:
+            self.a, self.b = Value(1.0), Value(2.0)
+
+        def parameters(self) -> list[Value]:
+            return super().parameters()
+
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return super().named_parameters()
+
+    m = MoreParameters()
+    ps = m.parameters()
+    assert len(ps) == 10 and ps[-1] is m._hidden_gain
+    assert [n for n, _ in m.named_parameters()] == [str(i) for i in range(10)]
+    m.zero_grad(set_to_none=True)
+    assert m._hidden_gain.grad is None
+    r = Renamed()
+    assert r.named_parameters() == [("renamed.a", r.a)]
+    assert list(map(id, r.parameters())) == [id(r.a)]
+    assert r.state_dict() == {"renamed.a": 1.0}
+    b = Both()
+    assert list(map(id, b.parameters())) == [id(b.a), id(b.b)]
+    assert b.state_dict() == {"a": 1.0, "b": 2.0}
