@@ -328,3 +328,25 @@ def test_adam_defaults_are_pytorchs() -> None:
     opt = Adam([Value(1.0)])
     assert (opt.lr, opt.betas, opt.eps, opt.t) == (1e-3, (0.9, 0.999), 1e-8, 0)
     assert SGD([Value(1.0)], lr=0.1).momentum == 0.0
+
+
+def test_momentum_one_keeps_every_gradient() -> None:
+    p = Value(0.0)
+    opt = SGD([p], lr=1.0, momentum=1.0)
+    for _ in range(3):
+        p.grad = 1.0
+        opt.step()
+    assert p.data == -(1.0 + 2.0 + 3.0)  # buffers 1, 2, 3
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [(Value(1.0), "params must be an iterable of Values (e.g. model.parameters()), "
+                  "not a single Value"),
+     ([], "the optimizer got an empty parameter list"),
+     (3, "params must be an iterable of Values, not int")],
+)
+def test_parameter_list_messages(params: object, message: str) -> None:
+    with pytest.raises((TypeError, ValueError)) as info:
+        SGD(params, lr=0.1)  # type: ignore[arg-type]
+    assert str(info.value) == message
