@@ -9,20 +9,28 @@ A neuron computes the article's two steps, each ONE graph node::
 so a drawing shows the article's ``net`` with an edge from ``w_5`` labelled ``a_0``, which
 is the article's ``d net_3 / d w_5 = a_0``.
 
-Initialisation follows micrograd: every weight is drawn from ``uniform(-1, 1)`` and every
-bias starts at ``0``. ``MLP(..., seed=s)`` draws from ``random.Random(s)``, so the same seed
-gives the same network; ``Neuron``/``Layer`` take such an ``rng`` (without one they use the
-``random`` module's global generator, which ``random.seed`` controls).
+Defaults and initialisation follow micrograd: ``Neuron``/``Layer`` use ReLU, ``MLP(nin,
+nouts)`` has ReLU hidden layers and a linear output, every weight is drawn from
+``uniform(-1, 1)`` and every bias starts at ``0``, layer by layer, neuron by neuron. Without a
+``seed``/``rng`` the draws come from the ``random`` module's global generator, so
+``random.seed(1337); MLP(2, [16, 16, 1])`` has exactly micrograd's weights. ``MLP(...,
+seed=s)`` draws from ``random.Random(s)`` instead. The article's network is
+``MLP(2, [2, 2], activation="sigmoid")``.
 
-The calls are the hot path of training, so they are lean: the parameter list is cached, the
-activation method is looked up once at construction, and float inputs are wrapped into
-Values once per layer call, not once per neuron.
+Nothing structural is cached: ``layer(x)`` reads ``layer.neurons`` and each neuron's ``w``,
+``b`` and ``activation`` at the time of the call, so replacing a neuron, a bias or a layer
+is seen at once. The calls are still lean: float inputs are wrapped into Values once per
+layer call, not once per neuron, and each neuron is one n-ary node.
+
+Sizes are checked before anything is allocated: a layer holds at most
+``MAX_LAYER_WEIGHTS`` (10^7) weights (``nin * nout``), a ``ValueError`` beyond.
 """
 
 from __future__ import annotations
 
+import numbers
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from autograd import Value, ops
@@ -37,6 +45,9 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "linear": None,
 }
 
+#: The most weights one layer may hold (``nin * nout``); checked before allocating.
+MAX_LAYER_WEIGHTS = 10**7
+
 _WSUM = ops.WSUM
 _Value = Value
 
@@ -50,26 +61,47 @@ def _activation(name: object) -> Callable[[Value], Value] | None:
 
 
 def _count(value: object, what: str) -> int:
-    """``value`` if it is an int >= 1 (not a bool), else ``TypeError``/``ValueError``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}: {value!r}")
-    if value < 1:
-        raise ValueError(f"{what} must be at least 1, got {value}")
-    return value
+    """``value`` as an int if it is an integer >= 1 (numpy ints too, not a bool), else an error."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}: {value!r:.60}")
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"{what} must be at least 1, got {number}")
+    return number
+
+
+def _check_size(nin: int, nout: int, what: str) -> None:
+    """A ``ValueError`` if a layer of ``nin`` inputs and ``nout`` neurons is too big."""
+    if nin * nout > MAX_LAYER_WEIGHTS:
+        raise ValueError(
+            f"{what} would hold {nin} * {nout} = {nin * nout} weights, more than the limit "
+            f"MAX_LAYER_WEIGHTS = {MAX_LAYER_WEIGHTS} (a scalar engine is not made for this)"
+        )
+
+
+def _rng(rng: object) -> Callable[[float, float], float]:
+    """The ``uniform`` to draw weights with: ``rng.uniform``, or the ``random`` module's."""
+    if rng is None:
+        return random.uniform
+    if not isinstance(rng, random.Random):
+        raise TypeError(f"rng must be a random.Random or None, not {type(rng).__name__}")
+    return rng.uniform
 
 
 def _inputs(x: object, n: int) -> list[Value]:
     """``x`` as a list of ``n`` Values: Values are kept, real numbers become constant leaves.
 
-    A str, a mapping or a non-sequence is a ``TypeError``; the wrong length a ``ValueError``;
-    an element that is not a real number or Value a ``TypeError`` naming its type.
+    ``x`` is a list, tuple or other sequence (a range, a 1-d numpy array); a str, a mapping,
+    a set, a Value or a non-sequence is a ``TypeError``; the wrong length a ``ValueError``; an
+    element that is not a real number or Value a ``TypeError`` naming its type.
     """
     kind = type(x)
     if kind is list or kind is tuple:  # the common case, without the slower ABC checks
         if len(x) != n:  # type: ignore[arg-type]
             raise ValueError(f"expected {n} inputs, got {len(x)}")  # type: ignore[arg-type]
         return [v if type(v) is _Value else as_value(v) for v in x]  # type: ignore[attr-defined]
-    if isinstance(x, (str, bytes, Mapping, Value)):
+    if isinstance(x, (str, bytes, bytearray, Mapping, Set, Value)) \
+            or not hasattr(kind, "__getitem__"):
         raise TypeError(_not_a_sequence(x, n))
     try:
         size = len(x)  # type: ignore[arg-type]
@@ -84,46 +116,127 @@ def _not_a_sequence(x: object, n: int) -> str:
     return f"inputs must be a sequence of {n} numbers or Values, not {type(x).__name__}"
 
 
+# The instance attributes of the built-in classes; anything else (a user's ``n.extra =
+# Value(1.0)``) sends ``parameters()`` to the general attribute walk.
+_NEURON_KEYS = frozenset({"_act", "_activation", "w", "b", "training"})
+_LAYER_KEYS = frozenset({"neurons", "training"})
+_MLP_KEYS = frozenset({"seed", "layers", "training"})
+
+
+def _neurons_into(neurons: object, out: list[Value]) -> bool:
+    """Append ``[*n.w, n.b]`` of each plain Neuron in the list ``neurons`` to ``out``.
+
+    False (``out`` then partly filled, to be dropped) if anything is not as Neuron makes it.
+    """
+    if type(neurons) is not list:
+        return False
+    push = out.append
+    for n in neurons:
+        if type(n) is not Neuron or not n.__dict__.keys() <= _NEURON_KEYS:
+            return False
+        w = n.w
+        if type(w) is not list:
+            return False
+        for p in w:
+            if type(p) is not Value:
+                return False
+            push(p)
+        b = n.b
+        if type(b) is not Value:
+            return False
+        push(b)
+    return True
+
+
+def _neuron_parameters(n: object) -> list[Value] | None:
+    """``[*n.w, n.b]`` if ``n`` is a plain Neuron holding only Values there, else None."""
+    out: list[Value] = []
+    return out if _neurons_into([n], out) else None
+
+
+def _layer_parameters(layer: object) -> list[Value] | None:
+    """The neurons' parameters if ``layer`` is a plain Layer of plain Neurons, else None."""
+    if type(layer) is not Layer or not layer.__dict__.keys() <= _LAYER_KEYS:
+        return None
+    out: list[Value] = []
+    return out if _neurons_into(layer.neurons, out) else None
+
+
+def _mlp_parameters(mlp: object) -> list[Value] | None:
+    """The layers' parameters if ``mlp`` is a plain MLP of plain Layers, else None."""
+    if type(mlp) is not MLP or not mlp.__dict__.keys() <= _MLP_KEYS:
+        return None
+    layers = mlp.layers
+    if type(layers) is not list:
+        return None
+    out: list[Value] = []
+    for layer in layers:
+        if type(layer) is not Layer or not layer.__dict__.keys() <= _LAYER_KEYS \
+                or not _neurons_into(layer.neurons, out):
+            return None
+    return out
+
+
 class Neuron(Module):
     """One neuron: ``f(Σ_i w_i x_i + b)``, as one weighted-sum node and one activation node.
 
     Args:
         nin: the number of inputs.
-        activation: ``"sigmoid"`` (the article's), ``"tanh"``, ``"relu"`` or ``"linear"``.
-        rng: a ``random.Random`` for the initial weights (``uniform(-1, 1)``; the bias is 0).
+        activation: ``"relu"`` (micrograd's default), ``"sigmoid"`` (the article's),
+            ``"tanh"`` or ``"linear"``.
+        rng: a ``random.Random`` for the initial weights (``uniform(-1, 1)``; the bias is 0);
+            ``None``: the ``random`` module's global generator.
 
     Attributes:
         w: the ``nin`` weight Values (labelled ``w0, w1, ...``).
         b: the bias Value (labelled ``b``).
-        activation: the activation's name.
+        activation: the activation's name (assigning another one is checked).
     """
 
     def __init__(
-        self, nin: int, activation: str = "sigmoid", *, rng: random.Random | None = None
+        self, nin: int, activation: str = "relu", *, rng: random.Random | None = None
     ) -> None:
-        self.nin = _count(nin, "nin")
-        self._act = _activation(activation)
+        count = _count(nin, "nin")
+        _check_size(count, 1, "a Neuron")
+        uniform = _rng(rng)
         self.activation = activation
-        uniform = rng.uniform if rng is not None else random.uniform
-        self.w = [Value(uniform(-1.0, 1.0), f"w{i}") for i in range(self.nin)]
+        self.w = [Value(uniform(-1.0, 1.0), f"w{i}") for i in range(count)]
         self.b = Value(0.0, "b")
+
+    @property
+    def activation(self) -> str:
+        """The activation's name; setting it checks the name."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, name: str) -> None:
+        self._act = _activation(name)
+        self._activation = name
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs: ``len(self.w)``."""
+        return len(self.w)
 
     def net(self, x: Sequence[Value | float]) -> Value:
         """The weighted-sum node ``net = Σ_i w_i x_i + b`` (labelled ``"net"``), without ``f``."""
-        net = apply(_WSUM, *self.w, *_inputs(x, self.nin), self.b)
+        w = self.w
+        net = apply(_WSUM, *w, *_inputs(x, len(w)), self.b)
         net.label = "net"
         return net
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
+        """``self.forward(x)`` (typed: one Value)."""
+        out: Value = self.forward(x)
+        return out
+
+    def forward(self, x: Sequence[Value | float]) -> Value:
         """``f(net)`` with ``net = Σ_i w_i x_i + b``, for ``nin`` floats or Values ``x``."""
-        net = apply(_WSUM, *self.w, *_inputs(x, self.nin), self.b)
+        w = self.w
+        net = apply(_WSUM, *w, *_inputs(x, len(w)), self.b)
         net.label = "net"
         act = self._act
         return net if act is None else act(net)
-
-    def named_parameters(self) -> list[tuple[str, Value]]:
-        """``w.0 .. w.{nin-1}`` then ``b``."""
-        return [*((f"w.{i}", w) for i, w in enumerate(self.w)), ("b", self.b)]
 
     def architecture(self) -> dict[str, Any]:
         """``{"type": "Neuron", "nin": ..., "activation": ...}``."""
@@ -136,55 +249,88 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs; calling it returns a list of ``nout``.
 
+    ``layer(x)`` equals ``[n(x) for n in layer.neurons]`` (each neuron with its own current
+    weights and activation), with the inputs wrapped once.
+
     Args:
         nin: the number of inputs.
-        nout: the number of neurons (outputs).
-        activation: the activation of every neuron (see :class:`Neuron`).
-        rng: a ``random.Random`` for the initial weights.
+        nout: the number of neurons (outputs); ``nin * nout <= MAX_LAYER_WEIGHTS``.
+        activation: the activation of every neuron (see :class:`Neuron`); ``"relu"`` as
+            micrograd's ``Layer``.
+        rng: a ``random.Random`` for the initial weights (``None``: the ``random`` module).
     """
 
     def __init__(
         self,
         nin: int,
         nout: int,
-        activation: str = "sigmoid",
+        activation: str = "relu",
         *,
         rng: random.Random | None = None,
     ) -> None:
-        self.nin = _count(nin, "nin")
-        self.nout = _count(nout, "nout")
-        self._act = _activation(activation)
-        self.activation = activation
-        self.neurons = [Neuron(nin, activation, rng=rng) for _ in range(self.nout)]
-        # Each neuron's (weights, bias), for the hot loop in `_forward`.
-        self._rows = [(tuple(n.w), n.b) for n in self.neurons]
+        n_in = _count(nin, "nin")
+        n_out = _count(nout, "nout")
+        _check_size(n_in, n_out, "a Layer")
+        _activation(activation)
+        _rng(rng)
+        self.neurons = [Neuron(n_in, activation, rng=rng) for _ in range(n_out)]
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs (of the first neuron; every neuron must read as many)."""
+        return self.neurons[0].nin
+
+    @property
+    def nout(self) -> int:
+        """The number of neurons: ``len(self.neurons)``."""
+        return len(self.neurons)
+
+    @property
+    def activation(self) -> str:
+        """The neurons' activation, or ``"mixed"`` if they differ; setting it sets every one."""
+        names = {n.activation for n in self.neurons}
+        return names.pop() if len(names) == 1 else "mixed"
+
+    @activation.setter
+    def activation(self, name: str) -> None:
+        _activation(name)
+        for n in self.neurons:
+            n.activation = name
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        """``self.forward(x)`` (typed: a list of Values)."""
+        out: list[Value] = self.forward(x)
+        return out
+
+    def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """``[f(Σ_i w_ji x_i + b_j) for each neuron j]``: always a list, also for one neuron."""
         return self._forward(_inputs(x, self.nin))
 
     def _forward(self, xs: list[Value]) -> list[Value]:
-        """The layer on a list of ``nin`` Values (no checks: the callers made it)."""
+        """The layer on a list of Values (each neuron's size is checked against it)."""
         out: list[Value] = []
         push = out.append
-        act = self._act
-        for ws, b in self._rows:
-            net = apply(_WSUM, *ws, *xs, b)
+        size = len(xs)
+        for j, n in enumerate(self.neurons):
+            w = n.w
+            if len(w) != size:
+                raise ValueError(f"neuron {j} of this layer has {len(w)} weights "
+                                 f"but gets {size} inputs")
+            net = apply(_WSUM, *w, *xs, n.b)
             net.label = "net"
+            act = n._act
             push(net if act is None else act(net))
         return out
 
-    def named_parameters(self) -> list[tuple[str, Value]]:
-        """``neurons.{j}.w.{i}`` and ``neurons.{j}.b``, neuron by neuron."""
-        return [
-            (f"neurons.{j}.{name}", p)
-            for j, n in enumerate(self.neurons)
-            for name, p in n.named_parameters()
-        ]
-
     def architecture(self) -> dict[str, Any]:
-        """``{"type": "Layer", "nin": ..., "nout": ..., "activation": ...}``."""
-        return {"type": "Layer", "nin": self.nin, "nout": self.nout, "activation": self.activation}
+        """``{"type": "Layer", "nin": ..., "nout": ..., "activation": ...}``.
+
+        With neurons of different activations, ``"activation"`` lists them, one per neuron.
+        """
+        activation: str | list[str] = self.activation
+        if activation == "mixed":
+            activation = [n.activation for n in self.neurons]
+        return {"type": "Layer", "nin": self.nin, "nout": self.nout, "activation": activation}
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -196,12 +342,15 @@ class MLP(Module):
     Args:
         nin: the number of inputs.
         nouts: the size of each layer, the last one being the output layer.
-        activation: the activation of the hidden layers.
-        output_activation: the activation of the last layer; ``None`` means ``activation``
-            (so ``MLP(2, [2, 2])`` is the article's all-sigmoid network; a regression net is
-            ``MLP(2, [16, 16, 1], "relu", "linear")``).
-        seed: seeds ``random.Random(seed)`` for the initial weights (``uniform(-1, 1)``,
-            biases 0): the same seed gives the same network. ``None``: a fresh random seed.
+        activation: with ``output_activation`` also given, the hidden layers' activation;
+            alone, the activation of every layer (the article's network is
+            ``MLP(2, [2, 2], activation="sigmoid")``); ``None``: ``"relu"`` hidden layers.
+        output_activation: the last layer's activation; ``None``: ``activation`` if that
+            was given, else ``"linear"``. So ``MLP(2, [16, 16, 1])`` is micrograd's network
+            (ReLU hidden layers, linear output).
+        seed: ``None`` draws the initial weights (``uniform(-1, 1)``, biases 0) from the
+            ``random`` module's global generator in micrograd's order (``random.seed``
+            controls it); an int seeds a private ``random.Random(seed)``.
 
     Calling it on ``nin`` floats or Values returns the list of the last layer's outputs.
     """
@@ -209,62 +358,175 @@ class MLP(Module):
     def __init__(
         self,
         nin: int,
-        nouts: Sequence[int],
-        activation: str = "sigmoid",
+        nouts: Iterable[int],
+        activation: str | None = None,
         output_activation: str | None = None,
         *,
         seed: int | None = None,
     ) -> None:
-        self.nin = _count(nin, "nin")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+        n_in = _count(nin, "nin")
+        if isinstance(nouts, (str, bytes, Mapping, Set)) or not isinstance(nouts, Iterable):
             raise TypeError(f"nouts must be a list of layer sizes, not {type(nouts).__name__}")
-        if not nouts:
+        sizes = [n_in, *(_count(n, f"nouts[{i}]") for i, n in enumerate(nouts))]
+        if len(sizes) == 1:
             raise ValueError("nouts must name at least one layer size")
-        self.nouts = [_count(n, f"nouts[{i}]") for i, n in enumerate(nouts)]
-        _activation(activation)
+        hidden = "relu" if activation is None else activation
         if output_activation is None:
-            output_activation = activation
+            output_activation = "linear" if activation is None else activation
+        _activation(hidden)
         _activation(output_activation)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
             raise TypeError(f"seed must be an int or None, not {type(seed).__name__}")
-        self.activation = activation
-        self.output_activation = output_activation
-        self.seed = seed
-        rng = random.Random(seed)
-        sizes = [self.nin, *self.nouts]
-        last = len(self.nouts) - 1
+        for k in range(1, len(sizes)):  # every size checked before anything is allocated
+            _check_size(sizes[k - 1], sizes[k], f"layer {k - 1}")
+        self.seed = None if seed is None else int(seed)
+        rng = None if seed is None else random.Random(int(seed))
+        last = len(sizes) - 2
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], output_activation if i == last else activation, rng=rng)
-            for i in range(len(self.nouts))
+            Layer(sizes[k], sizes[k + 1], output_activation if k == last else hidden, rng=rng)
+            for k in range(len(sizes) - 1)
         ]
-        self._forwards = [layer._forward for layer in self.layers]
+
+    @property
+    def nin(self) -> int:
+        """The number of inputs (of the first layer)."""
+        return int(self.layers[0].nin)
+
+    @property
+    def nouts(self) -> list[int]:
+        """The size of each layer, from the layers themselves."""
+        return [int(layer.nout) for layer in self.layers]
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        """``self.forward(x)`` (typed: a list of Values)."""
+        out: list[Value] = self.forward(x)
+        return out
+
+    def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """The network's outputs for the inputs ``x``: always a list."""
         xs = _inputs(x, self.nin)
-        for forward in self._forwards:
-            xs = forward(xs)
+        for layer in self.layers:
+            xs = layer._forward(xs) if isinstance(layer, Layer) else layer(xs)
         return xs
-
-    def named_parameters(self) -> list[tuple[str, Value]]:
-        """``layers.{k}.neurons.{j}.w.{i}`` and ``layers.{k}.neurons.{j}.b``."""
-        return [
-            (f"layers.{k}.{name}", p)
-            for k, layer in enumerate(self.layers)
-            for name, p in layer.named_parameters()
-        ]
 
     def architecture(self) -> dict[str, Any]:
         """``{"type": "MLP", "nin": ..., "nouts": [...], "activations": [one per layer]}``."""
         return {
             "type": "MLP",
             "nin": self.nin,
-            "nouts": list(self.nouts),
-            "activations": [layer.activation for layer in self.layers],
+            "nouts": self.nouts,
+            "activations": [layer.architecture()["activation"] for layer in self.layers],
         }
 
     def __repr__(self) -> str:
-        return (
-            f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
-            f"output_activation={self.output_activation!r})"
-        )
+        names = [layer.activation for layer in self.layers]
+        if len(set(names)) == 1:
+            return f"MLP({self.nin}, {self.nouts}, activation={names[0]!r})"
+        hidden = set(names[:-1])
+        if len(hidden) == 1:
+            return (f"MLP({self.nin}, {self.nouts}, activation={names[0]!r}, "
+                    f"output_activation={names[-1]!r})")
+        return f"MLP({self.nin}, {self.nouts}, activations={names!r})"
+
+
+
+# -- PyTorch's names, thin over the above ---------------------------------------------------
+
+
+class Linear(Layer):
+    """``nn.Linear(nin, nout)``: a :class:`Layer` without activation, ``[Σ_i w_ji x_i + b_j]``.
+
+    Each output is one ``net`` node. Its parameters are named as a Layer's
+    (``neurons.{j}.w.{i}``, ``neurons.{j}.b``), not PyTorch's ``weight``/``bias`` matrices.
+    """
+
+    def __init__(self, nin: int, nout: int, *, rng: random.Random | None = None) -> None:
+        super().__init__(nin, nout, "linear", rng=rng)
+
+    def architecture(self) -> dict[str, Any]:
+        """``{"type": "Linear", "nin": ..., "nout": ...}`` (plus the activation if changed)."""
+        arch = super().architecture()
+        arch["type"] = "Linear"
+        if arch["activation"] == "linear":
+            del arch["activation"]
+        return arch
+
+    def __repr__(self) -> str:
+        return f"Linear({self.nin}, {self.nout})"
+
+
+class _Activation(Module):
+    """An activation as a module: applies one Value method to each element of a list."""
+
+    name = "linear"
+
+    def forward(self, x: Value | float | Sequence[Value | float]) -> Any:
+        """``f(x_i)`` for each element of a list or tuple (a list), or ``f(x)`` for one."""
+        method = ACTIVATIONS[self.name]
+        assert method is not None
+        if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
+            return method(as_value(x))
+        if isinstance(x, (str, bytes, bytearray, Mapping, Set)) \
+                or not hasattr(type(x), "__getitem__"):
+            raise TypeError(f"{type(self).__name__} takes a Value, a number or a list of them, "
+                            f"not {type(x).__name__}")
+        return [method(as_value(v)) for v in x]  # type: ignore[union-attr]
+
+    def architecture(self) -> dict[str, Any]:
+        """``{"type": <the class name>}``."""
+        return {"type": type(self).__name__}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class ReLU(_Activation):
+    """``nn.ReLU()``: ``max(0, x)`` on each element (one ``relu`` node each)."""
+
+    name = "relu"
+
+
+class Tanh(_Activation):
+    """``nn.Tanh()``: ``tanh(x)`` on each element (one ``tanh`` node each)."""
+
+    name = "tanh"
+
+
+class Sigmoid(_Activation):
+    """``nn.Sigmoid()``: ``1 / (1 + e^-x)`` on each element (one ``sigmoid`` node each)."""
+
+    name = "sigmoid"
+
+
+class Sequential(Module):
+    """``nn.Sequential(m1, m2, ...)``: ``x -> m1(x) -> m2(...) -> ...``.
+
+    ``Sequential(Linear(2, 16), ReLU(), Linear(16, 1))`` is ``MLP(2, [16, 1])`` in PyTorch's
+    spelling, with the same nodes (one ``net`` per neuron, then its activation). The modules
+    are held in ``.layers``, so the parameters are named ``layers.0.neurons.0.w.0``, ...
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        for i, m in enumerate(modules):
+            if not isinstance(m, Module):
+                raise TypeError(f"Sequential takes Modules; argument {i} is "
+                                f"{type(m).__name__}")
+        self.layers = list(modules)
+
+    def forward(self, x: Any) -> Any:
+        """Each module applied to the previous one's output, in order."""
+        for m in self.layers:
+            x = m(x)
+        return x
+
+    def architecture(self) -> dict[str, Any]:
+        """``{"type": "Sequential", "layers": [each module's architecture]}``."""
+        return {"type": "Sequential", "layers": [m.architecture() for m in self.layers]}
+
+    def __repr__(self) -> str:
+        return "Sequential(" + ", ".join(repr(m) for m in self.layers) + ")"
+
+
+Neuron._plain_parameters = _neuron_parameters
+Layer._plain_parameters = _layer_parameters
+MLP._plain_parameters = _mlp_parameters

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import numbers
+from collections.abc import Mapping, Sequence, Set
 
 from autograd import Value, squared_error
 from autograd.value import Reduction
@@ -11,14 +12,22 @@ _REDUCTIONS = ("mean", "sum", "half_sum")
 
 
 def _as_list(x: object, what: str) -> list[Value | float]:
-    """A sequence as a list; one Value or number as a list of one; else ``TypeError``."""
+    """A sequence as a list; one Value or number as a list of one; else ``TypeError``.
+
+    A number is any ``numbers.Real`` but ``bool`` (``numpy.float32`` too); a sequence is a
+    list, a tuple or anything indexable with a length (a 1-d numpy array), but not a str,
+    bytes, a mapping or a set.
+    """
     if isinstance(x, Value):
         return [x]
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return [x]
-    if isinstance(x, (str, bytes, Mapping)) or not isinstance(x, Sequence):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return [x]  # type: ignore[list-item]
+    if isinstance(x, (str, bytes, bytearray, Mapping, Set)) or not (
+        isinstance(x, Sequence) or (hasattr(x, "__getitem__") and hasattr(x, "__len__"))
+    ):
         raise TypeError(f"{what} must be a list of Values or numbers, not {type(x).__name__}")
-    return list(x)
+    items: list[Value | float] = list(x)  # type: ignore[call-overload]
+    return items
 
 
 def mse_loss(

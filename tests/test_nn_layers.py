@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Any
 
 import pytest
 
@@ -80,6 +81,9 @@ def test_neuron_net_is_the_weighted_sum_without_activation() -> None:
     set_neuron(n, [0.15, 0.20], 0.35)
     net = n.net([0.05, 0.10])
     assert net.op == "wsum"
+    assert net.label == "net"
+    assert net.parents == (*n.w, *net.parents[2:4], n.b)
+    assert [x.data for x in net.parents[2:4]] == [0.05, 0.10]
     assert net.data == pytest.approx(0.3775, abs=1e-15)  # Mazur's net_h1
 
 
@@ -163,11 +167,15 @@ def test_mlp_output_activation_defaults_to_activation() -> None:
     assert MLP(2, [3, 1], "tanh").architecture()["activations"] == ["tanh", "tanh"]
     assert MLP(2, [3, 3, 1], "relu", "linear").architecture()["activations"] == [
         "relu", "relu", "linear"]
-    assert MLP(2, [2, 2]).architecture()["activations"] == ["sigmoid", "sigmoid"]
+    assert MLP(2, [2, 2]).architecture()["activations"] == ["relu", "linear"]  # micrograd's
+    assert MLP(2, [3, 3, 1], output_activation="sigmoid").architecture()["activations"] == [
+        "relu", "relu", "sigmoid"]
+    assert MLP(2, [2, 2], activation="sigmoid").architecture()["activations"] == [
+        "sigmoid", "sigmoid"]  # the article's network
 
 
 def test_mlp_with_a_one_neuron_hidden_layer() -> None:
-    model = MLP(2, [1, 2], seed=0)
+    model = MLP(2, [1, 2], activation="sigmoid", seed=0)
     out = model([0.5, 0.5])
     assert len(out) == 2
     want = plain_mlp(model.state_dict(), [2, 1, 2], ["sigmoid", "sigmoid"], [0.5, 0.5])
@@ -194,7 +202,8 @@ def test_parameters_names_and_order() -> None:
         "layers.0.neurons.1.w.0", "layers.0.neurons.1.w.1", "layers.0.neurons.1.b",
         "layers.1.neurons.0.w.0", "layers.1.neurons.0.w.1", "layers.1.neurons.0.b",
     ]
-    assert [p for _, p in model.named_parameters()] == model.parameters()
+    assert list(map(id, (p for _, p in model.named_parameters()))) == list(
+        map(id, model.parameters()))  # the same Values (identity, not equal data)
     assert len(MLP(2, [16, 16, 1]).parameters()) == (2 + 1) * 16 + (16 + 1) * 16 + 17
 
 
@@ -267,7 +276,148 @@ def test_bad_sizes_and_seeds(make: object, error: type[Exception], match: str) -
 
 
 def test_reprs() -> None:
-    assert repr(MLP(2, [2, 2])) == "MLP(2, [2, 2], activation='sigmoid', " \
-        "output_activation='sigmoid')"
+    assert repr(MLP(2, [2, 2])) == "MLP(2, [2, 2], activation='relu', " \
+        "output_activation='linear')"
+    assert repr(MLP(2, [2, 2], "sigmoid")) == "MLP(2, [2, 2], activation='sigmoid')"
+    assert repr(MLP(3, [4])) == "MLP(3, [4], activation='linear')"
+    assert repr(MLP(2, [2, 2, 1], "tanh", "relu")) == \
+        "MLP(2, [2, 2, 1], activation='tanh', output_activation='relu')"
+    model = MLP(2, [2, 2, 2], "tanh", "linear")
+    model.layers[1].activation = "relu"
+    assert repr(model) == "MLP(2, [2, 2, 2], activations=['tanh', 'relu', 'linear'])"
     assert repr(Layer(2, 3, "tanh")) == "Layer(2, 3, activation='tanh')"
     assert repr(Neuron(4, "relu")) == "Neuron(4, activation='relu')"
+
+
+# -- micrograd's defaults and seeds (issue 9, item 1) ------------------------------------------
+
+
+def test_architectures_name_their_sizes() -> None:
+    assert Neuron(3, "tanh").architecture() == {"type": "Neuron", "nin": 3, "activation": "tanh"}
+    assert Layer(3, 2).architecture() == {"type": "Layer", "nin": 3, "nout": 2,
+                                          "activation": "relu"}
+    assert MLP(3, [2, 1]).architecture() == {"type": "MLP", "nin": 3, "nouts": [2, 1],
+                                             "activations": ["relu", "linear"]}
+
+
+def test_defaults_are_micrograds() -> None:
+    assert Neuron(2).activation == "relu"
+    assert Layer(2, 3).activation == "relu"
+    assert MLP(2, [16, 16, 1]).architecture()["activations"] == ["relu", "relu", "linear"]
+    assert MLP(2, [3]).architecture()["activations"] == ["linear"]
+    assert MLP(2, [3, 1], activation="tanh").architecture()["activations"] == ["tanh", "tanh"]
+
+
+def test_random_seed_gives_micrograds_exact_weights() -> None:
+    from micrograd import nn as micrograd_nn
+
+    random.seed(1337)
+    ours = MLP(2, [16, 16, 1])
+    random.seed(1337)
+    theirs = micrograd_nn.MLP(2, [16, 16, 1])
+    assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
+    assert len(ours.parameters()) == 337
+    for x in ([0.5, -1.0], [2.0, 0.25], [-1.5, -0.75]):
+        assert ours(x)[0].data == pytest.approx(theirs(x).data, rel=1e-12, abs=1e-15)
+
+
+def test_without_a_seed_the_random_module_decides() -> None:
+    random.seed(7)
+    a = MLP(2, [3, 1]).state_dict()
+    random.seed(7)
+    b = MLP(2, [3, 1]).state_dict()
+    assert a == b
+    random.seed(7)
+    first = random.uniform(-1.0, 1.0)
+    assert a["layers.0.neurons.0.w.0"] == first
+    random.seed(7)
+    assert MLP(2, [3, 1], seed=7).state_dict() == a  # random.Random(7): the same stream
+    assert random.uniform(-1.0, 1.0) == first  # ... from its own generator, not the module's
+
+
+# -- types and sizes (issue 8, item 13) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("rng", ["x", 3, random])
+def test_rng_must_be_a_random_generator(rng: object) -> None:
+    for make in (lambda: Neuron(2, rng=rng), lambda: Layer(2, 2, rng=rng)):  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=r"rng must be a random\.Random or None"):
+            make()
+
+
+@pytest.mark.parametrize("bad", [{1.0, 2.0}, frozenset({1.0, 2.0}), {1.0: 0, 2.0: 0},
+                                 bytearray(b"ab"), iter([1.0, 2.0]), (x for x in (1.0, 2.0))])
+def test_sets_mappings_and_iterators_are_not_inputs(bad: object) -> None:
+    for f in (Neuron(2), Layer(2, 2), MLP(2, [2, 1])):
+        with pytest.raises(TypeError, match="sequence of 2 numbers or Values") as info:
+            f(bad)  # type: ignore[arg-type]
+        assert str(info.value).endswith(f"not {type(bad).__name__}")
+
+
+class Pair:
+    """A sequence that is neither a list nor a tuple nor registered as Sequence."""
+
+    def __init__(self, *items: float) -> None:
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> float:
+        return self.items[i]
+
+
+@pytest.mark.parametrize("make", [lambda n: range(n), lambda n: Pair(*[0.5] * n)])
+def test_sequences_that_are_not_lists_are_length_checked(make: Any) -> None:
+    for f in (Neuron(2), Layer(2, 2), MLP(2, [2, 1])):
+        for n in (1, 3):
+            with pytest.raises(ValueError, match=f"expected 2 inputs, got {n}"):
+                f(make(n))
+        f(make(2))
+
+
+def test_numpy_inputs_sizes_and_seeds() -> None:
+    np = pytest.importorskip("numpy")
+    model = MLP(np.int64(2), np.array([3, 1]), seed=np.int64(5))
+    assert model.state_dict() == MLP(2, [3, 1], seed=5).state_dict()
+    assert model.nouts == [3, 1] and model.nin == 2
+    assert type(model.nin) is int
+    assert model(np.array([0.5, 2.0]))[0].data == model([0.5, 2.0])[0].data
+    assert model(np.array([0.5, 2.0], dtype=np.float32))[0].data == model([0.5, 2.0])[0].data
+    assert Neuron(np.int32(3)).nin == 3
+    layer = Layer(np.int8(2), np.uint16(4))
+    assert (layer.nin, layer.nout) == (2, 4)
+    with pytest.raises(TypeError, match="nin must be an int, not float32"):
+        Neuron(np.float32(2.0))
+    with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
+        model(np.array([1.0, 2.0, 3.0]))
+
+
+def test_layer_sizes_are_limited_before_allocating(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nn.layers
+
+    assert nn.layers.MAX_LAYER_WEIGHTS == 10**7
+    with pytest.raises(ValueError, match=r"10000 \* 10000 = 100000000 weights"):
+        Layer(10_000, 10_000)
+    with pytest.raises(ValueError, match="MAX_LAYER_WEIGHTS"):
+        Neuron(10**7 + 1)
+    with pytest.raises(ValueError, match=r"layer 1 would hold 4000 \* 4000"):
+        MLP(2, [4000, 4000, 1])  # checked before the first layer is built
+    monkeypatch.setattr(nn.layers, "MAX_LAYER_WEIGHTS", 6)
+    assert Layer(2, 3).nout == 3
+    assert Layer(6, 1).nin == 6
+    assert Neuron(6).nin == 6
+    for make in (lambda: Layer(2, 4), lambda: Layer(7, 1), lambda: Neuron(7),
+                 lambda: MLP(2, [3, 3])):
+        with pytest.raises(ValueError, match="more than the limit"):
+            make()
+
+
+def test_every_neuron_of_a_layer_makes_a_net_node() -> None:
+    for activation in ("sigmoid", "linear"):
+        layer = Layer(2, 3, activation)
+        outs = layer([1.0, 2.0])
+        nets = [o.parents[0] if activation == "sigmoid" else o for o in outs]
+        assert [net.label for net in nets] == ["net", "net", "net"]
+        assert [net.op for net in nets] == ["wsum", "wsum", "wsum"]
+    assert MLP(2, [2, 1], "linear")([1.0, 1.0])[0].label == "net"

@@ -59,7 +59,7 @@ def test_targets_may_be_values_and_get_gradients() -> None:
 def test_length_mismatch_empty_and_unknown_reduction_are_value_errors() -> None:
     with pytest.raises(ValueError, match="2 outputs but 3 targets"):
         mse_loss([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="at least one output"):
+    with pytest.raises(ValueError, match=r"^mse_loss needs at least one output$"):
         mse_loss([], [])
     with pytest.raises(ValueError, match=r"'mean', 'sum', 'half_sum'.*'avg'"):
         mse_loss([Value(1.0)], [1.0], "avg")  # type: ignore[arg-type]
@@ -73,3 +73,45 @@ def test_length_mismatch_empty_and_unknown_reduction_are_value_errors() -> None:
 def test_non_numbers_are_type_errors(outputs: object, targets: object) -> None:
     with pytest.raises(TypeError):
         mse_loss(outputs, targets)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("outputs", "targets", "match"),
+    [(True, 1.0, "outputs must be a list of Values or numbers, not bool"),
+     (Value(1.0), False, "targets must be a list of Values or numbers, not bool"),
+     (Value(1.0), {1.0}, "not set"), ((Value(1.0),), frozenset({1.0}), "not frozenset"),
+     (Value(1.0), b"a", "not bytes")],
+)
+def test_bools_sets_and_bytes_are_type_errors(outputs: object, targets: object,
+                                              match: str) -> None:
+    with pytest.raises(TypeError, match=match):
+        mse_loss(outputs, targets)  # type: ignore[arg-type]
+
+
+def test_numpy_targets_are_numbers() -> None:
+    np = pytest.importorskip("numpy")
+    o = Value(1.0)
+    loss = mse_loss(o, np.float32(0.5))  # (1 - 0.5)^2
+    assert loss.data == 0.25
+    loss.backward()
+    assert o.grad == 1.0  # 2 (o - y)
+    pair = [Value(1.0), Value(3.0)]
+    assert mse_loss(pair, np.array([0.0, 1.0]), "sum").data == 1.0 + 4.0
+    assert mse_loss(tuple(pair), range(2), "sum").data == 1.0 + 4.0
+    with pytest.raises(ValueError, match="2 outputs but 3 targets"):
+        mse_loss(pair, np.array([0.0, 1.0, 2.0]))
+
+
+class Bag:
+    """Sized and iterable, but not indexable: not a sequence (its order means nothing)."""
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter([1.0])
+
+
+def test_a_sized_iterable_without_indexing_is_not_a_sequence() -> None:
+    with pytest.raises(TypeError, match="targets must be a list of Values or numbers, not Bag"):
+        mse_loss([Value(1.0)], Bag())  # type: ignore[arg-type]

@@ -6,6 +6,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +18,7 @@ import pytest
 
 import nn.module
 from autograd import Value
-from nn import MLP, Module, Neuron
+from nn import MLP, Layer, Module, Neuron
 
 
 def snapshot(model: Module) -> dict[str, float]:
@@ -68,7 +73,7 @@ def test_load_state_dict_checks_everything_before_changing_anything(
 
 
 def test_load_state_dict_needs_a_mapping() -> None:
-    with pytest.raises(TypeError, match="mapping"):
+    with pytest.raises(TypeError, match=r"^state_dict must be a mapping .*, not list$"):
         MLP(2, [1]).load_state_dict([("layers.0.neurons.0.b", 1.0)])  # type: ignore[arg-type]
 
 
@@ -126,16 +131,38 @@ def crash(*_: Any, **__: Any) -> None:
     raise OSError("simulated crash")
 
 
-def half_write_then_crash(obj: Any, file: Any, **_: Any) -> None:
-    text = json.dumps(obj)
-    file.write(text[: len(text) // 2])
-    raise OSError("simulated crash in the middle of writing")
+class HalfWriter:
+    """A file whose write() writes half of the text, then fails."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def __enter__(self) -> HalfWriter:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.file.close()
+
+    def fileno(self) -> int:
+        return int(self.file.fileno())
+
+    def write(self, text: str) -> None:
+        self.file.write(text[: len(text) // 2])
+        self.file.flush()
+        raise OSError("simulated crash in the middle of writing")
+
+
+REAL_FDOPEN = os.fdopen
+
+
+def half_write_then_crash(fd: int, *args: Any, **kwargs: Any) -> HalfWriter:
+    return HalfWriter(REAL_FDOPEN(fd, *args, **kwargs))
 
 
 @pytest.mark.parametrize(
     ("target", "replacement"),
-    [("json.dump", half_write_then_crash), ("os.replace", crash), ("os.fsync", crash),
-     ("os.chmod", crash)],
+    [("os.fdopen", half_write_then_crash), ("os.replace", crash), ("os.fsync", crash),
+     ("os.fchmod", crash)],
 )
 def test_a_crash_while_saving_leaves_the_old_file_and_no_temporary(
     saved: tuple[MLP, Path, bytes], monkeypatch: pytest.MonkeyPatch,
@@ -161,7 +188,7 @@ def test_keyboard_interrupt_while_saving_also_cleans_up(
     def interrupt(*_: Any, **__: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(nn.module.json, "dump", interrupt)
+    monkeypatch.setattr(nn.module.os, "fsync", interrupt)
     with pytest.raises(KeyboardInterrupt):
         model.save(path)
     monkeypatch.undo()
@@ -304,6 +331,26 @@ def test_neuron_and_layer_save_and_load_too(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="'nin'"):
         Neuron(2, "tanh").load(tmp_path / "n.json")
 
+    layer = Layer(2, 3, "sigmoid")
+    layer.neurons[2].b.data = 0.75
+    layer.save(tmp_path / "l.json")
+    document = json.loads((tmp_path / "l.json").read_text())
+    assert document["architecture"] == {"type": "Layer", "nin": 2, "nout": 3,
+                                        "activation": "sigmoid"}
+    assert list(document["parameters"]) == [
+        f"neurons.{j}.{p}" for j in range(3) for p in ("w.0", "w.1", "b")]
+    assert document["parameters"]["neurons.2.b"] == 0.75
+    other = Layer(2, 3, "sigmoid")
+    other.load(tmp_path / "l.json")
+    assert other.state_dict() == layer.state_dict()
+    assert [v.data for v in other([0.3, -0.2])] == [v.data for v in layer([0.3, -0.2])]
+    for wrong, key in ((Layer(2, 2, "sigmoid"), "'nout'"), (Layer(2, 3, "tanh"), "'activation'"),
+                       (Layer(3, 3, "sigmoid"), "'nin'"), (Neuron(2, "sigmoid"), "'type'")):
+        before = snapshot(wrong)
+        with pytest.raises(ValueError, match=key):
+            wrong.load(tmp_path / "l.json")
+        assert snapshot(wrong) == before
+
 
 def test_a_user_module_with_its_own_parameters(tmp_path: Path) -> None:
     class Affine(Module):
@@ -315,7 +362,7 @@ def test_a_user_module_with_its_own_parameters(tmp_path: Path) -> None:
             return [("scale", self.scale), ("shift", self.shift)]
 
     m = Affine()
-    assert m.parameters() == [m.scale, m.shift]
+    assert list(map(id, m.parameters())) == [id(m.scale), id(m.shift)]
     assert m.state_dict() == {"scale": 2.0, "shift": -1.0}
     m.save(tmp_path / "a.json")
     m.scale.data = 5.0
@@ -323,3 +370,443 @@ def test_a_user_module_with_its_own_parameters(tmp_path: Path) -> None:
     assert m.scale.data == 2.0
     assert Module().parameters() == []
     assert Module().architecture() == {"type": "Module"}
+
+
+# -- save/load edges (issue 8, item 12) -------------------------------------------------------
+
+TEMP = re.compile(r"\.model\.json\.backprop-lens-tmp-(\d+)-[0-9a-f]{8}")
+
+
+def test_save_never_touches_the_umask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_umask(_: int) -> int:
+        raise AssertionError("save() changed the process umask")
+
+    monkeypatch.setattr(nn.module.os, "umask", no_umask)
+    model = MLP(2, [1], seed=0)
+    model.save(tmp_path / "new.json")
+    model.save(tmp_path / "new.json")  # replacing too
+    assert json.loads((tmp_path / "new.json").read_text())["format"] == "backprop-lens.nn"
+
+
+def test_the_temporary_file_has_a_recognisable_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    real_replace = os.replace
+
+    def spy(src: Any, dst: Any) -> None:
+        seen.append(os.path.basename(src))
+        assert os.path.dirname(src) == str(tmp_path)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(nn.module.os, "replace", spy)
+    MLP(2, [1], seed=0).save(tmp_path / "model.json")
+    (name,) = seen
+    match = TEMP.fullmatch(name)
+    assert match is not None, name
+    assert int(match[1]) == os.getpid()
+
+
+def dead_pid() -> int:
+    return 10**9  # beyond any pid_max (at most 2**22 on Linux): no such process
+
+
+def test_stale_temporaries_of_the_same_target_are_removed(tmp_path: Path) -> None:
+    def temp(name: str, age: float = 0.0) -> Path:
+        path = tmp_path / name
+        path.write_text("{half a file")
+        if age:
+            os.utime(path, (time.time() - age, time.time() - age))
+        return path
+
+    gone = [
+        temp(f".model.json.backprop-lens-tmp-{dead_pid()}-0123abcd"),  # its writer is dead
+        temp(f".model.json.backprop-lens-tmp-{os.getpid()}-89abcdef", age=7200.0),  # old
+    ]
+    kept = [
+        temp(f".model.json.backprop-lens-tmp-{os.getpid()}-00000000"),  # a live writer (us)
+        temp(f".other.json.backprop-lens-tmp-{dead_pid()}-22222222"),  # another target's
+        temp(f".model.json.backprop-lens-tmp-{dead_pid()}-xyz"),  # not our pattern
+        temp(f"model.json.backprop-lens-tmp-{dead_pid()}-33333333"),  # no leading dot
+        temp(".model.json.bak"),
+    ]
+    MLP(2, [1], seed=0).save(tmp_path / "model.json")
+    assert not any(p.exists() for p in gone)
+    assert all(p.exists() for p in kept)
+    assert sorted(os.listdir(tmp_path)) == sorted(["model.json", *(p.name for p in kept)])
+
+
+def test_an_unreadable_directory_listing_does_not_stop_the_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_listing(_: Any) -> list[str]:
+        raise PermissionError("no listing")
+
+    monkeypatch.setattr(nn.module.os, "listdir", no_listing)
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert (tmp_path / "m.json").exists()
+
+
+@pytest.mark.parametrize("name", ["m" * 250 + ".json", "é" * 125 + ".json",
+                                  "x" * 255])
+def test_a_file_name_at_the_os_limit_works(tmp_path: Path, name: str) -> None:
+    assert len(name.encode()) == 255
+    a = MLP(2, [2, 1], seed=0)
+    a.save(tmp_path / name)
+    assert os.listdir(tmp_path) == [name]
+    b = MLP(2, [2, 1], seed=1)
+    b.load(tmp_path / name)
+    assert b.state_dict() == a.state_dict()
+    with pytest.MonkeyPatch.context() as patch:  # a temporary left by a dead writer
+        patch.setattr(nn.module.os, "getpid", dead_pid)
+        stale = tmp_path / nn.module._temp_name(name)
+    assert str(dead_pid()) in stale.name
+    assert 252 <= len(stale.name.encode()) <= 255
+    stale.write_text("{")
+    a.save(tmp_path / name)  # the long name's stale temporary is recognised and removed
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    target = real_dir / "weights.json"
+    target.write_text("old")
+    os.chmod(target, 0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    model = MLP(2, [1], seed=0)
+    model.save(link)
+    assert link.is_symlink()
+    assert os.readlink(link) == str(target)
+    assert json.loads(target.read_text())["parameters"] == model.state_dict()
+    assert (target.stat().st_mode & 0o777) == 0o600
+    assert sorted(os.listdir(real_dir)) == ["weights.json"]
+    assert sorted(os.listdir(tmp_path)) == ["link.json", "real"]
+
+
+def test_a_dangling_symlink_gets_its_target_created(tmp_path: Path) -> None:
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "later.json")
+    MLP(2, [1], seed=0).save(link)
+    assert link.is_symlink()
+    assert json.loads((tmp_path / "later.json").read_text())["format"] == "backprop-lens.nn"
+
+
+@pytest.mark.parametrize("suffix", ["/", "//"])
+def test_a_path_ending_in_a_separator_is_an_error(tmp_path: Path, suffix: str) -> None:
+    path = str(tmp_path / "m.json") + suffix
+    with pytest.raises(IsADirectoryError, match=re.escape(repr(path))):
+        MLP(2, [1]).save(path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_saving_onto_a_directory_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    with pytest.raises(IsADirectoryError, match="it is a directory"):
+        MLP(2, [1]).save(tmp_path / "d")
+    assert os.listdir(tmp_path / "d") == []
+
+
+@pytest.mark.parametrize(("path", "error", "match"),
+                         [("", ValueError, "empty path"), (3, TypeError, "not int"),
+                          (b"m.json", TypeError, "not bytes")])
+def test_save_path_types(path: Any, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        MLP(2, [1]).save(path)
+
+
+def test_the_directory_is_fsynced_after_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        calls.append("dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        calls.append("replace")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(nn.module.os, "fsync", fsync)
+    monkeypatch.setattr(nn.module.os, "replace", replace)
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert calls == ["file", "replace", "dir"]
+
+
+def test_a_directory_that_cannot_be_fsynced_is_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError("EINVAL")
+        real_fsync(fd)
+
+    monkeypatch.setattr(nn.module.os, "fsync", fsync)
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert os.listdir(tmp_path) == ["m.json"]
+
+
+UMASK_CHILD = """
+import os, stat, sys
+os.umask(int(sys.argv[1], 8))
+from nn import MLP
+MLP(2, [1], seed=0).save(sys.argv[2])
+print(oct(stat.S_IMODE(os.stat(sys.argv[2]).st_mode)))
+"""
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002, 0o027, 0o000])
+def test_a_new_file_has_0666_minus_the_umask(tmp_path: Path, umask: int) -> None:
+    path = tmp_path / "m.json"
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", UMASK_CHILD, oct(umask), str(path)],
+                          cwd=root, capture_output=True, text=True, check=True)
+    assert int(done.stdout.strip(), 8) == 0o666 & ~umask
+    assert (path.stat().st_mode & 0o777) == 0o666 & ~umask
+
+
+def test_a_replaced_file_keeps_a_private_mode_while_written(
+    saved: tuple[MLP, Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, path, _ = saved
+    os.chmod(path, 0o600)
+    modes: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    monkeypatch.setattr(nn.module.os, "fsync", fsync)
+    model.save(path)
+    assert modes[0] == 0o600
+    assert (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_deeply_nested_json_is_a_clear_error(saved: tuple[MLP, Path, bytes]) -> None:
+    model, path, _ = saved
+    path.write_text('{"format": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    before = snapshot(model)
+    with pytest.raises(ValueError, match="nested too deeply") as info:
+        model.load(path)
+    assert str(path) in str(info.value)
+    assert snapshot(model) == before
+
+
+@pytest.mark.parametrize("digits", [5000, 401])
+def test_a_huge_integer_names_the_file_and_the_parameter(
+    saved: tuple[MLP, Path, bytes], digits: int
+) -> None:
+    model, path, old = saved
+    text = old.decode().replace(
+        f'"layers.1.neurons.0.b": {model.layers[1].neurons[0].b.data!r}',
+        '"layers.1.neurons.0.b": ' + "9" * digits)
+    path.write_text(text)
+    before = snapshot(model)
+    with pytest.raises(ValueError, match=f"integer of {digits} digits") as info:
+        model.load(path)
+    assert str(path) in str(info.value)
+    assert "'layers.1.neurons.0.b'" in str(info.value)
+    assert snapshot(model) == before
+
+
+def test_a_long_but_parsable_integer_is_too_large_for_a_float(
+    saved: tuple[MLP, Path, bytes]
+) -> None:
+    model, path, old = saved
+    text = old.decode().replace(
+        f'"layers.1.neurons.0.b": {model.layers[1].neurons[0].b.data!r}',
+        '"layers.1.neurons.0.b": 1' + "0" * 399)  # 400 digits: parsed, then too large
+    path.write_text(text)
+    with pytest.raises(ValueError, match="too large for a float") as info:
+        model.load(path)
+    assert str(path) in str(info.value)
+    assert "an integer of" not in str(info.value)  # parsed, then found too large
+
+
+def test_an_integer_parameter_loads_as_a_float(saved: tuple[MLP, Path, bytes]) -> None:
+    model, path, old = saved
+    text = old.decode().replace(
+        f'"layers.1.neurons.0.b": {model.layers[1].neurons[0].b.data!r}',
+        '"layers.1.neurons.0.b": -3')
+    path.write_text(text)
+    model.load(path)
+    assert model.layers[1].neurons[0].b.data == -3.0
+    assert type(model.layers[1].neurons[0].b.data) is float
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('"layers.0.neurons.0.b": 0.0,\n  "layers.0.neurons.0.b": 5.0,', "layers.0.neurons.0.b"),
+        ('"format": "backprop-lens.nn",', "format"),
+    ],
+)
+def test_a_duplicate_key_is_an_error_naming_it(
+    saved: tuple[MLP, Path, bytes], text: str, key: str
+) -> None:
+    model, path, old = saved
+    document = old.decode()
+    if key == "format":
+        document = document.replace('"version": 1,', '"version": 1,\n ' + text)
+    else:
+        document = document.replace(f'"{key}": 0.0,', text)
+    assert document != old.decode()
+    path.write_text(document)
+    before = snapshot(model)
+    with pytest.raises(ValueError, match=f"the key '{re.escape(key)}' appears twice") as info:
+        model.load(path)
+    assert str(path) in str(info.value)
+    assert snapshot(model) == before
+
+
+def test_a_bad_value_in_a_file_names_the_file_and_the_parameter(
+    saved: tuple[MLP, Path, bytes]
+) -> None:
+    model, path, _ = saved
+    rewrite(path, set_param("layers.0.neurons.1.w.0", "1.5"))
+    with pytest.raises(TypeError, match=r"model\.json: parameter 'layers\.0\.neurons\.1\.w\.0' "
+                                        r"must be a real number, not str"):
+        model.load(path)
+
+
+def test_load_state_dict_accepts_numpy_numbers() -> None:
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [1], seed=0)
+    model.load_state_dict({"layers.0.neurons.0.w.0": np.float32(0.5),
+                           "layers.0.neurons.0.w.1": np.int64(-2),
+                           "layers.0.neurons.0.b": np.float64(0.25)})
+    assert model.state_dict() == {"layers.0.neurons.0.w.0": 0.5,
+                                  "layers.0.neurons.0.w.1": -2.0,
+                                  "layers.0.neurons.0.b": 0.25}
+    assert all(type(v) is float for v in model.state_dict().values())
+
+
+class FakeProcesses:
+    """``os.kill(pid, 0)`` for made-up pids: 100 lives, 200 is someone else's, others are gone."""
+
+    ALIVE, FOREIGN = 100, 200
+
+    def __init__(self) -> None:
+        self.signals: list[tuple[int, int]] = []
+
+    def kill(self, pid: int, sig: int) -> None:
+        self.signals.append((pid, sig))
+        if pid == self.ALIVE:
+            return
+        if pid == self.FOREIGN:
+            raise PermissionError("not yours")
+        raise ProcessLookupError(pid)
+
+
+def test_alive_asks_with_signal_zero_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeProcesses()
+    monkeypatch.setattr(nn.module.os, "kill", fake.kill)
+    assert nn.module._alive(fake.ALIVE) is True
+    assert nn.module._alive(fake.FOREIGN) is True  # exists, but belongs to another user
+    assert nn.module._alive(300) is False
+    assert nn.module._alive(os.getpid()) is True  # ourselves: never signalled
+    assert fake.signals == [(100, 0), (200, 0), (300, 0)]
+
+
+def test_alive_never_signals_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeProcesses()
+    monkeypatch.setattr(nn.module.os, "kill", fake.kill)
+    monkeypatch.setattr(nn.module.os, "name", "nt")
+    alive = nn.module._alive(300)
+    monkeypatch.undo()
+    assert alive is True  # only the age rule applies there
+    assert fake.signals == []
+
+
+def test_stale_temporaries_by_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeProcesses()
+    monkeypatch.setattr(nn.module.os, "kill", fake.kill)
+    names = {pid: tmp_path / f".m.json.backprop-lens-tmp-{pid}-abcdef01"
+             for pid in (fake.ALIVE, fake.FOREIGN, 300)}
+    for path in names.values():
+        path.write_text("{")
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert names[fake.ALIVE].exists() and names[fake.FOREIGN].exists()
+    assert not names[300].exists()
+
+
+def test_without_fchmod_the_mode_is_set_by_path(
+    saved: tuple[MLP, Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, path, _ = saved
+    os.chmod(path, 0o640)
+    monkeypatch.delattr(nn.module.os, "fchmod")
+    model.save(path)
+    assert (path.stat().st_mode & 0o777) == 0o640
+
+
+def test_a_file_with_other_names_says_so(saved: tuple[MLP, Path, bytes]) -> None:
+    model, path, _ = saved
+    rewrite(path, lambda d: d["parameters"].pop("layers.1.neurons.0.b"))
+    with pytest.raises(ValueError) as info:
+        model.load(path)
+    assert str(info.value) == (f"{path}: 'parameters' does not match this MLP (9 parameters): "
+                               "missing 'layers.1.neurons.0.b'")
+    rewrite(path, lambda d: d.__setitem__("format", "pickle"))
+    with pytest.raises(ValueError, match=r"its 'format' is 'pickle', expected 'backprop-lens\.nn'"):
+        model.load(path)
+
+
+def test_bad_named_parameters_are_named_when_loading() -> None:
+    class BadNames(Module):
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("a", 1.0)]  # type: ignore[list-item]
+
+    with pytest.raises(TypeError, match=r"^BadNames\.named_parameters\(\) must give"):
+        BadNames().load_state_dict({})
+
+
+@pytest.mark.parametrize("name", ["m" * 250 + ".json", "é" * 125 + ".json"])
+def test_a_long_names_temporary_uses_every_byte_it_may(name: str) -> None:
+    temp = nn.module._temp_name(name)
+    size = len(os.fsencode(temp))
+    assert size == 255 if name.isascii() else 254 <= size <= 255
+    assert name.startswith(temp[1:temp.index(".backprop-lens-tmp-")])
+    assert nn.module._temp_name("m.json").startswith(".m.json.backprop-lens-tmp-")
+
+
+def test_a_missing_architecture_key_is_named(saved: tuple[MLP, Path, bytes]) -> None:
+    model, path, _ = saved
+    rewrite(path, lambda d: d["architecture"].pop("nouts"))
+    with pytest.raises(ValueError, match=r"its 'nouts' is None, this model's is \[2, 1\]"):
+        model.load(path)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_finite_literal_is_named(saved: tuple[MLP, Path, bytes], literal: str) -> None:
+    model, path, old = saved
+    path.write_text(old.decode().replace('"version": 1', f'"version": {literal}'))
+    with pytest.raises(ValueError, match=f"{literal} is not a finite number"):
+        model.load(path)
+
+
+def test_many_missing_names_are_counted() -> None:
+    model = MLP(2, [3, 1], seed=0)  # 13 parameters
+    with pytest.raises(ValueError) as info:
+        model.load_state_dict({"layers.0.neurons.0.w.0": 1.0})
+    message = str(info.value)
+    assert message.startswith("state_dict does not match this MLP (13 parameters): missing")
+    assert "missing 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b', " \
+           "'layers.0.neurons.1.w.0', 'layers.0.neurons.1.w.1', 'layers.0.neurons.1.b', " \
+           "'layers.0.neurons.2.w.0' and 6 more" in message
+    state = model.state_dict()
+    state.update({f"extra{i}": 0.0 for i in range(6)})
+    with pytest.raises(ValueError) as info:
+        model.load_state_dict(state)
+    assert str(info.value).endswith(
+        "unexpected 'extra0', 'extra1', 'extra2', 'extra3', 'extra4', 'extra5'")
+    with pytest.raises(ValueError, match=r"missing 'layers\.1\.neurons\.0\.b'; unexpected 'x'"):
+        model.load_state_dict({**{k: v for k, v in model.state_dict().items()
+                                  if k != "layers.1.neurons.0.b"}, "x": 1.0})

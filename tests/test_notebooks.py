@@ -21,12 +21,13 @@ EXPECTED = [
     "01_article_walkthrough.ipynb",
     "02_classifier_from_scratch.ipynb",
     "03_gradient_checking.ipynb",
+    "04_from_micrograd.ipynb",
 ]
 CELL_TIMEOUT = 120  # seconds per cell
 NOTEBOOK_BUDGET = 60.0  # seconds per notebook (each is meant to run in well under 30 s)
 
 
-def test_the_three_notebooks_are_there() -> None:
+def test_the_four_notebooks_are_there() -> None:
     assert [p.name for p in PATHS] == EXPECTED
 
 
