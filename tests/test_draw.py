@@ -9,9 +9,11 @@ import math
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import graphviz
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -775,3 +777,248 @@ def test_the_script_regenerates_the_committed_picture(tmp_path: Path) -> None:
     committed = (DOCS / "article_graph.svg").read_text(encoding="utf-8")
     # the same words and numbers (the layout may differ between Graphviz versions)
     assert svg_texts(fresh) == svg_texts(committed)
+
+
+# ---------------------------------------------------------------------------------------
+# Any label renders: control characters, very long labels, astronomically many paths
+# ---------------------------------------------------------------------------------------
+
+
+def _svg_tree(svg: bytes) -> ET.Element:
+    """The SVG parsed as XML (raises on anything XML 1.0 forbids)."""
+    return ET.fromstring(svg)
+
+
+def _all_svg_texts(root: ET.Element) -> list[str]:
+    """Every text of the SVG; dot writes a run of spaces as space + no-break spaces."""
+    return ["".join(t.itertext()).replace("\xa0", " ")
+            for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+# character -> how the picture must show it (written out here, not computed by draw.py)
+CONTROL_SHOWN = {
+    "\x00": "␀",
+    "\x01": "␁",
+    "\x07": "␇",
+    "\x08": "␈",
+    "\x0b": "␋",
+    "\x0c": "␌",
+    "\x1b": "␛",
+    "\x1f": "␟",
+    "\x7f": "␡",
+    "\x85": "\\x85",
+    "\x9f": "\\x9f",
+    "\ud800": "\\ud800",
+    "\udfff": "\\udfff",
+    "\ufffe": "\\ufffe",
+    "\uffff": "\\uffff",
+    "\t": " ",
+    "\n": " ",
+    "\r": " ",
+}
+
+
+@pytest.mark.parametrize("ch", sorted(CONTROL_SHOWN))
+def test_control_characters_in_labels_give_valid_dot_and_svg(ch: str) -> None:
+    x = Value(0.25, f"x{ch}in")
+    t = named(x.tanh(), f"t{ch}")
+    s = named(t * x, f"s{ch}end")
+    s.backward()
+    g = draw_dot(s, edge_labels=True, highlight=x)
+    source = g.source
+    source.encode("utf-8")  # no lone surrogate left
+    assert not any(ord(c) < 0x20 and c not in "\t\n" for c in source)
+    svg = subprocess.run(["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True,
+                         check=True).stdout
+    texts = _all_svg_texts(_svg_tree(svg))
+    shown = CONTROL_SHOWN[ch]
+    assert f"x{shown}in" in texts
+    assert f"s{shown}end" in texts
+    assert any(text.startswith(f"∂t{shown}/∂x{shown}in = 1 - t{shown}²") for text in texts)
+    (caption,) = [text for text in texts
+                  if text.startswith(f"∂s{shown}end/∂x{shown}in = (") and " + " in text]
+    # d/dx (tanh(x) x) = (1 - tanh²x) x + tanh x, the sum over the two highlighted paths
+    want = (1 - math.tanh(0.25) ** 2) * 0.25 + math.tanh(0.25)
+    assert close4(float(caption.rsplit("= ", 1)[1]), want)
+
+
+def test_every_control_character_at_once_renders_in_a_record_and_an_edge() -> None:
+    odd = "".join(chr(c) for c in range(0x20)) + "\x7f" + "".join(chr(c) for c in range(0x80, 0xA0))
+    x = Value(2.0, odd)
+    y = named(x.log(), odd + "|{<>}")
+    y.backward()
+    svg = draw_dot(y, edge_labels=True, highlight=x).pipe(format="svg")
+    # dot shows a run of spaces as one space in a record and keeps it elsewhere
+    texts = [re.sub(" +", " ", text) for text in _all_svg_texts(_svg_tree(svg))]
+    c0 = "".join(chr(0x2400 + c) if c not in (9, 10, 13) else " " for c in range(0x20))
+    c0 = re.sub(" +", " ", c0)
+    c1 = "".join(f"\\x{c:02x}" for c in range(0x80, 0xA0))
+    assert c0 + "␡" + c1 in texts
+    assert c0 + "␡" + c1 + "|{<>}" in texts
+    assert f"∂{c0}␡{c1}|{{<>}}/∂{c0}␡{c1} = 1/{c0}␡{c1}" in texts  # d log x / dx = 1/x
+    assert "= 0.5000" in texts
+
+
+@pytest.mark.parametrize(("unit", "count"), [("a", 20_000), ("😀", 9_000), ('"', 9_000),
+                                             ("\\", 9_000), ("|", 9_000), ("\x00", 9_000)])
+def test_labels_over_8k_characters_are_cut_and_render(unit: str, count: int) -> None:
+    label = unit * count
+    x = Value(1.5, label)
+    y = named(x * x, "y" + label)
+    z = named(y.sigmoid(), "z" + label)
+    z.backward()
+    g = draw_dot(z, edge_labels=True, highlight=x)
+    svg = g.pipe(format="svg")  # dot rejects a quoted string over 16384 bytes
+    texts = _all_svg_texts(_svg_tree(svg))
+    shown = {"\x00": "␀"}.get(unit, unit)
+    records = [t for t in texts if re.fullmatch(rf"(?:{re.escape(shown)})+…\(\+\d+ characters\)", t)]
+    assert records, texts[:5]
+    for text in records:
+        kept = text.index("…")
+        left_out = int(re.search(r"\+(\d+) characters", text)[1])  # type: ignore[index]
+        assert kept + left_out == count  # the count is of the characters not shown
+        assert len(text) <= 500  # MAX_LABEL_CHARS, as documented
+        assert kept >= 450
+    (caption,) = [t for t in texts if t.startswith("∂z") and " + " in t]  # x * x: two paths
+    assert close4(float(caption.rsplit("= ", 1)[1]), _sigmoid_grad_of_square(1.5))
+
+
+def _sigmoid_grad_of_square(x: float) -> float:
+    s = sigmoid(x * x)
+    return s * (1 - s) * 2 * x
+
+
+def test_a_label_of_exactly_the_limit_is_kept_whole() -> None:
+    for n, cut in ((500, False), (501, True)):
+        x = Value(1.0, "b" * n)
+        (fields,) = [record_fields(a["label"]) for a in parse(draw_dot(x).source).records().values()]
+        assert (fields[0] == "b" * n) is not cut
+        assert len(fields[0]) <= 500
+
+
+def _scientific(k: int) -> str:
+    """2^k as ``m.mmme+E``, from k log10(2) (exact enough for 4 digits at k ~ 10^4)."""
+    e = k * math.log10(2.0)
+    exponent = math.floor(e)
+    return f"{10 ** (e - exponent):.3f}e+{exponent}"
+
+
+@pytest.mark.parametrize("k", [49, 50, 15_000])
+def test_a_highlight_with_astronomically_many_paths(k: int) -> None:
+    # x, 2x, 4x, ...: each `v + v` doubles the number of paths from x: 2^k paths to the root.
+    x = Value(1.0, "x")
+    v = x
+    for _ in range(k):
+        v = v + v
+    v.label = "r"
+    v.backward()
+    dot = parse(draw_dot(v, highlight=x, max_nodes=k + 1).source)
+    caption = dot.graph["label"]
+    count = 2**k
+    shown = str(count) if count < 10**15 else _scientific(k)
+    assert f"the sum over the {shown} highlighted paths" in caption
+    # d r / d x = 2^k: a float up to 2^1023, inf beyond
+    total = caption.rsplit("= ", 1)[1]
+    assert total == ("inf" if k > 1023 else f"{float(count):#.4g}")
+
+
+def test_the_count_of_paths_in_scientific_form_rounds_up_across_a_power_of_ten() -> None:
+    from autograd.draw import format_count
+
+    assert format_count(10**15 - 1) == "999999999999999"
+    assert format_count(10**15) == "1.000e+15"
+    assert format_count(99_999_999 * 10**20) == "1.000e+28"  # 9.9999999 rounds to 10.000
+    assert format_count(12_345 * 10**4996) == "1.234e+5000" or format_count(
+        12_345 * 10**4996
+    ) == "1.235e+5000"
+    assert format_count(0) == "0"
+
+
+# ---------------------------------------------------------------------------------------
+# format= (as micrograd's draw_dot), and notebooks without Graphviz's dot
+# ---------------------------------------------------------------------------------------
+
+
+def _small() -> Value:
+    a = Value(0.5, "a")
+    b = named(a.exp(), "b")
+    b.backward()
+    return b
+
+
+def test_format_is_the_graphs_format_svg_by_default(tmp_path: Path) -> None:
+    assert draw_dot(_small()).format == "svg"
+    g = draw_dot(_small(), format="png")
+    assert g.format == "png"
+    written = Path(g.render(str(tmp_path / "pic")))
+    assert written.name == "pic.png"
+    assert written.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    svg = Path(draw_dot(_small()).render(str(tmp_path / "pic")))
+    assert svg.name == "pic.svg"
+    assert "data 0.5000" in _all_svg_texts(_svg_tree(svg.read_bytes()))
+
+
+@pytest.mark.parametrize(("fmt", "mimetype"), [("svg", "image/svg+xml"), ("png", "image/png"),
+                                               ("jpg", "image/jpeg"), ("pdf", "image/svg+xml")])
+def test_a_notebook_shows_the_graph_in_its_format(fmt: str, mimetype: str) -> None:
+    bundle = draw_dot(_small(), format=fmt)._repr_mimebundle_()
+    assert list(bundle) == [mimetype]
+    data = bundle[mimetype]
+    if mimetype == "image/svg+xml":
+        assert "data 0.5000" in _all_svg_texts(_svg_tree(data.encode()))
+    elif mimetype == "image/png":
+        assert data.startswith(b"\x89PNG")
+    else:
+        assert data.startswith(b"\xff\xd8")  # JPEG's start-of-image marker
+
+
+@pytest.mark.parametrize(
+    ("fmt", "error", "match"),
+    [("SVG", ValueError, r"not 'SVG' \(did you mean 'svg'\?\)"),
+     ("bmpx", ValueError, "such as svg, png, pdf, jpg"),
+     ("", ValueError, "Graphviz's output formats"),
+     (None, TypeError, "format must be a str"),
+     (b"svg", TypeError, "not bytes")],
+)
+def test_bad_format(fmt: object, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        draw_dot(_small(), format=fmt)  # type: ignore[arg-type]
+
+
+def test_without_dot_a_notebook_shows_the_source_and_an_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g = draw_dot(_small(), format="png")
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` anywhere
+    bundle = g._repr_mimebundle_()
+    assert list(bundle) == ["text/plain"]
+    text = bundle["text/plain"]
+    assert "apt-get install graphviz" in text and "brew install graphviz" in text
+    assert text.endswith(g.source)
+    assert "ExecutableNotFound" in text
+    with pytest.raises(graphviz.ExecutableNotFound):
+        g.pipe()  # explicit rendering still raises: only the notebook display falls back
+
+
+def test_a_failing_dot_shows_the_source_too(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho broken >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    text = draw_dot(_small())._repr_mimebundle_()["text/plain"]
+    assert "CalledProcessError" in text and "install Graphviz" in text
+
+
+def test_the_drawing_class_is_a_digraph_and_pickles() -> None:
+    import pickle
+
+    from autograd import draw
+
+    g = draw_dot(_small(), format="pdf")
+    assert isinstance(g, graphviz.Digraph)
+    assert type(g) is draw.Drawing
+    again = pickle.loads(pickle.dumps(g))
+    assert again.source == g.source and again.format == "pdf"
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        draw.Nothing  # noqa: B018
