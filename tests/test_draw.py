@@ -7,9 +7,11 @@ from __future__ import annotations
 import html
 import math
 import re
+import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -588,18 +590,47 @@ def test_renders_to_svg_with_the_labels() -> None:
     assert any(t.startswith("∂J/∂w5 = ∂J/∂o1") for t in texts)
 
 
-def test_renders_svg_and_png_files(tmp_path: object) -> None:
-    from pathlib import Path
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk, after checking the signature and its CRC."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    length, kind = struct.unpack(">I4s", png[8:16])
+    assert kind == b"IHDR" and length == 13
+    body = png[16 : 16 + length]
+    (crc,) = struct.unpack(">I", png[16 + length : 20 + length])
+    assert zlib.crc32(kind + body) == crc
+    width, height = struct.unpack(">II", body[:8])
+    return width, height
 
-    out = Path(str(tmp_path))
+
+def _svg_size_pt(svg: str) -> tuple[float, float]:
+    root = _svg_tree(svg.encode())
+    view = [float(v) for v in root.attrib["viewBox"].split()]
+    width = float(root.attrib["width"].removesuffix("pt"))
+    height = float(root.attrib["height"].removesuffix("pt"))
+    assert abs(view[2] - width) <= 1 and abs(view[3] - height) <= 1  # dot rounds the size
+    return width, height
+
+
+def test_renders_svg_and_png_files_of_the_same_size(tmp_path: Path) -> None:
     a = Value(0.3, "a")
     b = named(a.sigmoid(), "b")
     b.backward()
-    g = draw_dot(b, edge_labels=True, highlight=a)
-    svg = Path(g.render(str(out / "g"), format="svg"))
-    png = Path(g.render(str(out / "g"), format="png"))
-    assert svg.suffix == ".svg" and "data 0.3000" in svg.read_text(encoding="utf-8")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    sizes = []
+    for root in (b, named(b * b, "c"), named(b * b * b * b, "d")):
+        g = draw_dot(root, edge_labels=True, highlight=a)
+        svg = Path(g.render(str(tmp_path / "g"), format="svg"))
+        png = Path(g.render(str(tmp_path / "g"), format="png"))
+        assert svg.suffix == ".svg" and png.suffix == ".png"
+        svg_text = svg.read_text(encoding="utf-8")
+        assert "data 0.3000" in _all_svg_texts(_svg_tree(svg_text.encode()))
+        width_pt, height_pt = _svg_size_pt(svg_text)
+        width_px, height_px = _png_size(png.read_bytes())
+        # dot draws PNG at 96 pixels per inch and SVG in points (72 per inch)
+        assert abs(width_px - width_pt * 96 / 72) <= 2 and abs(height_px - height_pt * 96 / 72) <= 2
+        assert 50 <= width_px <= 5000 and 20 <= height_px <= 2000
+        sizes.append((width_px, height_px))
+    # left to right: a bigger graph is a wider picture
+    assert sizes[0][0] < sizes[1][0] < sizes[2][0]
 
 
 def _text_positions(svg: str) -> dict[str, tuple[float, float]]:
@@ -1024,3 +1055,124 @@ def test_the_drawing_class_is_a_digraph_and_pickles() -> None:
     assert again.source == g.source and again.format == "pdf"
     with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
         draw.Nothing  # noqa: B018
+
+
+# ---------------------------------------------------------------------------------------
+# Edge labels of every op with a formula: the formula's text and its number, by hand
+# ---------------------------------------------------------------------------------------
+
+
+def _edge_labels(root: Value, **kwargs: object) -> dict[tuple[str, str], list[str]]:
+    """(result label, parent label) -> the labels of the edges between them."""
+    dot = parse(draw_dot(root, edge_labels=True, **kwargs).source)  # type: ignore[arg-type]
+    name_of = {nid: name for name, (nid, _) in dot.record_by_name().items()}
+    result_of_op = {src: dst for src, dst, _ in dot.edges if src in dot.ops()}
+    out: dict[tuple[str, str], list[str]] = {}
+    for src, dst, attrs in dot.edges:
+        if dst in dot.ops():
+            key = (name_of.get(result_of_op[dst], "?"), name_of.get(src, "?"))
+            out.setdefault(key, []).append(attrs["label"])
+    return out
+
+
+def _formula_and_number(label: str) -> tuple[str | None, float]:
+    lines = label.split("\\n")
+    if len(lines) == 1:
+        return None, float(lines[0])
+    assert len(lines) == 2 and lines[1].startswith("= ")
+    return lines[0], float(lines[1][2:])
+
+
+X0 = 0.3
+
+
+@pytest.mark.parametrize(
+    ("method", "formula", "derivative"),
+    [
+        ("tanh", "∂r/∂x = 1 - r²", 1 - math.tanh(X0) ** 2),
+        ("log", "∂r/∂x = 1/x", 1 / X0),
+        ("exp", "∂r/∂x = r", math.exp(X0)),
+        ("sigmoid", "∂r/∂x = r(1 - r)", math.exp(-X0) / (1 + math.exp(-X0)) ** 2),
+    ],
+)
+def test_unary_edge_labels(method: str, formula: str, derivative: float) -> None:
+    x = Value(X0, "x")
+    r = named(getattr(x, method)(), "r")
+    (label,) = _edge_labels(r)[("r", "x")]
+    text, number = _formula_and_number(label)
+    assert text == formula
+    assert close4(number, derivative)
+    # without names there is no formula, only the number
+    bare = draw_dot(getattr(Value(X0), method)(), edge_labels=True).source
+    (unnamed,) = [a["label"] for _, _, a in parse(bare).edges if "label" in a]
+    assert _formula_and_number(unnamed) == (None, number)
+
+
+def test_sub_neg_and_add_edges_show_plus_or_minus_one() -> None:
+    from autograd.draw import symbolic_local_grad
+
+    a, b = Value(1.5, "a"), Value(-2.5, "b")
+    d = named(a - b, "d")
+    n = named(-a, "n")
+    s = named(a + b, "s")
+    labels = _edge_labels(named(d + n + s, "top"))
+    assert labels[("d", "a")] == ["1.000"] and labels[("d", "b")] == ["-1.000"]
+    assert labels[("n", "a")] == ["-1.000"]
+    assert labels[("s", "a")] == ["1.000"] and labels[("s", "b")] == ["1.000"]
+    assert [symbolic_local_grad(d, i) for i in (0, 1)] == ["1", "-1"]
+    assert symbolic_local_grad(n, 0) == "-1"
+    assert [symbolic_local_grad(s, i) for i in (0, 1)] == ["1", "1"]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "half_sum"])
+def test_squared_error_edge_labels(reduction: str) -> None:
+    from autograd.draw import symbolic_local_grad
+
+    outs = [0.2, 0.7, -0.4]
+    targets = [0.5, 0.1, 0.0]
+    os_ = [Value(v, f"o{k}") for k, v in enumerate(outs)]
+    ys = [Value(v, f"y{k}") for k, v in enumerate(targets)]
+    J = named(squared_error(os_, ys, reduction=reduction), "J")  # type: ignore[arg-type]
+    labels = _edge_labels(J, precision=None)
+    n = len(outs)
+    for k, (o, y) in enumerate(zip(outs, targets)):
+        if reduction == "mean":  # J = 1/n Σ (o - y)²: dJ/do = 2/n (o - y)
+            do, fo, fy = 2 / n * (o - y), f"2/{n}·(o{k} - y{k})", f"-2/{n}·(o{k} - y{k})"
+        elif reduction == "sum":  # J = Σ (o - y)²: dJ/do = 2 (o - y)
+            do, fo, fy = 2 * (o - y), f"2(o{k} - y{k})", f"-2(o{k} - y{k})"
+        else:  # J = 1/2 Σ (y - o)²: dJ/do = -(y - o)
+            do, fo, fy = -(y - o), f"-(y{k} - o{k})", f"y{k} - o{k}"
+        text_o, number_o = _formula_and_number(labels[("J", f"o{k}")][0])
+        text_y, number_y = _formula_and_number(labels[("J", f"y{k}")][0])
+        assert text_o == f"∂J/∂o{k} = {fo}"
+        assert text_y == f"∂J/∂y{k} = {fy}"
+        assert number_o == pytest.approx(do, rel=1e-15, abs=1e-17)
+        assert number_y == pytest.approx(-do, rel=1e-15, abs=1e-17)
+        assert symbolic_local_grad(J, k) == fo
+        assert symbolic_local_grad(J, k + n) == fy
+    # a target without a name: no formula for that output's pair
+    unnamed = squared_error([Value(0.2, "o")], [0.5], reduction=reduction)  # type: ignore[arg-type]
+    assert symbolic_local_grad(unnamed, 0) is None
+    assert symbolic_local_grad(unnamed, 1) is None
+
+
+def test_weighted_sum_and_mul_edges_name_the_other_factor() -> None:
+    from autograd.draw import symbolic_local_grad
+
+    w = [Value(0.4, "w0"), Value(-0.6, "w1")]
+    x = [Value(1.5, "x0"), Value(2.5, "x1")]
+    b = Value(0.1, "b")
+    net = named(weighted_sum(w, x, b), "net")
+    m = named(net * w[0], "m")
+    labels = _edge_labels(m)
+    assert _formula_and_number(labels[("net", "w1")][0]) == ("∂net/∂w1 = x1", 2.5)
+    assert _formula_and_number(labels[("net", "x0")][0]) == ("∂net/∂x0 = w0", 0.4)
+    assert labels[("net", "b")] == ["1.000"]
+    assert _formula_and_number(labels[("m", "net")][0]) == ("∂m/∂net = w0", 0.4)
+    text, number = _formula_and_number(labels[("m", "w0")][0])
+    assert text == "∂m/∂w0 = net" and close4(number, 0.4 * 1.5 - 0.6 * 2.5 + 0.1)
+    assert [symbolic_local_grad(net, i) for i in range(5)] == ["x0", "x1", "w0", "w1", "1"]
+    anonymous = weighted_sum([Value(1.0)], [Value(2.0)], Value(0.0))
+    assert symbolic_local_grad(anonymous, 0) is None
+    assert symbolic_local_grad(Value(2.0) * Value(3.0), 1) is None
+    assert symbolic_local_grad(Value(2.0).relu(), 0) is None  # no formula for relu
