@@ -437,10 +437,209 @@ def test_without_dot_the_source_is_written_with_a_hint(
     assert "apt-get install graphviz" in out
 
 
-def test_an_unwritable_graph_path_is_an_error(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--graph", str(tmp_path / "missing" / "g.svg")]) == 1
+def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The message of an argparse error (exit code 2), after checking nothing was done."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # rejected before any work: no report printed
+    assert captured.err.startswith("usage: python -m nn.article")
+    (message,) = re.findall(r"^python -m nn\.article: error: (.*)$", captured.err, re.MULTILINE)
+    return str(message)
+
+
+def test_a_missing_graph_directory_is_an_error_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing" / "g.svg"
+    message = usage_error(["--graph", str(missing)], capsys)
+    assert message == (f"argument --graph: cannot write {str(missing)!r}: the directory "
+                       f"{str(tmp_path / 'missing')!r} does not exist")
+    (tmp_path / "file").write_text("x")
+    message = usage_error(["--graph", str(tmp_path / "file" / "g.svg")], capsys)
+    assert message.endswith(f"the directory {str(tmp_path / 'file')!r} is not a directory")
+    (tmp_path / "d.svg").mkdir()
+    message = usage_error(["--graph", str(tmp_path / "d.svg")], capsys)
+    assert message.endswith("it is a directory")
+    assert not list((tmp_path / "d.svg").iterdir())
+
+
+def test_an_unwritable_graph_directory_is_an_error_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_access = os.access
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        if Path(path) == tmp_path and mode == os.W_OK:
+            return False  # as for a read-only directory (root may write anywhere)
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    message = usage_error(["--graph", str(tmp_path / "g.svg")], capsys)
+    assert message.endswith(f"the directory {str(tmp_path)!r} is not writable")
+
+
+@pytest.mark.parametrize("name", ["g.wav", "g", "g.svg.bak", "g.x11", "g.", ".svg"])
+def test_an_unknown_graph_suffix_is_an_error_listing_the_formats(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = usage_error(["--graph", str(tmp_path / name)], capsys)
+    assert message.startswith("argument --graph: ")
+    assert "use .svg, .png, .pdf, .jpg, .dot or .gv" in message
+    listed = set(re.findall(r"\.[a-z][\w.-]*", message.split("Graphviz's formats: ")[1]))
+    assert {".bmp", ".eps", ".gif", ".jpeg", ".ps", ".svgz", ".webp"} <= listed
+    assert ".x11" not in listed and ".gtk" not in listed  # those open a window
+    assert not list(tmp_path.iterdir())
+
+
+def test_graph_and_no_graph_together_are_an_error(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    message = usage_error(["--graph", str(tmp_path / "g.svg"), "--no-graph"], capsys)
+    assert message == "argument --no-graph: not allowed with argument --graph"
+    message = usage_error(["--no-graph", "--graph", str(tmp_path / "g.svg")], capsys)
+    assert message == "argument --graph: not allowed with argument --no-graph"
+
+
+@pytest.mark.parametrize(
+    ("name", "magic"),
+    [("G.PNG", b"\x89PNG\r\n\x1a\n"), ("g.gv.pdf", b"%PDF-"), ("g.jpg", b"\xff\xd8\xff"),
+     ("g.jpeg", b"\xff\xd8\xff"), ("g.gif", b"GIF8"), ("g.ps", b"%!PS"),
+     ("g.svgz", b"\x1f\x8b"), ("g.json", b"{")],
+)
+def test_the_graph_format_is_the_one_its_suffix_names(
+    name: str, magic: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--graph", str(tmp_path / name)]) == 0
+    assert (tmp_path / name).read_bytes().startswith(magic)
+    assert f"wrote the graph picture to {tmp_path / name}" in capsys.readouterr().out
+
+
+def test_graph_format_follows_graphviz_render() -> None:
+    from nn.article import graph_format
+
+    assert graph_format("a.svg") == "svg"
+    assert graph_format(Path("dir.png") / "a.PDF") == "pdf"
+    assert graph_format("a.gv.svg") == "svg"  # the last suffix, as render(outfile=...)
+    assert graph_format("a.gv") == "gv" and graph_format("a.dot") == "dot"
+    for bad in ("a", "a.wav", "a.gtk", "a.x11", "a.xlib"):
+        with pytest.raises(ValueError, match=re.escape("use .svg, .png, .pdf, .jpg, .dot or .gv")):
+            graph_format(bad)
+
+
+def test_write_drawing_rejects_an_unknown_suffix(tmp_path: Path) -> None:
+    from nn.article import write_drawing
+
+    p = forward(build_network())
+    with pytest.raises(ValueError, match=re.escape("'.txt'")):
+        write_graph(p.J, None, tmp_path / "g.txt")
+    with pytest.raises(ValueError, match="no suffix"):
+        write_drawing(graphviz.Digraph(), tmp_path / "g")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_failing_write_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: Any, **__: Any) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    assert main(["--graph", str(tmp_path / "g.svg")]) == 1
     assert "could not write" in capsys.readouterr().err
+
+
+# -- IEEE arithmetic: huge learning rates and numbers end in inf/nan, not in a traceback -----
+
+
+def stable_logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def test_a_huge_learning_rate_prints_the_ieee_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    lr = 1e7
+    assert main(["--no-graph", "--lr", "1e7"]) == 0
+    text = capsys.readouterr().out
+    report = parse_report(text)
+    after = {k: v - lr * REF_GRADS[k] for k, v in W0.items()}
+    for name, (before, engine, by_hand, _) in report["updates"].items():
+        assert before == W0[name]
+        assert engine == pytest.approx(after[name], rel=1e-12)
+        assert by_hand == pytest.approx(after[name], rel=1e-12)
+    # after the update: net0 = w0 x0 + w2 x1 + b0 is about -1200, where e^-net overflows
+    net0 = after["w0"] * X[0] + after["w2"] * X[1] + B0["b0"]
+    assert net0 < -710
+    a = [stable_logistic(net0),
+         stable_logistic(after["w1"] * X[0] + after["w3"] * X[1] + B0["b1"])]
+    o0 = stable_logistic(after["w4"] * a[0] + after["w6"] * a[1] + B0["b2"])
+    o1 = stable_logistic(after["w5"] * a[0] + after["w7"] * a[1] + B0["b3"])
+    j_after = 0.5 * (Y[0] - o0) ** 2 + 0.5 * (Y[1] - o1) ** 2
+    (shown,) = re.findall(rf"J\(W\) after the update = ({NUMBER})", text)
+    assert float(shown) == pytest.approx(j_after, abs=1e-12)
+    assert "not finite" not in text  # the sigmoid saturates: every number stays finite
+
+
+def test_huge_learning_rate_training_runs_to_the_end(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-graph", "--lr", "1e300", "--steps", "20", "--train-biases"]) == 0
+    text = capsys.readouterr().out
+    assert "after 20 steps: J(W) = " in text
+    updates = parse_report(text)["updates"]
+    for name, (_, engine, _, _) in updates.items():
+        assert engine == pytest.approx(({**W0, **B0})[name] - 1e300 * REF_GRADS[name], rel=1e-12)
+    assert "e+29" in text  # big numbers in scientific form, not 300 digits
+    update_lines = re.findall(r"^  [wb]\d .*$", text.split("\nOne update")[1].split("\n\n")[0],
+                              re.MULTILINE)
+    assert len(update_lines) == 12 and max(len(line) for line in update_lines) < 100
+
+
+def test_non_finite_numbers_are_printed_and_explained(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nn.article as article_module
+
+    weights = dict(WORKED_EXAMPLE.weights, w0=math.inf, w2=-math.inf)  # inf - inf = nan
+    example = article_module.WorkedExample(X, Y, weights, WORKED_EXAMPLE.biases, LR)
+    monkeypatch.setattr(article_module, "WORKED_EXAMPLE", example)
+    assert main(["--no-graph", "--steps", "3"]) == 0
+    text = capsys.readouterr().out
+    assert re.search(r"net0 = w0\*x0 \+ w2\*x1 \+ b0 = nan +a0 = Sigmoid\(net0\) = nan", text)
+    assert re.search(r"^  w4 +nan +nan +nan ", text, re.MULTILINE)
+    assert "largest |difference|: nan" in text
+    assert text.count("Note: Some numbers above are not finite (inf or nan)") == 4
+    assert "after 3 steps: J(W) = nan" in text
+
+
+def test_hand_formulas_follow_ieee_instead_of_raising() -> None:
+    huge = dict(W0, w0=10**400, w2=-(10**400))  # ints beyond the float range: ±inf
+    values = hand_forward(X, Y, huge, B0)
+    assert math.isnan(values["net0"]) and math.isnan(values["J"])
+    far = dict(W0, w0=-14_000.0, w2=0.0)  # net0 = -700 + 0.35: e^700 would overflow
+    values = hand_forward(X, Y, far, B0)
+    assert values["a0"] == pytest.approx(math.exp(-699.65), rel=1e-12)
+    values = hand_forward(X, (1e200, -1e200), W0, B0)  # (y - o)^2 overflows to inf
+    assert values["J"] == math.inf
+    grads = hand_gradients(X, (1e200, 0.0), W0, B0)
+    assert grads["b2"] == pytest.approx(-(1e200 - REF_VALUES["o0"]) * REF_VALUES["o0"]
+                                        * (1 - REF_VALUES["o0"]), rel=1e-12)
+    inf_in = hand_forward((math.inf, 0.0), Y, W0, B0)
+    assert inf_in["a0"] == 1.0 and inf_in["net0"] == math.inf
+    minus = hand_forward((-math.inf, 0.0), Y, W0, B0)
+    assert minus["a0"] == 0.0
+    assert math.isnan(hand_forward((math.nan, 0.0), Y, W0, B0)["a0"])
+    p = forward(build_network(), [10**400, -(10**400)])
+    assert p.x0.data == math.inf and p.x1.data == -math.inf
+
+
+@pytest.mark.subprocess
+def test_python_m_nn_article_with_a_huge_learning_rate(tmp_path: Path) -> None:
+    for args in (["--lr", "1e7"], ["--lr", "1e7", "--steps", "100"],
+                 ["--lr", "1e308", "--steps", "10", "--train-biases"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "nn.article", "--no-graph", *args], cwd=tmp_path,
+            env=subprocess_env(), capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr and "Error" not in result.stderr
+        assert "J(W) after the update = " in result.stdout
 
 
 def run_module(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
