@@ -1,11 +1,12 @@
 """The article's network, end to end: ``python -m nn.article``.
 
-The article (a Chinese introduction to backpropagation) derives, for a 2-2-2 sigmoid network
-with the cost ``J(W) = 1/2 Σ_i (y_i - o_i)^2``, the partial derivative ``dJ/dw_i`` of every
-weight by the chain rule (the "delta rule"), and points to Matt Mazur's "A Step by Step
-Backpropagation Example" for numbers. This module builds that network with Mazur's numbers
-and the article's names, lets the engine compute every gradient, and sets them beside the
-article's hand formulas evaluated in plain floats.
+The article (a Chinese introduction to backpropagation, described in ``docs/article.md``)
+derives, for a 2-2-2 sigmoid network with the cost ``J(W) = 1/2 Σ_i (y_i - o_i)^2``, the
+partial derivative ``dJ/dw_i`` of every weight by the chain rule (the "delta rule"), and cites
+Matt Mazur's "A Step by Step Backpropagation Example", whose numbers it does not repeat. This
+module builds that network with Mazur's numbers and the article's names, lets the engine
+compute every gradient, and sets them beside the article's hand formulas evaluated in plain
+floats.
 
 The article's notation (weight index = 2 * input + neuron)::
 
@@ -17,7 +18,8 @@ The article's notation (weight index = 2 * input + neuron)::
 
 with ``Sigmoid(x) = 1/(1 + e^-x)``. (The article prints ``1/(1 - e^-x)``, a typo: that
 function has a pole at 0 and leaves (0, 1), giving a0 = 3.18 instead of 0.5933. The rule
-``f' = f(1 - f)`` the article then uses happens to hold for both.)
+``f' = f(1 - f)`` the article then uses happens to hold for both.) Its two other slips,
+``b1`` for ``b3`` in ``net3`` and ``w1`` sent through ``net0``, are noted in the report.
 
 Public helpers, for the notebooks: :data:`WORKED_EXAMPLE`, :func:`build_network`,
 :func:`forward` (an :class:`ArticlePass` of labelled Values), :func:`hand_forward`,
@@ -674,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
     _print_update(out, p, hand, args.lr, args.train_biases, example)
     if args.steps:
         _print_training(out, args.steps, args.lr, args.train_biases, example)
-    print("\nNotes on the article's text", file=out)
+    print("\nNotes on the article's text (docs/article.md describes the article)", file=out)
     print("  - It writes net3 = w5 a0 + w7 a1 + b1; with one bias per neuron (b0..b3) that bias "
           "is b3.", file=out)
     print("  - Its hidden-layer example differentiates w1 through a0 and net0; in its own "
