@@ -11,6 +11,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, draw_dot, squared_error, weighted_sum
+from autograd import Value, draw_dot, squared_error, topological_order, weighted_sum
 from autograd.strategies import Expression, expressions, leaf_values
 from autograd.value import apply
 
@@ -1269,3 +1270,212 @@ def test_make_pictures_rewrites_a_picture_whose_content_changed(
     assert mp.main(["--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out == f"wrote {target}\n"
     assert target.read_text(encoding="utf-8") == made
+
+
+# ---------------------------------------------------------------------------------------
+# Details that a reader of the picture relies on (each pinned by a test)
+# ---------------------------------------------------------------------------------------
+
+
+def test_visible_keeps_every_printable_character_next_to_a_control() -> None:
+    from autograd.draw import visible
+
+    # one control character forces the slow path; everything else must come through as is
+    kept = "X\xa0\u00a1\ue000\U0001f600 ab"
+    assert visible(kept + "\x00") == kept + "␀"
+    assert visible("\x00\x9f\xa0") == "␀\\x9f\xa0"
+    assert visible("\ud7ff\ud800\udfff\ue000") == "\ud7ff\\ud800\\udfff\ue000"
+    assert visible("plain") == "plain"
+
+
+def test_shorten_counts_what_it_leaves_out() -> None:
+    from autograd.draw import shorten
+
+    assert shorten("abc", 3) == "abc"
+    assert shorten("abcd", 3) == "…(+4 characters)"  # the limit is below the tail's length
+    text = "0123456789" * 10
+    cut = shorten(text, 40)
+    assert cut == text[:22] + "…(+78 characters)" and len(cut) == 39
+
+
+def test_format_count_and_number_edges() -> None:
+    from autograd.draw import format_count, format_number
+
+    assert format_count(99_996 * 10**20) == "1.000e+25"  # 9.9996 shows as 10.000: carry
+    assert format_count(99_994 * 10**20) == "9.999e+24"
+    assert format_count(96 * 10**20) == "9.600e+21"
+    assert format_number(math.pi) == "3.142"  # 4 significant digits by default
+    assert format_number(-math.inf) == "-inf" and format_number(math.inf) == "inf"
+    assert format_number(-0.5, None) == "-0.5"
+
+
+def test_add_n_edges_are_one() -> None:
+    from autograd import add_n
+    from autograd.draw import symbolic_local_grad
+
+    a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
+    s = named(add_n([a, b, c]), "s")
+    assert [symbolic_local_grad(s, i) for i in range(3)] == ["1", "1", "1"]
+    labels = _edge_labels(s)
+    assert labels[("s", "a")] == ["1.000"] and labels[("s", "c")] == ["1.000"]
+
+
+def _caption(root: Value, highlight: Value, **kwargs: Any) -> str:
+    return parse(draw_dot(root, highlight=highlight, **kwargs).source).graph["label"]
+
+
+def test_captions_of_unnamed_nodes_and_their_precision() -> None:
+    from autograd.draw import _reaching, chain_caption
+
+    x = Value(0.5)
+    r = x.exp().exp()  # no labels anywhere: d r / d x = e^(e^x) e^x
+    want = math.exp(math.exp(0.5)) * math.exp(0.5)
+    ex = math.exp(0.5)
+    assert _caption(r, x) == (f"∂root/∂v = ({math.exp(ex):#.4g})({ex:#.4g}) = {want:#.4g}")
+    assert _caption(r, x, precision=2) == (
+        f"∂root/∂v = ({math.exp(ex):#.2g})({ex:#.2g}) = {want:#.2g}"
+    )
+    order = topological_order(r)
+    assert chain_caption(order, x, _reaching(order, x)).endswith(f" = {want:#.4g}")
+    # a path with one unnamed step is written with its numbers only
+    y = Value(0.5, "y")
+    mid = y.exp()
+    top = named(mid.exp(), "top")
+    assert _caption(top, y) == f"∂top/∂y = ({math.exp(ex):#.4g})({ex:#.4g}) = {want:#.4g}"
+
+
+def test_captions_of_several_paths_are_sums_of_products() -> None:
+    x = Value(1.5, "x")
+    s = named(x * x, "s")
+    assert _caption(s, x) == "∂s/∂x = (1.500) + (1.500) = 3.000"
+    # four paths: x*x*x*x as (x*x)*(x*x) with a shared x
+    sq = named(x * x, "sq")
+    q = named(sq * sq, "q")  # dq/dx = 4x^3; paths: 2 (into q) * 2 (into sq) = 4
+    caption = _caption(q, x)
+    products = caption.split(" = ")[1].split(" + ")
+    assert len(products) == 4
+    assert close4(float(caption.rsplit("= ", 1)[1]), 4 * 1.5**3)
+    assert all(re.fullmatch(r"\([\d.]+\)\([\d.]+\)", p) for p in products)
+    five = named(q * x, "five")  # 5 paths: spelled no more
+    assert "the sum over the 5 highlighted paths" in _caption(five, x)
+
+
+def _unary_chain(n: int) -> tuple[Value, Value]:
+    x = Value(0.1, "x")
+    v = x
+    for k in range(n):
+        v = named(v * 1.0 if k % 2 else v + 0.0, f"v{k}")
+    return x, v
+
+
+def test_a_single_path_of_24_factors_is_spelled_and_of_25_is_not() -> None:
+    x, v = _unary_chain(24)
+    caption = _caption(v, x, max_nodes=100)
+    assert caption.count("∂") == 2 + 2 * 24 and caption.endswith("= 1.000")
+    x, v = _unary_chain(25)
+    assert "the sum over the 1 highlighted paths" in _caption(v, x, max_nodes=100)
+
+
+def test_the_spelled_caption_may_fill_exactly_the_text_limit() -> None:
+    from autograd.draw import MAX_TEXT_CHARS
+
+    def caption_for(shape: int, root_name: str) -> str:
+        x = Value(1.0, "x" * 500)
+        if shape == 1:  # one factor: (2.718) = 2.718
+            return _caption(named(x.exp(), root_name), x)
+        m = named(x * 0.5, "m")  # two factors: (1.649)(0.5000) = 0.8244
+        return _caption(named(m.exp(), root_name), x)
+
+    # the caption grows by 2 characters per character of the root's name (it appears twice);
+    # one of the two shapes reaches the limit exactly
+    for shape in (1, 2):
+        base = len(caption_for(shape, "r")) - 2
+        if (MAX_TEXT_CHARS - base) % 2 == 0:
+            break
+    name = "r" * ((MAX_TEXT_CHARS - base) // 2)
+    at_limit = caption_for(shape, name)
+    assert len(at_limit) == MAX_TEXT_CHARS
+    assert at_limit.count("∂") == 2 * (1 + shape)  # spelled with symbols
+    over = caption_for(shape, name + "r")
+    assert over.count("∂") == 2  # one character more: numbers only
+    assert over.endswith(at_limit[at_limit.rindex(" = (") :])
+
+
+def test_a_long_caption_keeps_its_total() -> None:
+    x = Value(1.5, "x" * 400)
+    sq = named(x * x, "s" * 400)
+    q = named(sq * sq * x, "q" * 400)  # several paths, long names
+    caption = _caption(q, x)
+    assert len(caption) <= 1500
+    assert close4(float(caption.rsplit("= ", 1)[1]), 5 * 1.5**4)
+
+
+def test_many_paths_through_a_few_nodes_are_counted_not_listed() -> None:
+    x = Value(1.0, "x")
+    v = x
+    for _ in range(22):  # 23 nodes, 2^22 = 4194304 paths
+        v = v + v
+    v.label = "r"
+    started = time.perf_counter()
+    caption = _caption(v, x)
+    assert time.perf_counter() - started < 2.0  # no listing of four million paths
+    assert "the sum over the 4194304 highlighted paths" in caption
+    assert caption.endswith(f"= {2.0**22:#.4g}")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rankdir": 1}, "rankdir must be a str, one of TB, LR, BT, RL, not int"),
+        ({"highlight": 1.0}, "highlight must be a Value of the graph or None, not float"),
+        ({"max_nodes": 2.5}, "max_nodes must be an int, not float"),
+        ({"max_nodes": True}, "max_nodes must be an int, not bool"),
+        ({"precision": "4"}, "precision must be an int or None, not str"),
+        ({"precision": 18}, "precision must be between 1 and 17 significant digits, not 18"),
+        ({"show_grad": "yes"}, "show_grad must be True or False, not str"),
+        ({"symbolic": 1}, "symbolic must be True or False, not int"),
+        ({"format": "bmpx"}, None),
+    ],
+)
+def test_bad_option_messages_in_full(kwargs: dict[str, object], message: str | None) -> None:
+    with pytest.raises((TypeError, ValueError)) as info:
+        draw_dot(Value(1.0, "a"), **kwargs)  # type: ignore[arg-type]
+    if message is None:  # no "did you mean" when no format matches
+        assert str(info.value).endswith("graphviz.FORMATS), not 'bmpx'")
+    else:
+        assert str(info.value) == message
+
+
+def test_option_limits_are_inclusive() -> None:
+    a = Value(math.pi, "a")
+    assert len(parse(draw_dot(a, max_nodes=1).source).records()) == 1
+    fields = parse(draw_dot(a, precision=1).source).record_by_name()["a"][1]
+    assert fields[1] == "data 3."
+    fields = parse(draw_dot(a, precision=17).source).record_by_name()["a"][1]
+    assert fields[1] == f"data {math.pi:#.17g}"
+
+
+def test_the_highlight_error_names_both_values() -> None:
+    b = named(Value(1.0, "a").exp(), "b")
+    with pytest.raises(ValueError) as info:
+        draw_dot(b, highlight=Value(2.0, "stranger"))
+    assert str(info.value) == ("highlight Value 'stranger' (data=2.0) is not in the graph under "
+                               "the root 'b': pass one of its nodes")
+    with pytest.raises(ValueError) as info:
+        draw_dot(Value(1.0).exp(), highlight=Value(2.5))
+    assert str(info.value) == ("highlight Value (data=2.5) is not in the graph under the root: "
+                               "pass one of its nodes")
+
+
+def test_the_graph_name_and_default_look() -> None:
+    source = draw_dot(_small()).source
+    assert source.startswith("digraph autograd {\n")
+    lines = {line.split(" ", 1)[0].strip(): _attrs(line.split("[", 1)[1].rstrip("]"))
+             for line in source.splitlines()[1:4]}
+    assert lines["graph"] == {"bgcolor": "white", "fontname": "Helvetica,Arial,sans-serif",
+                              "fontsize": "12", "nodesep": "0.25", "rankdir": "LR",
+                              "ranksep": "0.35"}
+    assert lines["node"] == {"color": "#333333", "fontcolor": "black",
+                             "fontname": "Helvetica,Arial,sans-serif", "fontsize": "11"}
+    assert lines["edge"] == {"arrowsize": "0.7", "color": "#333333",
+                             "fontname": "Helvetica,Arial,sans-serif", "fontsize": "10"}
