@@ -458,7 +458,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--train-biases", action="store_true",
                         help="update the biases too (the worked example keeps them fixed)")
     graph = parser.add_mutually_exclusive_group()
-    graph.add_argument("--graph", type=_graph_path, default=DEFAULT_GRAPH, metavar="PATH",
+    graph.add_argument("--graph", type=_graph_path, default=None, metavar="PATH",
                        help="where to write the graph picture, in the format its suffix names "
                        f"({', '.join(COMMON_GRAPH_SUFFIXES)}, or any other Graphviz output "
                        "format; .dot and .gv write the Graphviz source); the directory must "
@@ -653,7 +653,15 @@ def main(argv: list[str] | None = None) -> int:
     ``dJ/db_i`` from the engine beside the article's formula evaluated by hand, the weights
     after one update, optionally ``--steps N`` of training, and writes the graph picture.
     """
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.no_graph and args.graph is None:
+        # the default path is checked like a given one (argparse would check it even with
+        # --no-graph, when nothing is written)
+        try:
+            args.graph = _graph_path(DEFAULT_GRAPH)
+        except argparse.ArgumentTypeError as error:
+            parser.error(f"argument --graph: {error}")
     out = sys.stdout
     example = WORKED_EXAMPLE
     print("The article's 2-2-2 sigmoid network on the worked example (Matt Mazur, "

@@ -890,3 +890,25 @@ def test_the_link_check_finds_what_it_should(tmp_path: Path) -> None:
             assert bool(outside_links(md)) is links_out, sample
     finally:
         md.unlink()
+
+
+def test_the_default_graph_path_is_checked_only_when_drawing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_access = os.access
+
+    def read_only_here(path: Any, mode: int, **kwargs: Any) -> bool:
+        if Path(path).resolve() == tmp_path.resolve() and mode == os.W_OK:
+            return False
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "access", read_only_here)
+    assert main(["--no-graph"]) == 0  # nothing to write: the directory does not matter
+    capsys.readouterr()
+    message = usage_error([], capsys)
+    assert message == ("argument --graph: cannot write 'article_graph.svg': the directory '.' "
+                       "is not writable")
+    monkeypatch.setattr(os, "access", real_access)
+    assert main([]) == 0
+    assert (tmp_path / "article_graph.svg").read_text().lstrip().startswith("<?xml")
