@@ -646,12 +646,13 @@ def write_drawing(graph: Any, path: str | os.PathLike[str]) -> str:
     return f"wrote the graph picture to {target}"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     """``python -m nn.article``: the article's worked example, end to end.
 
     Prints the parameter names, the forward pass and ``J(W)``, every ``dJ/dw_i`` and
     ``dJ/db_i`` from the engine beside the article's formula evaluated by hand, the weights
     after one update, optionally ``--steps N`` of training, and writes the graph picture.
+    The report goes to ``out`` (default ``sys.stdout``), errors to ``sys.stderr``.
     """
     parser = _parser()
     args = parser.parse_args(argv)
@@ -662,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
             args.graph = _graph_path(DEFAULT_GRAPH)
         except argparse.ArgumentTypeError as error:
             parser.error(f"argument --graph: {error}")
-    out = sys.stdout
+    out = sys.stdout if out is None else out
     example = WORKED_EXAMPLE
     print("The article's 2-2-2 sigmoid network on the worked example (Matt Mazur, "
           "\"A Step by Step Backpropagation Example\")", file=out)

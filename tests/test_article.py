@@ -912,3 +912,107 @@ def test_the_default_graph_path_is_checked_only_when_drawing(
     monkeypatch.setattr(os, "access", real_access)
     assert main([]) == 0
     assert (tmp_path / "article_graph.svg").read_text().lstrip().startswith("<?xml")
+
+
+# The report's text, numbers masked as "#" (the numbers are checked by check_report): the
+# wording, the order of the sections and the column layout are part of the command's output.
+# (A backslash at the end of a line continues it: long lines are split for the source only.)
+REPORT_TEMPLATE = """\
+The article's 2-2-2 sigmoid network on the worked example (Matt Mazur, "A Step by Step Backprop\
+agation Example")
+  J(W) = 1/2 sum_i (y_i - o_i)^2;  w_i <- w_i - a * dJ/dw_i
+Parameters: the article's names (Mazur's names in the worked example)
+  article  Mazur  edge            value
+  w0       w1     x0 -> net0      #
+  w2       w2     x1 -> net0      #
+  w1       w3     x0 -> net1      #
+  w3       w4     x1 -> net1      #
+  w4       w5     a0 -> net2      #
+  w6       w6     a1 -> net2      #
+  w5       w7     a0 -> net3      #
+  w7       w8     a1 -> net3      #
+  b0       b1     1 -> net0       #
+  b1       b1     1 -> net1       #
+  b2       b2     1 -> net2       #
+  b3       b2     1 -> net3       #
+  inputs x0 = #, x1 = #; targets y0 = #, y1 = #
+
+Forward pass
+  Sigmoid(x) = 1/(1 + e^-x). The article prints 1/(1 - e^-x), a typo: that function blows up at\
+ x = 0 and leaves (0, 1), giving a0 = # instead of # (the rule f' = f(1 - f) it then uses happe\
+ns to hold for both).
+  net0 = w0*x0 + w2*x1 + b0 = #    a0 = Sigmoid(net0) = #
+  net1 = w1*x0 + w3*x1 + b1 = #    a1 = Sigmoid(net1) = #
+  net2 = w4*a0 + w6*a1 + b2 = #    o0 = Sigmoid(net2) = #
+  net3 = w5*a0 + w7*a1 + b3 = #    o1 = Sigmoid(net3) = #
+  J(W) = 1/2 (y0 - o0)^2 + 1/2 (y1 - o1)^2 = #
+
+Gradients: the engine's backward() beside the article's delta rule (plain floats)
+  δ_j = dJ/dnet_j:
+  δ2 = -(y0 - o0) * o0(1 - o0) = #
+  δ3 = -(y1 - o1) * o1(1 - o1) = #
+  δ0 = (δ2*w4 + δ3*w5) * a0(1 - a0) = #
+  δ1 = (δ2*w6 + δ3*w7) * a1(1 - a1) = #
+  param         engine dJ/dp      article (hand)  difference  article formula
+  w0          #      #     #  δ0 * x0 = (δ2*w4 + δ3*w5) * a0(1 - a0) * x0
+  w1          #      #     #  δ1 * x0 = (δ2*w6 + δ3*w7) * a1(1 - a1) * x0
+  w2          #      #     #  δ0 * x1 = (δ2*w4 + δ3*w5) * a0(1 - a0) * x1
+  w3          #      #     #  δ1 * x1 = (δ2*w6 + δ3*w7) * a1(1 - a1) * x1
+  w4          #      #     #  -(y0 - o0) * o0(1 - o0) * a0
+  w5         #     #     #  -(y1 - o1) * o1(1 - o1) * a0
+  w6          #      #     #  -(y0 - o0) * o0(1 - o0) * a1
+  w7         #     #     #  -(y1 - o1) * o1(1 - o1) * a1
+  b0          #      #     #  δ0 = (δ2*w4 + δ3*w5) * a0(1 - a0)
+  b1          #      #     #  δ1 = (δ2*w6 + δ3*w7) * a1(1 - a1)
+  b2          #      #     #  δ2 = -(y0 - o0) * o0(1 - o0)
+  b3         #     #     #  δ3 = -(y1 - o1) * o1(1 - o1)
+  largest |difference|: #
+
+One update: w_i <- w_i - a * dJ/dw_i with a = # (weights and biases)
+  param           before      after (engine)        after (hand)  difference
+  w0      #      #      #     #
+  w1      #      #      #     #
+  w2      #      #      #     #
+  w3      #      #      #     #
+  w4      #      #      #     #
+  w5      #      #      #     #
+  w6      #      #      #     #
+  w7      #      #      #     #
+  b0      #      #      #     #
+  b1      #      #      #     #
+  b2      #      #      #     #
+  b3      #      #      #     #
+  J(W) after the update = # (was #)
+
+Training: 3 steps from the initial weights, a = # (weights and biases)
+  (J(W) at step k: the cost of the k-th forward pass, before its update)
+  step 1/3  J(W) = #
+  step 2/3  J(W) = #
+  step 3/3  J(W) = #
+  after 3 steps: J(W) = #
+  o0 = # (target #), o1 = # (target #)
+  J(W) fell at every step: yes
+
+Notes on the article's text (docs/article.md describes the article)
+  - It writes net3 = w5 a0 + w7 a1 + b1; with one bias per neuron (b0..b3) that bias is b3.
+  - Its hidden-layer example differentiates w1 through a0 and net0; in its own notation w1 feed\
+s net1 (x0 -> net1), and the weight from x0 into net0 is w0.
+
+Graph: wrote the graph picture to {path} (J's graph, edges labelled with local derivatives, the\
+ path from w5 to J highlighted)
+"""
+
+
+def masked(text: str) -> str:
+    return re.sub(r"-?\d+\.\d+(?:e[-+]\d+)?", "#", text)
+
+
+def test_the_report_reads_as_specified(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    path = tmp_path / "g.svg"
+    assert main(["--graph", str(path), "--steps", "3", "--train-biases"], out=out) == 0
+    assert capsys.readouterr() == ("", "")  # everything went to `out`
+    text = out.getvalue()
+    assert set(parse_report(text)["updates"]) == set(W0) | set(B0)
+    assert masked(text) == REPORT_TEMPLATE.replace("{path}", str(path))
+    assert "<svg" in path.read_text()
