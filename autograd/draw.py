@@ -8,14 +8,24 @@ local derivative ``d result / d parent`` that the backward sweep multiplies by, 
 the chain rule, whose edge labels multiply (and, over several paths, add up) to
 ``d root / d v``.
 
+Any text, whatever its characters, gives valid DOT and SVG: control characters are drawn as
+visible symbols (``\\x00`` as ``␀``, ESC as ``␛``, DEL as ``␡``; C1 controls, lone surrogates and
+the non-characters U+FFFE/U+FFFF as ``\\x85``-style escapes), a label longer than
+:data:`MAX_LABEL_CHARS` characters is cut with an ellipsis and the count of characters left out
+(Graphviz's ``dot`` rejects a quoted string over 16384 bytes), and path counts too large to
+print in full (a doubling chain ``x = x + x`` repeated 15000 times has 2^15000 paths) are
+written in scientific form.
+
 ``graphviz`` (the Python package) is imported inside :func:`draw_dot` only, so the engine
 itself needs nothing beyond the standard library.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import TYPE_CHECKING
+import subprocess
+from typing import TYPE_CHECKING, Any
 
 from autograd.backward import topological_order
 from autograd.value import Value
@@ -37,6 +47,70 @@ HIGHLIGHT = "#c0392b"
 HIGHLIGHT_FILL = "#fde8e4"
 HIGHLIGHT_PEN = "2.8"
 
+#: A node's label is drawn with at most this many characters; a longer one is cut, ending in
+#: ``…(+N characters)``. Every other text (an edge label's line, an operation's symbol, the
+#: highlight caption) is kept to :data:`MAX_TEXT_CHARS`. Both keep every quoted DOT string far
+#: below the 16384 bytes that Graphviz's ``dot`` accepts (at most 4 bytes per character).
+MAX_LABEL_CHARS = 500
+MAX_TEXT_CHARS = 1500
+
+#: Output formats offered first in error messages (any of ``graphviz.FORMATS`` is accepted).
+COMMON_FORMATS = ("svg", "png", "pdf", "jpg", "gif", "eps", "ps", "dot", "gv", "json")
+INSTALL_HINT = "install Graphviz: apt-get install graphviz / brew install graphviz"
+
+
+def visible(text: str) -> str:
+    """``text`` with every character that DOT or XML 1.0 cannot carry drawn visibly.
+
+    C0 controls become the Unicode control pictures ``U+2400 + code`` (NUL ``␀``, ESC ``␛``,
+    VT ``␋``, FF ``␌``), except line feed, carriage return and tab, which become a space (a
+    label is one line); DEL becomes ``␡``; C1 controls (U+0080..U+009F), lone surrogates and
+    U+FFFE/U+FFFF become the escape text ``\\x85``, ``\\ud800``, ``\\ufffe``. Other characters
+    are kept.
+    """
+    if text.isprintable():  # the common case: nothing to change
+        return text
+    return "".join(_visible_char(ch) for ch in text)
+
+
+def _visible_char(ch: str) -> str:
+    code = ord(ch)
+    if ch in "\n\r\t":
+        return " "
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    if 0x80 <= code <= 0x9F:
+        return f"\\x{code:02x}"
+    if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        return f"\\u{code:04x}"
+    return ch
+
+
+def shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """``text`` if it has at most ``limit`` characters, else its start followed by
+    ``…(+N characters)``, ``N`` the number of characters left out, at most ``limit``
+    characters in all (for ``limit`` of at least about 20)."""
+    if len(text) <= limit:
+        return text
+    kept = max(0, limit - len(f"…(+{len(text)} characters)"))
+    return f"{text[:kept]}…(+{len(text) - kept} characters)"
+
+
+def format_count(n: int) -> str:
+    """A non-negative integer for a caption: in full below 10^15, else in scientific form
+    ``1.234e+4515`` (4 significant digits, from ``log10``), so that a count of any size
+    prints (Python refuses ``str`` of an int over 4300 digits)."""
+    if n < 10**15:
+        return str(n)
+    exponent = math.floor(math.log10(n))
+    mantissa = 10 ** (math.log10(n) - exponent)
+    if round(mantissa, 3) >= 10.0:
+        mantissa, exponent = mantissa / 10.0, exponent + 1
+    return f"{mantissa:.3f}e+{exponent}"
+
+
 _RECORD_SPECIAL = {
     "\\": "\\\\",
     "|": "\\|",
@@ -52,13 +126,15 @@ _TEXT_SPECIAL = {"\\": "\\\\", '"': '\\"', "\n": " ", "\r": " "}
 
 
 def escape_record(text: str) -> str:
-    """``text`` with Graphviz record syntax (``| { } < >``), quotes and backslashes escaped."""
-    return "".join(_RECORD_SPECIAL.get(ch, ch) for ch in text)
+    """``text`` with Graphviz record syntax (``| { } < >``), quotes and backslashes escaped,
+    after :func:`visible` (control characters drawn as symbols)."""
+    return "".join(_RECORD_SPECIAL.get(ch, ch) for ch in visible(text))
 
 
 def escape_text(text: str) -> str:
-    """``text`` safe inside a quoted DOT string of a plain (non-record) label."""
-    return "".join(_TEXT_SPECIAL.get(ch, ch) for ch in text)
+    """``text`` safe inside a quoted DOT string of a plain (non-record) label, after
+    :func:`visible` (control characters drawn as symbols)."""
+    return "".join(_TEXT_SPECIAL.get(ch, ch) for ch in visible(text))
 
 
 def format_number(x: float, precision: int | None = 4) -> str:
@@ -166,19 +242,37 @@ def chain_caption(
     """
     root = order[-1]
     value, count = path_derivative(order, start, reach)
-    head = f"∂{root.label or 'root'}/∂{start.label or 'v'}"
+    head = f"∂{shorten(root.label or 'root')}/∂{shorten(start.label or 'v')}"
     total = format_number(value, precision)
     if start is root:
         return f"{head} = {total}"
+    spelled = _spelled_caption(root, start, reach, count, head, total, precision)
+    if spelled is not None and len(spelled) <= MAX_TEXT_CHARS:
+        return spelled
+    return shorten(
+        f"{head} = the sum over the {format_count(count)} highlighted paths of the product of "
+        f"the local derivatives along each = {total}",
+        MAX_TEXT_CHARS,
+    )
+
+
+def _spelled_caption(
+    root: Value,
+    start: Value,
+    reach: set[Value],
+    count: int,
+    head: str,
+    total: str,
+    precision: int | None,
+) -> str | None:
+    """The caption with every path's factors written out, or ``None`` when the paths are too
+    many or too long to list."""
     # Every node of `reach` lies on some path, so the paths hold at least len(reach) - 1
     # factors: a cheap bound that avoids listing long or many paths.
     few = count <= MAX_SPELLED_PATHS and len(reach) - 1 <= MAX_SPELLED_FACTORS
     paths = _paths(root, start, reach) if few else []
     if not paths or sum(len(path) for path in paths) > MAX_SPELLED_FACTORS:
-        return (
-            f"{head} = the sum over the {count} highlighted paths of the product of the "
-            f"local derivatives along each = {total}"
-        )
+        return None
 
     def numbers(path: list[tuple[Value, int]]) -> str:
         return "".join(
@@ -188,7 +282,10 @@ def chain_caption(
     if count == 1:
         named = all(n.label and n.parents[i].label for n, i in paths[0])
         symbols = " · ".join(f"∂{n.label}/∂{n.parents[i].label}" for n, i in paths[0])
-        return f"{head} = {symbols + ' = ' if named else ''}{numbers(paths[0])} = {total}"
+        with_symbols = f"{head} = {symbols} = {numbers(paths[0])} = {total}"
+        if named and len(with_symbols) <= MAX_TEXT_CHARS:
+            return with_symbols
+        return f"{head} = {numbers(paths[0])} = {total}"
     return f"{head} = {' + '.join(numbers(path) for path in paths)} = {total}"
 
 
@@ -241,6 +338,72 @@ def _check_options(
             raise TypeError(f"{name} must be True or False, not {type(flag).__name__}")
 
 
+def _check_format(format: object) -> None:
+    import graphviz  # lazily: the engine itself needs only the standard library
+
+    if not isinstance(format, str):
+        raise TypeError(f"format must be a str such as 'svg', not {type(format).__name__}")
+    if format not in graphviz.FORMATS:
+        hint = f" (did you mean {format.lower()!r}?)" if format.lower() in graphviz.FORMATS else ""
+        raise ValueError(
+            f"format must be one of Graphviz's output formats, such as "
+            f"{', '.join(COMMON_FORMATS)} ({len(graphviz.FORMATS)} in all, see "
+            f"graphviz.FORMATS), not {format!r}{hint}"
+        )
+
+
+def without_dot(source: str, error: BaseException) -> str:
+    """The text a notebook shows for a graph when Graphviz's ``dot`` cannot render it: the
+    reason, :data:`INSTALL_HINT`, and the DOT ``source`` (which ``dot -Tsvg`` renders)."""
+    return (
+        f"Graphviz's dot program could not draw this graph ({type(error).__name__}: {error}); "
+        f"{INSTALL_HINT}. Its DOT source:\n\n{source}"
+    )
+
+
+@functools.cache
+def _drawing_class() -> Any:
+    """``Drawing``, the ``graphviz.Digraph`` that :func:`draw_dot` returns (made on first use,
+    so that ``graphviz`` is imported only when drawing)."""
+    import graphviz
+
+    class Drawing(graphviz.Digraph):  # type: ignore[misc]
+        """A ``graphviz.Digraph`` that a notebook displays in its ``format`` (svg, png or
+        jpeg; svg for other formats) and that shows its DOT source with an install hint,
+        instead of raising, when Graphviz's ``dot`` is missing or fails."""
+
+        @property
+        def _jupyter_mimetype(self) -> str:
+            mimetypes: dict[str, str] = graphviz.jupyter_integration.JUPYTER_FORMATS
+            return mimetypes.get(self.format, mimetypes["svg"])
+
+        def _repr_mimebundle_(
+            self,
+            include: Any = None,
+            exclude: Any = None,
+            **kwargs: Any,
+        ) -> dict[str, bytes | str]:
+            try:
+                bundle: dict[str, bytes | str] = super()._repr_mimebundle_(
+                    include, exclude, **kwargs
+                )
+            except (graphviz.ExecutableNotFound, subprocess.CalledProcessError) as error:
+                return {"text/plain": without_dot(self.source, error)}
+            return bundle
+
+    Drawing.__module__ = __name__
+    Drawing.__qualname__ = "Drawing"
+    return Drawing
+
+
+def __getattr__(name: str) -> Any:
+    """``autograd.draw.Drawing``, the class of :func:`draw_dot`'s graphs, made on first use
+    (so that importing this module does not import ``graphviz``; pickle finds it here)."""
+    if name == "Drawing":
+        return _drawing_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def draw_dot(
     root: Value,
     *,
@@ -252,6 +415,7 @@ def draw_dot(
     precision: int | None = 4,
     symbolic: bool = True,
     record_layout: str = "card",
+    format: str = "svg",
 ) -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of the computation graph under ``root``.
 
@@ -271,9 +435,16 @@ def draw_dot(
 
     Numbers have ``precision`` significant digits (``None``: full precision). ``rankdir`` is
     one of ``"TB" "LR" "BT" "RL"``. A graph with more than ``max_nodes`` Values raises
-    ``ValueError``: draw an intermediate node instead, or raise ``max_nodes``. Render with
-    ``g.render("name", format="svg")`` or ``g.pipe(format="png")`` (needs Graphviz's ``dot``);
-    in a notebook the returned object displays itself as SVG.
+    ``ValueError``: draw an intermediate node instead, or raise ``max_nodes``. Labels of any
+    characters are drawn (control characters as visible symbols, see :func:`visible`); a
+    label over :data:`MAX_LABEL_CHARS` characters is cut with ``…(+N characters)``.
+
+    ``format`` (default ``"svg"``, as micrograd's ``draw_dot``) is the returned graph's
+    ``.format``: ``g.render("name")`` writes ``name.svg``; any of ``graphviz.FORMATS``
+    (``"png"``, ``"pdf"``, ...) is accepted, anything else is a ``ValueError``. In a notebook
+    the graph displays itself in that format when it is ``svg``, ``png`` or ``jpeg``/``jpg``
+    (SVG otherwise); without Graphviz's ``dot`` program it displays its DOT source and an
+    install hint instead of raising. ``g.pipe(format="png")`` renders to bytes.
     """
     _check_options(
         root,
@@ -283,6 +454,7 @@ def draw_dot(
         precision,
         {"show_grad": show_grad, "edge_labels": edge_labels, "symbolic": symbolic},
     )
+    _check_format(format)
     if record_layout not in RECORD_LAYOUTS:
         raise ValueError(
             f"record_layout must be one of {', '.join(RECORD_LAYOUTS)}, not {record_layout!r}"
@@ -304,10 +476,9 @@ def draw_dot(
             )
         reach = _reaching(order, highlight)
 
-    import graphviz  # lazily: the engine itself needs only the standard library
-
-    g = graphviz.Digraph(
+    g = _drawing_class()(
         "autograd",
+        format=format,
         graph_attr={
             "rankdir": rankdir,
             "bgcolor": "white",
@@ -330,7 +501,7 @@ def draw_dot(
         nid = ids[node]
         fields = []
         if node.label:
-            fields.append(escape_record(node.label))
+            fields.append(escape_record(shorten(node.label)))
         fields.append(f"data {format_number(node.data, precision)}")
         if show_grad:
             fields.append(f"grad {format_number(node.grad, precision)}")
@@ -360,7 +531,8 @@ def draw_dot(
         op_on = node in reach and node is not highlight
         if op_on:
             op_attrs.update(on, style="filled,bold", fillcolor=HIGHLIGHT_FILL, fontcolor="black")
-        g.node(op_id, label=escape_text(node.operation.symbol), **op_attrs)
+        g.node(op_id, label=escape_text(shorten(node.operation.symbol, MAX_TEXT_CHARS)),
+               **op_attrs)
         g.edge(op_id, nid, **(dict(on, style="bold") if op_on else {}))
 
         for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
@@ -373,7 +545,9 @@ def draw_dot(
                     lhs = f"∂{node.label}/∂{parent.label} = " if node.label and parent.label else ""
                     lines = [lhs + formula, "= " + number]
                 # one line per entry; the number is always the last line
-                edge_attrs["label"] = "\\n".join(escape_text(line) for line in lines)
+                edge_attrs["label"] = "\\n".join(
+                    escape_text(shorten(line, MAX_TEXT_CHARS)) for line in lines
+                )
             if op_on and parent in reach:
                 edge_attrs.update(on, style="bold")
             g.edge(ids[parent], op_id, **edge_attrs)

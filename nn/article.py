@@ -1,11 +1,12 @@
 """The article's network, end to end: ``python -m nn.article``.
 
-The article (a Chinese introduction to backpropagation) derives, for a 2-2-2 sigmoid network
-with the cost ``J(W) = 1/2 Σ_i (y_i - o_i)^2``, the partial derivative ``dJ/dw_i`` of every
-weight by the chain rule (the "delta rule"), and points to Matt Mazur's "A Step by Step
-Backpropagation Example" for numbers. This module builds that network with Mazur's numbers
-and the article's names, lets the engine compute every gradient, and sets them beside the
-article's hand formulas evaluated in plain floats.
+The article (a Chinese introduction to backpropagation, described in ``docs/article.md``)
+derives, for a 2-2-2 sigmoid network with the cost ``J(W) = 1/2 Σ_i (y_i - o_i)^2``, the
+partial derivative ``dJ/dw_i`` of every weight by the chain rule (the "delta rule"), and cites
+Matt Mazur's "A Step by Step Backpropagation Example", whose numbers it does not repeat. This
+module builds that network with Mazur's numbers and the article's names, lets the engine
+compute every gradient, and sets them beside the article's hand formulas evaluated in plain
+floats.
 
 The article's notation (weight index = 2 * input + neuron)::
 
@@ -17,7 +18,8 @@ The article's notation (weight index = 2 * input + neuron)::
 
 with ``Sigmoid(x) = 1/(1 + e^-x)``. (The article prints ``1/(1 - e^-x)``, a typo: that
 function has a pole at 0 and leaves (0, 1), giving a0 = 3.18 instead of 0.5933. The rule
-``f' = f(1 - f)`` the article then uses happens to hold for both.)
+``f' = f(1 - f)`` the article then uses happens to hold for both.) Its two other slips,
+``b1`` for ``b3`` in ``net3`` and ``w1`` sent through ``net0``, are noted in the report.
 
 Public helpers, for the notebooks: :data:`WORKED_EXAMPLE`, :func:`build_network`,
 :func:`forward` (an :class:`ArticlePass` of labelled Values), :func:`hand_forward`,
@@ -33,7 +35,7 @@ import math
 import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -246,15 +248,29 @@ def _number(value: object, what: str) -> float:
         return value.data
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{what} must be a real number, not {type(value).__name__}: {value!r}")
-    return float(value)
+    return _float(value)
+
+
+def _float(value: float) -> float:
+    """``float(value)``, an int beyond the float range rounding to ``±inf`` (IEEE) instead of
+    raising ``OverflowError``."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 # -- the article's formulas in plain floats ------------------------------------------------
 
 
 def _sigmoid(x: float) -> float:
-    """``1 / (1 + e^-x)`` on a float."""
-    return 1.0 / (1.0 + math.exp(-x))
+    """``1 / (1 + e^-x)`` on a float, written ``e^x / (1 + e^x)`` for ``x < 0`` so that
+    ``e^-x`` never overflows: ``Sigmoid(-1000) = 0``, ``Sigmoid(±inf) = 1, 0``,
+    ``Sigmoid(nan) = nan``."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)  # x < 0 or nan: e <= 1, no overflow
+    return e / (1.0 + e)
 
 
 def hand_forward(
@@ -267,12 +283,13 @@ def hand_forward(
 
     ``net0 = w0 x0 + w2 x1 + b0``, ``net1 = w1 x0 + w3 x1 + b1``, ``a_j = Sigmoid(net_j)``;
     ``net2 = w4 a0 + w6 a1 + b2``, ``net3 = w5 a0 + w7 a1 + b3``, ``o_j = Sigmoid(net_{j+2})``;
-    ``J = 1/2 (y0 - o0)^2 + 1/2 (y1 - o1)^2``. No engine involved.
+    ``J = 1/2 (y0 - o0)^2 + 1/2 (y1 - o1)^2``. No engine involved. IEEE arithmetic
+    throughout: huge numbers give ``inf`` or ``nan``, never ``OverflowError``.
     """
-    x0, x1 = (float(v) for v in inputs)
-    y0, y1 = (float(v) for v in targets)
-    w = weights
-    b = biases
+    x0, x1 = (_float(v) for v in inputs)
+    y0, y1 = (_float(v) for v in targets)
+    w = {name: _float(v) for name, v in weights.items()}
+    b = {name: _float(v) for name, v in biases.items()}
     net0 = w["w0"] * x0 + w["w2"] * x1 + b["b0"]
     net1 = w["w1"] * x0 + w["w3"] * x1 + b["b1"]
     a0 = _sigmoid(net0)
@@ -281,7 +298,8 @@ def hand_forward(
     net3 = w["w5"] * a0 + w["w7"] * a1 + b["b3"]
     o0 = _sigmoid(net2)
     o1 = _sigmoid(net3)
-    J = 0.5 * (y0 - o0) ** 2 + 0.5 * (y1 - o1) ** 2
+    e0, e1 = y0 - o0, y1 - o1
+    J = 0.5 * (e0 * e0) + 0.5 * (e1 * e1)  # not ** 2, which raises OverflowError on floats
     return {"net0": net0, "net1": net1, "a0": a0, "a1": a1,
             "net2": net2, "net3": net3, "o0": o0, "o1": o1, "J": J}
 
@@ -299,11 +317,11 @@ def hand_gradients(
     ``dJ/dw = δ(of the net it feeds) * (the input it multiplies)`` and ``dJ/db_j = δ_j``:
     e.g. ``dJ/dw5 = -(y1 - o1) o1(1 - o1) a0``. No engine involved.
     """
-    x0, x1 = (float(v) for v in inputs)
-    y0, y1 = (float(v) for v in targets)
+    x0, x1 = (_float(v) for v in inputs)
+    y0, y1 = (_float(v) for v in targets)
     f = hand_forward(inputs, targets, weights, biases)
     a0, a1, o0, o1 = f["a0"], f["a1"], f["o0"], f["o1"]
-    w = weights
+    w = {name: _float(v) for name, v in weights.items()}
     d2 = -(y0 - o0) * o0 * (1.0 - o0)
     d3 = -(y1 - o1) * o1 * (1.0 - o1)
     d0 = (d2 * w["w4"] + d3 * w["w5"]) * a0 * (1.0 - a0)
@@ -330,7 +348,24 @@ def hand_deltas(
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.12f}" if abs(x) >= 1e-4 or x == 0.0 else f"{x:.12e}"
+    """12 decimals between 1e-4 and 1e6 (and for 0), else 12 decimals in scientific form;
+    ``inf``, ``-inf``, ``nan`` as such."""
+    return f"{x:.12f}" if 1e-4 <= abs(x) < 1e6 or x == 0.0 else f"{x:.12e}"
+
+
+NON_FINITE_NOTE = (
+    "Some numbers above are not finite (inf or nan): the arithmetic follows IEEE 754, as "
+    "PyTorch's does, so an overflow gives inf and inf - inf or 0 * inf gives nan; a smaller "
+    "learning rate (--lr) keeps the numbers finite."
+)
+
+
+def _note_non_finite(out: TextIO, numbers: Iterable[float]) -> bool:
+    """Print :data:`NON_FINITE_NOTE` if any of ``numbers`` is ``inf`` or ``nan``; say whether."""
+    if all(math.isfinite(x) for x in numbers):
+        return False
+    print(f"  Note: {NON_FINITE_NOTE}", file=out)
+    return True
 
 
 def _positive_int(text: str) -> int:
@@ -353,6 +388,61 @@ def _learning_rate(text: str) -> float:
     return value
 
 
+DEFAULT_GRAPH = "article_graph.svg"
+#: Suffixes that write the Graphviz source itself (no `dot` needed).
+SOURCE_SUFFIXES = (".dot", ".gv")
+#: Suffixes named first in messages; any suffix naming one of Graphviz's output formats works.
+COMMON_GRAPH_SUFFIXES = (".svg", ".png", ".pdf", ".jpg", ".dot", ".gv")
+#: Graphviz "formats" that open a window instead of writing a file.
+_NOT_FILE_FORMATS = frozenset({"gtk", "x11", "xlib"})
+
+
+def graph_format(path: str | os.PathLike[str]) -> str:
+    """The output format that ``path``'s suffix names, as Graphviz's ``render(outfile=...)``
+    infers it: the last suffix without its dot, lower-cased (``g.SVG`` and ``g.gv.svg`` give
+    ``"svg"``), one of ``graphviz.FORMATS`` that writes a file. ``"dot"`` and ``"gv"`` mean
+    the Graphviz source. A missing or unknown suffix is a ``ValueError`` that lists them.
+    """
+    import graphviz  # only when a picture is asked for
+
+    target = Path(os.fspath(path))
+    fmt = target.suffix[1:].lower()
+    if fmt in graphviz.FORMATS and fmt not in _NOT_FILE_FORMATS:
+        return str(fmt)
+    what = (f"the suffix {target.suffix!r} of {os.fspath(path)!r} is not a Graphviz output "
+            "format" if target.suffix else f"{os.fspath(path)!r} has no suffix to name a format")
+    others = sorted(f".{f}" for f in graphviz.FORMATS
+                    if f not in _NOT_FILE_FORMATS and f".{f}" not in COMMON_GRAPH_SUFFIXES)
+    raise ValueError(
+        f"{what}: use {', '.join(COMMON_GRAPH_SUFFIXES[:-1])} or {COMMON_GRAPH_SUFFIXES[-1]} "
+        f"(.dot and .gv write the Graphviz source), or another of Graphviz's formats: "
+        f"{', '.join(others)}"
+    )
+
+
+def _graph_path(text: str) -> Path:
+    """``--graph PATH``, checked before any work: a known suffix (see :func:`graph_format`)
+    and an existing, writable directory."""
+    path = Path(text)
+    try:
+        graph_format(path)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    directory = path.parent
+    if not directory.is_dir():
+        what = "is not a directory" if directory.exists() else "does not exist"
+        raise argparse.ArgumentTypeError(
+            f"cannot write {text!r}: the directory {os.fspath(directory)!r} {what}"
+        )
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: it is a directory")
+    if not os.access(directory, os.W_OK):
+        raise argparse.ArgumentTypeError(
+            f"cannot write {text!r}: the directory {os.fspath(directory)!r} is not writable"
+        )
+    return path
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m nn.article",
@@ -367,10 +457,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="learning rate a in w <- w - a dJ/dw (default 0.5)")
     parser.add_argument("--train-biases", action="store_true",
                         help="update the biases too (the worked example keeps them fixed)")
-    parser.add_argument("--graph", default="article_graph.svg", metavar="PATH",
-                        help="where to write the graph picture (default article_graph.svg; "
-                        "a .dot or .gv path writes the Graphviz source)")
-    parser.add_argument("--no-graph", action="store_true", help="do not draw the graph")
+    graph = parser.add_mutually_exclusive_group()
+    graph.add_argument("--graph", type=_graph_path, default=None, metavar="PATH",
+                       help="where to write the graph picture, in the format its suffix names "
+                       f"({', '.join(COMMON_GRAPH_SUFFIXES)}, or any other Graphviz output "
+                       "format; .dot and .gv write the Graphviz source); the directory must "
+                       f"exist (default {DEFAULT_GRAPH})")
+    graph.add_argument("--no-graph", action="store_true", help="do not draw the graph")
     return parser
 
 
@@ -400,6 +493,7 @@ def _print_forward(out: TextIO, p: ArticlePass) -> None:
         print(f"  {net_name} = {formula} = {_fmt(net.data)}    "
               f"{act_name} = Sigmoid({net_name}) = {_fmt(act.data)}", file=out)
     print(f"  J(W) = 1/2 (y0 - o0)^2 + 1/2 (y1 - o1)^2 = {_fmt(p.J.data)}", file=out)
+    _note_non_finite(out, [node.data for node in p.nodes().values()])
 
 
 def _print_gradients(
@@ -410,16 +504,19 @@ def _print_gradients(
     print("  δ_j = dJ/dnet_j:", file=out)
     for name, formula in DELTAS.items():
         print(f"  {name} = {formula} = {_fmt(deltas[name])}", file=out)
-    print(f"  {'param':<6}{'engine dJ/dp':>20}{'article (hand)':>20}{'difference':>12}"
+    print(f"  {'param':<6} {'engine dJ/dp':>19} {'article (hand)':>19} {'difference':>11}"
           f"  article formula", file=out)
-    worst = 0.0
+    differences = []
     for name in PARAMETER_NAMES:
         engine = p.params[name].grad
         difference = engine - hand[name]
-        worst = max(worst, abs(difference))
-        print(f"  {name:<6}{_fmt(engine):>20}{_fmt(hand[name]):>20}{difference:>12.1e}"
+        differences.append(abs(difference))
+        print(f"  {name:<6} {_fmt(engine):>19} {_fmt(hand[name]):>19} {difference:>11.1e}"
               f"  {FORMULAS[name]}", file=out)
+    # nan-aware: max() would skip a nan that comes after a number
+    worst = math.nan if any(math.isnan(d) for d in differences) else max(differences)
     print(f"  largest |difference|: {worst:.1e}", file=out)
+    _note_non_finite(out, [p.params[name].grad for name in PARAMETER_NAMES])
     return worst
 
 
@@ -434,17 +531,18 @@ def _print_update(
     print(f"\nOne update: w_i <- w_i - a * dJ/dw_i with a = {lr:g} ({fixed})", file=out)
     before = {name: p.params[name].data for name in names}
     SGD([p.params[name] for name in names], lr=lr).step()
-    print(f"  {'param':<6}{'before':>16}{'after (engine)':>20}{'after (hand)':>20}"
-          f"{'difference':>12}", file=out)
+    print(f"  {'param':<6} {'before':>15} {'after (engine)':>19} {'after (hand)':>19}"
+          f" {'difference':>11}", file=out)
     for name in names:
         after = p.params[name].data
         by_hand = before[name] - lr * hand[name]
-        print(f"  {name:<6}{_fmt(before[name]):>16}{_fmt(after):>20}{_fmt(by_hand):>20}"
-              f"{after - by_hand:>12.1e}", file=out)
+        print(f"  {name:<6} {_fmt(before[name]):>15} {_fmt(after):>19} {_fmt(by_hand):>19}"
+              f" {after - by_hand:>11.1e}", file=out)
     weights = {name: p.params[name].data for name in WEIGHT_NAMES}
     biases = {name: p.params[name].data for name in BIAS_NAMES}
     after_j = hand_forward(example.inputs, example.targets, weights, biases)["J"]
     print(f"  J(W) after the update = {_fmt(after_j)} (was {_fmt(p.J.data)})", file=out)
+    _note_non_finite(out, [*weights.values(), *biases.values(), after_j])
 
 
 def train(
@@ -502,13 +600,11 @@ def _print_training(out: TextIO, steps: int, lr: float, train_biases: bool,
     print(f"  o0 = {_fmt(outputs[0].data)} (target {example.targets[0]:g}), "
           f"o1 = {_fmt(outputs[1].data)} (target {example.targets[1]:g})", file=out)
     print(f"  J(W) fell at every step: {'yes' if falls else 'no'}", file=out)
+    _note_non_finite(out, [*costs, *(o.data for o in outputs)])
     if steps == 10_000 and not train_biases and lr == 0.5:
         print("  The worked example reports J = 0.0000351085 \"after repeating this process "
               "10,000 times\": the cost of the 10,000th forward pass (after 9,999 updates), "
               "the last progress line above.", file=out)
-
-
-_RENDER_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 
 
 def write_graph(root: Value, highlight: Value | None, path: str | os.PathLike[str]) -> str:
@@ -523,18 +619,18 @@ def write_graph(root: Value, highlight: Value | None, path: str | os.PathLike[st
 def write_drawing(graph: Any, path: str | os.PathLike[str]) -> str:
     """Write a drawn ``graphviz.Digraph`` to ``path``; return a one-line message.
 
-    A ``.svg``, ``.png`` or ``.pdf`` path (any other suffix: SVG) is rendered with
-    Graphviz's ``dot``; when ``dot`` is missing or fails, the ``.dot`` source is written
-    next to it instead, with a hint to install Graphviz. A ``.dot``/``.gv`` path gets the
-    source directly.
+    The format is the one ``path``'s suffix names (:func:`graph_format`: ``.svg``, ``.png``,
+    ``.pdf``, ... any of Graphviz's output formats; another suffix is a ``ValueError``),
+    rendered with Graphviz's ``dot``; when ``dot`` is missing or fails, the ``.dot`` source
+    is written next to it instead, with a hint to install Graphviz. A ``.dot``/``.gv`` path
+    gets the source directly.
     """
     target = Path(os.fspath(path))
+    fmt = graph_format(target)
     source: str = graph.source
-    suffix = target.suffix.lower()
-    if suffix in (".dot", ".gv"):
+    if target.suffix.lower() in SOURCE_SUFFIXES:
         target.write_text(source, encoding="utf-8")
         return f"wrote the graph's Graphviz source to {target}"
-    fmt = _RENDER_FORMATS.get(suffix, "svg")
     try:
         picture: bytes = graph.pipe(format=fmt)
     except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
@@ -550,15 +646,24 @@ def write_drawing(graph: Any, path: str | os.PathLike[str]) -> str:
     return f"wrote the graph picture to {target}"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     """``python -m nn.article``: the article's worked example, end to end.
 
     Prints the parameter names, the forward pass and ``J(W)``, every ``dJ/dw_i`` and
     ``dJ/db_i`` from the engine beside the article's formula evaluated by hand, the weights
     after one update, optionally ``--steps N`` of training, and writes the graph picture.
+    The report goes to ``out`` (default ``sys.stdout``), errors to ``sys.stderr``.
     """
-    args = _parser().parse_args(argv)
-    out = sys.stdout
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.no_graph and args.graph is None:
+        # the default path is checked like a given one (argparse would check it even with
+        # --no-graph, when nothing is written)
+        try:
+            args.graph = _graph_path(DEFAULT_GRAPH)
+        except argparse.ArgumentTypeError as error:
+            parser.error(f"argument --graph: {error}")
+    out = sys.stdout if out is None else out
     example = WORKED_EXAMPLE
     print("The article's 2-2-2 sigmoid network on the worked example (Matt Mazur, "
           "\"A Step by Step Backpropagation Example\")", file=out)
@@ -580,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
     _print_update(out, p, hand, args.lr, args.train_biases, example)
     if args.steps:
         _print_training(out, args.steps, args.lr, args.train_biases, example)
-    print("\nNotes on the article's text", file=out)
+    print("\nNotes on the article's text (docs/article.md describes the article)", file=out)
     print("  - It writes net3 = w5 a0 + w7 a1 + b1; with one bias per neuron (b0..b3) that bias "
           "is b3.", file=out)
     print("  - Its hidden-layer example differentiates w1 through a0 and net0; in its own "

@@ -437,10 +437,209 @@ def test_without_dot_the_source_is_written_with_a_hint(
     assert "apt-get install graphviz" in out
 
 
-def test_an_unwritable_graph_path_is_an_error(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--graph", str(tmp_path / "missing" / "g.svg")]) == 1
+def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The message of an argparse error (exit code 2), after checking nothing was done."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # rejected before any work: no report printed
+    assert captured.err.startswith("usage: python -m nn.article")
+    (message,) = re.findall(r"^python -m nn\.article: error: (.*)$", captured.err, re.MULTILINE)
+    return str(message)
+
+
+def test_a_missing_graph_directory_is_an_error_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing" / "g.svg"
+    message = usage_error(["--graph", str(missing)], capsys)
+    assert message == (f"argument --graph: cannot write {str(missing)!r}: the directory "
+                       f"{str(tmp_path / 'missing')!r} does not exist")
+    (tmp_path / "file").write_text("x")
+    message = usage_error(["--graph", str(tmp_path / "file" / "g.svg")], capsys)
+    assert message.endswith(f"the directory {str(tmp_path / 'file')!r} is not a directory")
+    (tmp_path / "d.svg").mkdir()
+    message = usage_error(["--graph", str(tmp_path / "d.svg")], capsys)
+    assert message.endswith("it is a directory")
+    assert not list((tmp_path / "d.svg").iterdir())
+
+
+def test_an_unwritable_graph_directory_is_an_error_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_access = os.access
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        if Path(path) == tmp_path and mode == os.W_OK:
+            return False  # as for a read-only directory (root may write anywhere)
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    message = usage_error(["--graph", str(tmp_path / "g.svg")], capsys)
+    assert message.endswith(f"the directory {str(tmp_path)!r} is not writable")
+
+
+@pytest.mark.parametrize("name", ["g.wav", "g", "g.svg.bak", "g.x11", "g.", ".svg"])
+def test_an_unknown_graph_suffix_is_an_error_listing_the_formats(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = usage_error(["--graph", str(tmp_path / name)], capsys)
+    assert message.startswith("argument --graph: ")
+    assert "use .svg, .png, .pdf, .jpg, .dot or .gv" in message
+    listed = set(re.findall(r"\.[a-z][\w.-]*", message.split("Graphviz's formats: ")[1]))
+    assert {".bmp", ".eps", ".gif", ".jpeg", ".ps", ".svgz", ".webp"} <= listed
+    assert ".x11" not in listed and ".gtk" not in listed  # those open a window
+    assert not list(tmp_path.iterdir())
+
+
+def test_graph_and_no_graph_together_are_an_error(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    message = usage_error(["--graph", str(tmp_path / "g.svg"), "--no-graph"], capsys)
+    assert message == "argument --no-graph: not allowed with argument --graph"
+    message = usage_error(["--no-graph", "--graph", str(tmp_path / "g.svg")], capsys)
+    assert message == "argument --graph: not allowed with argument --no-graph"
+
+
+@pytest.mark.parametrize(
+    ("name", "magic"),
+    [("G.PNG", b"\x89PNG\r\n\x1a\n"), ("g.gv.pdf", b"%PDF-"), ("g.jpg", b"\xff\xd8\xff"),
+     ("g.jpeg", b"\xff\xd8\xff"), ("g.gif", b"GIF8"), ("g.ps", b"%!PS"),
+     ("g.svgz", b"\x1f\x8b"), ("g.json", b"{")],
+)
+def test_the_graph_format_is_the_one_its_suffix_names(
+    name: str, magic: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--graph", str(tmp_path / name)]) == 0
+    assert (tmp_path / name).read_bytes().startswith(magic)
+    assert f"wrote the graph picture to {tmp_path / name}" in capsys.readouterr().out
+
+
+def test_graph_format_follows_graphviz_render() -> None:
+    from nn.article import graph_format
+
+    assert graph_format("a.svg") == "svg"
+    assert graph_format(Path("dir.png") / "a.PDF") == "pdf"
+    assert graph_format("a.gv.svg") == "svg"  # the last suffix, as render(outfile=...)
+    assert graph_format("a.gv") == "gv" and graph_format("a.dot") == "dot"
+    for bad in ("a", "a.wav", "a.gtk", "a.x11", "a.xlib"):
+        with pytest.raises(ValueError, match=re.escape("use .svg, .png, .pdf, .jpg, .dot or .gv")):
+            graph_format(bad)
+
+
+def test_write_drawing_rejects_an_unknown_suffix(tmp_path: Path) -> None:
+    from nn.article import write_drawing
+
+    p = forward(build_network())
+    with pytest.raises(ValueError, match=re.escape("'.txt'")):
+        write_graph(p.J, None, tmp_path / "g.txt")
+    with pytest.raises(ValueError, match="no suffix"):
+        write_drawing(graphviz.Digraph(), tmp_path / "g")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_failing_write_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: Any, **__: Any) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    assert main(["--graph", str(tmp_path / "g.svg")]) == 1
     assert "could not write" in capsys.readouterr().err
+
+
+# -- IEEE arithmetic: huge learning rates and numbers end in inf/nan, not in a traceback -----
+
+
+def stable_logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def test_a_huge_learning_rate_prints_the_ieee_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    lr = 1e7
+    assert main(["--no-graph", "--lr", "1e7"]) == 0
+    text = capsys.readouterr().out
+    report = parse_report(text)
+    after = {k: v - lr * REF_GRADS[k] for k, v in W0.items()}
+    for name, (before, engine, by_hand, _) in report["updates"].items():
+        assert before == W0[name]
+        assert engine == pytest.approx(after[name], rel=1e-12)
+        assert by_hand == pytest.approx(after[name], rel=1e-12)
+    # after the update: net0 = w0 x0 + w2 x1 + b0 is about -1200, where e^-net overflows
+    net0 = after["w0"] * X[0] + after["w2"] * X[1] + B0["b0"]
+    assert net0 < -710
+    a = [stable_logistic(net0),
+         stable_logistic(after["w1"] * X[0] + after["w3"] * X[1] + B0["b1"])]
+    o0 = stable_logistic(after["w4"] * a[0] + after["w6"] * a[1] + B0["b2"])
+    o1 = stable_logistic(after["w5"] * a[0] + after["w7"] * a[1] + B0["b3"])
+    j_after = 0.5 * (Y[0] - o0) ** 2 + 0.5 * (Y[1] - o1) ** 2
+    (shown,) = re.findall(rf"J\(W\) after the update = ({NUMBER})", text)
+    assert float(shown) == pytest.approx(j_after, abs=1e-12)
+    assert "not finite" not in text  # the sigmoid saturates: every number stays finite
+
+
+def test_huge_learning_rate_training_runs_to_the_end(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-graph", "--lr", "1e300", "--steps", "20", "--train-biases"]) == 0
+    text = capsys.readouterr().out
+    assert "after 20 steps: J(W) = " in text
+    updates = parse_report(text)["updates"]
+    for name, (_, engine, _, _) in updates.items():
+        assert engine == pytest.approx(({**W0, **B0})[name] - 1e300 * REF_GRADS[name], rel=1e-12)
+    assert "e+29" in text  # big numbers in scientific form, not 300 digits
+    update_lines = re.findall(r"^  [wb]\d .*$", text.split("\nOne update")[1].split("\n\n")[0],
+                              re.MULTILINE)
+    assert len(update_lines) == 12 and max(len(line) for line in update_lines) < 100
+
+
+def test_non_finite_numbers_are_printed_and_explained(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nn.article as article_module
+
+    weights = dict(WORKED_EXAMPLE.weights, w0=math.inf, w2=-math.inf)  # inf - inf = nan
+    example = article_module.WorkedExample(X, Y, weights, WORKED_EXAMPLE.biases, LR)
+    monkeypatch.setattr(article_module, "WORKED_EXAMPLE", example)
+    assert main(["--no-graph", "--steps", "3"]) == 0
+    text = capsys.readouterr().out
+    assert re.search(r"net0 = w0\*x0 \+ w2\*x1 \+ b0 = nan +a0 = Sigmoid\(net0\) = nan", text)
+    assert re.search(r"^  w4 +nan +nan +nan ", text, re.MULTILINE)
+    assert "largest |difference|: nan" in text
+    assert text.count("Note: Some numbers above are not finite (inf or nan)") == 4
+    assert "after 3 steps: J(W) = nan" in text
+
+
+def test_hand_formulas_follow_ieee_instead_of_raising() -> None:
+    huge = dict(W0, w0=10**400, w2=-(10**400))  # ints beyond the float range: ±inf
+    values = hand_forward(X, Y, huge, B0)
+    assert math.isnan(values["net0"]) and math.isnan(values["J"])
+    far = dict(W0, w0=-14_000.0, w2=0.0)  # net0 = -700 + 0.35: e^700 would overflow
+    values = hand_forward(X, Y, far, B0)
+    assert values["a0"] == pytest.approx(math.exp(-699.65), rel=1e-12)
+    values = hand_forward(X, (1e200, -1e200), W0, B0)  # (y - o)^2 overflows to inf
+    assert values["J"] == math.inf
+    grads = hand_gradients(X, (1e200, 0.0), W0, B0)
+    assert grads["b2"] == pytest.approx(-(1e200 - REF_VALUES["o0"]) * REF_VALUES["o0"]
+                                        * (1 - REF_VALUES["o0"]), rel=1e-12)
+    inf_in = hand_forward((math.inf, 0.0), Y, W0, B0)
+    assert inf_in["a0"] == 1.0 and inf_in["net0"] == math.inf
+    minus = hand_forward((-math.inf, 0.0), Y, W0, B0)
+    assert minus["a0"] == 0.0
+    assert math.isnan(hand_forward((math.nan, 0.0), Y, W0, B0)["a0"])
+    p = forward(build_network(), [10**400, -(10**400)])
+    assert p.x0.data == math.inf and p.x1.data == -math.inf
+
+
+@pytest.mark.subprocess
+def test_python_m_nn_article_with_a_huge_learning_rate(tmp_path: Path) -> None:
+    for args in (["--lr", "1e7"], ["--lr", "1e7", "--steps", "100"],
+                 ["--lr", "1e308", "--steps", "10", "--train-biases"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "nn.article", "--no-graph", *args], cwd=tmp_path,
+            env=subprocess_env(), capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr and "Error" not in result.stderr
+        assert "J(W) after the update = " in result.stdout
 
 
 def run_module(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -495,3 +694,325 @@ def test_write_graph_draws_any_root(tmp_path: Path) -> None:
 def test_value_inputs_are_accepted_by_forward() -> None:
     p = forward(build_network(), [Value(0.05), Value(0.10)])
     assert abs(p.J.data - REF_VALUES["J"]) <= 1e-12
+
+
+# -- docs/article.md: the article in the repository's own words ----------------------------
+
+ARTICLE_MD = REPO / "docs" / "article.md"
+
+
+def md_section(heading: str) -> str:
+    text = ARTICLE_MD.read_text(encoding="utf-8")
+    start = text.index(f"\n{heading}\n")
+    following = re.search(r"\n#{1,3} ", text[start + len(heading) + 2 :])
+    end = start + len(heading) + 2 + following.start() if following else len(text)
+    return text[start:end]
+
+
+def md_rows(section: str) -> dict[str, list[str]]:
+    """First-column name (in backquotes) -> the other cells, for each table row."""
+    rows = {}
+    for line in section.splitlines():
+        if m := re.fullmatch(r"\| `([^`]+)` \|(.*)\|", line):
+            rows[m[1]] = [cell.strip() for cell in m[2].split("|")]
+    return rows
+
+
+def quoted_close(value: float, text: str) -> bool:
+    """``text`` is ``value`` rounded to the digits shown (half a unit of the last digit)."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return abs(value - float(text)) <= 0.5 * 10.0**-decimals + 1e-15
+
+
+def test_docs_article_example_table_is_the_worked_example() -> None:
+    rows = md_rows(md_section("### The example"))
+    params = {**WORKED_EXAMPLE.weights, **WORKED_EXAMPLE.biases}
+    expected = {"x0": WORKED_EXAMPLE.inputs[0], "x1": WORKED_EXAMPLE.inputs[1],
+                "y0": WORKED_EXAMPLE.targets[0], "y1": WORKED_EXAMPLE.targets[1],
+                "a": WORKED_EXAMPLE.learning_rate, **params}
+    assert set(rows) == set(expected)
+    for name, (mazur, value) in rows.items():
+        assert float(value) == expected[name], name
+        if name in params:
+            from nn.article import MAZUR_NAMES
+
+            assert mazur == MAZUR_NAMES[name], name
+    # the test's own copy of the example agrees too
+    assert {k: float(rows[k][1]) for k in W0} == W0
+    assert {k: float(rows[k][1]) for k in B0} == B0
+
+
+def test_docs_article_forward_pass_and_gradients_match_hand_formulas() -> None:
+    forward_rows = md_rows(md_section("### The forward pass"))
+    assert set(forward_rows) == set(REF_VALUES)
+    values = hand_forward()
+    for name, (text,) in forward_rows.items():
+        assert quoted_close(REF_VALUES[name], text), (name, text)  # the test's reference
+        assert quoted_close(values[name], text), (name, text)  # and nn.article's
+    grad_rows = md_rows(md_section("### The gradients and one update"))
+    assert set(grad_rows) == set(W0)  # weights only, as the example updates
+    grads = hand_gradients()
+    for name, (gradient, updated) in grad_rows.items():
+        assert quoted_close(REF_GRADS[name], gradient) and quoted_close(grads[name], gradient)
+        assert quoted_close(W0[name] - LR * REF_GRADS[name], updated), name
+    section = md_section("### The gradients and one update")
+    deltas = dict(re.findall(r"`δ(\d) = (-?[\d.]+)`", section))
+    assert {int(k): v for k, v in deltas.items()}.keys() == {0, 1, 2, 3}
+    for k, text in deltas.items():
+        assert quoted_close(REF_GRADS[f"b{k}"], text)  # δ_j = dJ/db_j
+    o1, a0 = REF_VALUES["o1"], REF_VALUES["a0"]
+    chain = re.search(r"`∂J/∂o1 = -\(0\.99 - ([\d.]+)\) = (-[\d.]+)`,\s+`∂o1/∂net3 = ([\d.]+)`,"
+                      r"\s+`∂net3/∂w5 = a0 = ([\d.]+)`, product `(-[\d.]+)`", section)
+    assert chain is not None
+    assert quoted_close(o1, chain[1]) and quoted_close(-(Y[1] - o1), chain[2])
+    assert quoted_close(o1 * (1 - o1), chain[3]) and quoted_close(a0, chain[4])
+    assert quoted_close(REF_GRADS["w5"], chain[5])
+
+
+def test_docs_article_ten_thousand_updates_figure() -> None:
+    text = md_section("### The gradients and one update")
+    (figure,) = re.findall(r"`J = (0\.\d+)`", text)
+    assert quoted_close(reference_training(10_000)[9_999], figure)
+
+
+def test_docs_article_states_the_three_slips_with_their_numbers() -> None:
+    text = md_section("## Three slips in the article's text")
+    net0 = REF_VALUES["net0"]
+    typo_a0 = 1 / (1 - math.exp(-net0))  # the printed 1/(1 - e^-x) at net0
+    (typo, right) = re.search(r"`a0 = ([\d.]+)` instead of `([\d.]+)`", text).groups()  # type: ignore[union-attr]
+    assert quoted_close(typo_a0, typo) and quoted_close(REF_VALUES["a0"], right)
+    assert "`Sigmoid(x) = 1/(1 - e^-x)`" in text and "`1/(1 + e^-x)`" in text
+    assert "`net3 = w5 a0 + w7 a1 + b1`" in text and "is `b3`" in text
+    assert "`∂J/∂w1 = ∂J/∂a0 · ∂a0/∂net0 · ∂net0/∂w1`" in text and "`∂net0/∂w1 = 0`" in text
+    # f' = f(1 - f) holds for both: check it numerically for the typo's function too
+    for f in (lambda x: 1 / (1 + math.exp(-x)), lambda x: 1 / (1 - math.exp(-x))):
+        x, h = 0.7, 1e-6
+        assert (f(x + h) - f(x - h)) / (2 * h) == pytest.approx(f(x) * (1 - f(x)), rel=1e-6)
+
+
+def test_docs_article_agrees_with_the_module_and_the_report(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import nn.article as article_module
+
+    text = ARTICLE_MD.read_text(encoding="utf-8")
+    docstring = article_module.__doc__ or ""
+    # the module docstring's forward pass, line for line, in the page's formula block
+    lines = [line.strip() for line in docstring.splitlines() if line.strip().startswith("net")]
+    assert len(lines) == 4
+    for line in lines:
+        assert re.sub(r"\s+", " ", line) in re.sub(r" +", " ", text)
+    assert "J(W) = 1/2 (y0 - o0)^2 + 1/2 (y1 - o1)^2" in docstring
+    assert "J(W) = 1/2 Σ_{i=1..m} (y_i - o_i)^2 = 1/2 (y0 - o0)^2 + 1/2 (y1 - o1)^2" in text
+    assert "docs/article.md" in docstring and "a0 = 3.18 instead of 0.5933" in docstring
+    for formula in ("-(y1 - o1) · o1(1 - o1) · a0", "(δ2 w4 + δ3 w5) · a0(1 - a0) · x0",
+                    "w_i ← w_i - a · ∂J/∂w_i", "w_(2*input+neuron)"):
+        assert formula in text
+    # the report notes the same slips
+    assert main(["--no-graph"]) == 0
+    report = capsys.readouterr().out
+    assert "docs/article.md" in report
+    assert "net3 = w5 a0 + w7 a1 + b1" in report and "that bias is b3" in report
+    assert "differentiates w1 through a0 and net0" in report
+    assert "1/(1 - e^-x), a typo" in report and "a0 = 3.18 instead of 0.5933" in report
+    assert "Matt Mazur" in report and "Matt Mazur" in text
+
+
+# Links out of the repository: web addresses in links, and paths that climb out of it. XML
+# namespace names (xmlns, the SVG DTD) identify a vocabulary, they are not links.
+_NAMESPACES = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
+               "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd")
+_URL = re.compile(r"(?:https?|ftp)://[^\s\"'<>)\]}]+|www\.[a-z0-9-]+\.[a-z]{2,}[^\s\"'<>)]*")
+_CLIMB = re.compile(r"(?<![\w.])\.\./(?:\.\./)*" + "shared" + r"|/work/" + r"shared")
+_MD_LINK = re.compile(r"\]\(([^)\s]+)")
+_SKIP_DIRS = {".git", ".venv", "mutants", "__pycache__", ".hypothesis", ".mypy_cache",
+              ".ruff_cache", ".pytest_cache", "build", "dist"}
+# Files owned by others that still link out when this test was written; the lead empties this
+# when README.md (its article link -> docs/article.md) and notebook 01 (Mazur cited in words)
+# are changed. Anything else that links out fails now.
+PENDING_OUTSIDE_LINKS = {"README.md", "notebooks/01_article_walkthrough.ipynb"}
+
+
+def _repository_files() -> list[Path]:
+    files = []
+    for path in REPO.rglob("*"):
+        parts = path.relative_to(REPO).parts
+        if any(p in _SKIP_DIRS or p.endswith(".egg-info") for p in parts) or not path.is_file():
+            continue
+        if path.suffix in {".py", ".md", ".ipynb", ".toml", ".txt", ".svg", ".cfg", ".yml",
+                           ".yaml", ".json", ".rst", ".html", ""}:
+            files.append(path)
+    return files
+
+
+def outside_links(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    namespaces = {ns.split("://")[1] for ns in _NAMESPACES}
+    found = [url for url in _URL.findall(text)
+             if url.rstrip("\\\",.;").split("://")[-1] not in namespaces]
+    found += _CLIMB.findall(text)
+    for target in _MD_LINK.findall(text):
+        if "://" in target or target.startswith(("mailto:", "#")):
+            continue
+        resolved = (path.parent / target.split("#")[0]).resolve()
+        if not resolved.is_relative_to(REPO.resolve()):
+            found.append(target)
+    return found
+
+
+def test_nothing_in_the_repository_links_outside_it() -> None:
+    files = _repository_files()
+    assert REPO / "docs" / "article.md" in files and REPO / "nn" / "article.py" in files
+    offenders = {}
+    for path in files:
+        if links := outside_links(path):
+            offenders[path.relative_to(REPO).as_posix()] = links
+    assert set(offenders) <= PENDING_OUTSIDE_LINKS, offenders
+    assert not outside_links(ARTICLE_MD)
+
+
+def test_the_link_check_finds_what_it_should(tmp_path: Path) -> None:
+    md = REPO / "docs" / "_probe_for_the_link_test.md"  # inside the repository, then removed
+    # written in pieces, so that this file itself does not link out
+    samples = {
+        "[post]" + "(https" + "://example.org/a)": True,
+        "see http" + "://example.org": True,
+        "[shared]" + "(../../" + "shared/x.txt)": True,
+        "[up]" + "(../../outside.md)": True,
+        "[doc]" + "(article.md)": False,
+        "[code]" + "(../nn/article.py)": False,
+        '<svg xmlns="http' + '://www.w3.org/2000/svg">': False,
+        "[anchor]" + "(#the-formulas)": False,
+    }
+    try:
+        for sample, links_out in samples.items():
+            md.write_text(sample + "\n", encoding="utf-8")
+            assert bool(outside_links(md)) is links_out, sample
+    finally:
+        md.unlink()
+
+
+def test_the_default_graph_path_is_checked_only_when_drawing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_access = os.access
+
+    def read_only_here(path: Any, mode: int, **kwargs: Any) -> bool:
+        if Path(path).resolve() == tmp_path.resolve() and mode == os.W_OK:
+            return False
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "access", read_only_here)
+    assert main(["--no-graph"]) == 0  # nothing to write: the directory does not matter
+    capsys.readouterr()
+    message = usage_error([], capsys)
+    assert message == ("argument --graph: cannot write 'article_graph.svg': the directory '.' "
+                       "is not writable")
+    monkeypatch.setattr(os, "access", real_access)
+    assert main([]) == 0
+    assert (tmp_path / "article_graph.svg").read_text().lstrip().startswith("<?xml")
+
+
+# The report's text, numbers masked as "#" (the numbers are checked by check_report): the
+# wording, the order of the sections and the column layout are part of the command's output.
+# (A backslash at the end of a line continues it: long lines are split for the source only.)
+REPORT_TEMPLATE = """\
+The article's 2-2-2 sigmoid network on the worked example (Matt Mazur, "A Step by Step Backprop\
+agation Example")
+  J(W) = 1/2 sum_i (y_i - o_i)^2;  w_i <- w_i - a * dJ/dw_i
+Parameters: the article's names (Mazur's names in the worked example)
+  article  Mazur  edge            value
+  w0       w1     x0 -> net0      #
+  w2       w2     x1 -> net0      #
+  w1       w3     x0 -> net1      #
+  w3       w4     x1 -> net1      #
+  w4       w5     a0 -> net2      #
+  w6       w6     a1 -> net2      #
+  w5       w7     a0 -> net3      #
+  w7       w8     a1 -> net3      #
+  b0       b1     1 -> net0       #
+  b1       b1     1 -> net1       #
+  b2       b2     1 -> net2       #
+  b3       b2     1 -> net3       #
+  inputs x0 = #, x1 = #; targets y0 = #, y1 = #
+
+Forward pass
+  Sigmoid(x) = 1/(1 + e^-x). The article prints 1/(1 - e^-x), a typo: that function blows up at\
+ x = 0 and leaves (0, 1), giving a0 = # instead of # (the rule f' = f(1 - f) it then uses happe\
+ns to hold for both).
+  net0 = w0*x0 + w2*x1 + b0 = #    a0 = Sigmoid(net0) = #
+  net1 = w1*x0 + w3*x1 + b1 = #    a1 = Sigmoid(net1) = #
+  net2 = w4*a0 + w6*a1 + b2 = #    o0 = Sigmoid(net2) = #
+  net3 = w5*a0 + w7*a1 + b3 = #    o1 = Sigmoid(net3) = #
+  J(W) = 1/2 (y0 - o0)^2 + 1/2 (y1 - o1)^2 = #
+
+Gradients: the engine's backward() beside the article's delta rule (plain floats)
+  δ_j = dJ/dnet_j:
+  δ2 = -(y0 - o0) * o0(1 - o0) = #
+  δ3 = -(y1 - o1) * o1(1 - o1) = #
+  δ0 = (δ2*w4 + δ3*w5) * a0(1 - a0) = #
+  δ1 = (δ2*w6 + δ3*w7) * a1(1 - a1) = #
+  param         engine dJ/dp      article (hand)  difference  article formula
+  w0          #      #     #  δ0 * x0 = (δ2*w4 + δ3*w5) * a0(1 - a0) * x0
+  w1          #      #     #  δ1 * x0 = (δ2*w6 + δ3*w7) * a1(1 - a1) * x0
+  w2          #      #     #  δ0 * x1 = (δ2*w4 + δ3*w5) * a0(1 - a0) * x1
+  w3          #      #     #  δ1 * x1 = (δ2*w6 + δ3*w7) * a1(1 - a1) * x1
+  w4          #      #     #  -(y0 - o0) * o0(1 - o0) * a0
+  w5         #     #     #  -(y1 - o1) * o1(1 - o1) * a0
+  w6          #      #     #  -(y0 - o0) * o0(1 - o0) * a1
+  w7         #     #     #  -(y1 - o1) * o1(1 - o1) * a1
+  b0          #      #     #  δ0 = (δ2*w4 + δ3*w5) * a0(1 - a0)
+  b1          #      #     #  δ1 = (δ2*w6 + δ3*w7) * a1(1 - a1)
+  b2          #      #     #  δ2 = -(y0 - o0) * o0(1 - o0)
+  b3         #     #     #  δ3 = -(y1 - o1) * o1(1 - o1)
+  largest |difference|: #
+
+One update: w_i <- w_i - a * dJ/dw_i with a = # (weights and biases)
+  param           before      after (engine)        after (hand)  difference
+  w0      #      #      #     #
+  w1      #      #      #     #
+  w2      #      #      #     #
+  w3      #      #      #     #
+  w4      #      #      #     #
+  w5      #      #      #     #
+  w6      #      #      #     #
+  w7      #      #      #     #
+  b0      #      #      #     #
+  b1      #      #      #     #
+  b2      #      #      #     #
+  b3      #      #      #     #
+  J(W) after the update = # (was #)
+
+Training: 3 steps from the initial weights, a = # (weights and biases)
+  (J(W) at step k: the cost of the k-th forward pass, before its update)
+  step 1/3  J(W) = #
+  step 2/3  J(W) = #
+  step 3/3  J(W) = #
+  after 3 steps: J(W) = #
+  o0 = # (target #), o1 = # (target #)
+  J(W) fell at every step: yes
+
+Notes on the article's text (docs/article.md describes the article)
+  - It writes net3 = w5 a0 + w7 a1 + b1; with one bias per neuron (b0..b3) that bias is b3.
+  - Its hidden-layer example differentiates w1 through a0 and net0; in its own notation w1 feed\
+s net1 (x0 -> net1), and the weight from x0 into net0 is w0.
+
+Graph: wrote the graph picture to {path} (J's graph, edges labelled with local derivatives, the\
+ path from w5 to J highlighted)
+"""
+
+
+def masked(text: str) -> str:
+    return re.sub(r"-?\d+\.\d+(?:e[-+]\d+)?", "#", text)
+
+
+def test_the_report_reads_as_specified(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    path = tmp_path / "g.svg"
+    assert main(["--graph", str(path), "--steps", "3", "--train-biases"], out=out) == 0
+    assert capsys.readouterr() == ("", "")  # everything went to `out`
+    text = out.getvalue()
+    assert set(parse_report(text)["updates"]) == set(W0) | set(B0)
+    assert masked(text) == REPORT_TEMPLATE.replace("{path}", str(path))
+    assert "<svg" in path.read_text()

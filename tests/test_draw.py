@@ -5,18 +5,25 @@ Graphviz's ``dot``."""
 from __future__ import annotations
 
 import html
+import importlib.util
 import math
 import re
+import struct
 import subprocess
 import sys
+import time
+import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import graphviz
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, draw_dot, squared_error, weighted_sum
+from autograd import Value, draw_dot, squared_error, topological_order, weighted_sum
 from autograd.strategies import Expression, expressions, leaf_values
 from autograd.value import apply
 
@@ -586,18 +593,47 @@ def test_renders_to_svg_with_the_labels() -> None:
     assert any(t.startswith("∂J/∂w5 = ∂J/∂o1") for t in texts)
 
 
-def test_renders_svg_and_png_files(tmp_path: object) -> None:
-    from pathlib import Path
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk, after checking the signature and its CRC."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    length, kind = struct.unpack(">I4s", png[8:16])
+    assert kind == b"IHDR" and length == 13
+    body = png[16 : 16 + length]
+    (crc,) = struct.unpack(">I", png[16 + length : 20 + length])
+    assert zlib.crc32(kind + body) == crc
+    width, height = struct.unpack(">II", body[:8])
+    return width, height
 
-    out = Path(str(tmp_path))
+
+def _svg_size_pt(svg: str) -> tuple[float, float]:
+    root = _svg_tree(svg.encode())
+    view = [float(v) for v in root.attrib["viewBox"].split()]
+    width = float(root.attrib["width"].removesuffix("pt"))
+    height = float(root.attrib["height"].removesuffix("pt"))
+    assert abs(view[2] - width) <= 1 and abs(view[3] - height) <= 1  # dot rounds the size
+    return width, height
+
+
+def test_renders_svg_and_png_files_of_the_same_size(tmp_path: Path) -> None:
     a = Value(0.3, "a")
     b = named(a.sigmoid(), "b")
     b.backward()
-    g = draw_dot(b, edge_labels=True, highlight=a)
-    svg = Path(g.render(str(out / "g"), format="svg"))
-    png = Path(g.render(str(out / "g"), format="png"))
-    assert svg.suffix == ".svg" and "data 0.3000" in svg.read_text(encoding="utf-8")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    sizes = []
+    for root in (b, named(b * b, "c"), named(b * b * b * b, "d")):
+        g = draw_dot(root, edge_labels=True, highlight=a)
+        svg = Path(g.render(str(tmp_path / "g"), format="svg"))
+        png = Path(g.render(str(tmp_path / "g"), format="png"))
+        assert svg.suffix == ".svg" and png.suffix == ".png"
+        svg_text = svg.read_text(encoding="utf-8")
+        assert "data 0.3000" in _all_svg_texts(_svg_tree(svg_text.encode()))
+        width_pt, height_pt = _svg_size_pt(svg_text)
+        width_px, height_px = _png_size(png.read_bytes())
+        # dot draws PNG at 96 pixels per inch and SVG in points (72 per inch)
+        assert abs(width_px - width_pt * 96 / 72) <= 2 and abs(height_px - height_pt * 96 / 72) <= 2
+        assert 50 <= width_px <= 5000 and 20 <= height_px <= 2000
+        sizes.append((width_px, height_px))
+    # left to right: a bigger graph is a wider picture
+    assert sizes[0][0] < sizes[1][0] < sizes[2][0]
 
 
 def _text_positions(svg: str) -> dict[str, tuple[float, float]]:
@@ -775,3 +811,671 @@ def test_the_script_regenerates_the_committed_picture(tmp_path: Path) -> None:
     committed = (DOCS / "article_graph.svg").read_text(encoding="utf-8")
     # the same words and numbers (the layout may differ between Graphviz versions)
     assert svg_texts(fresh) == svg_texts(committed)
+
+
+# ---------------------------------------------------------------------------------------
+# Any label renders: control characters, very long labels, astronomically many paths
+# ---------------------------------------------------------------------------------------
+
+
+def _svg_tree(svg: bytes) -> ET.Element:
+    """The SVG parsed as XML (raises on anything XML 1.0 forbids)."""
+    return ET.fromstring(svg)
+
+
+def _all_svg_texts(root: ET.Element) -> list[str]:
+    """Every text of the SVG; dot writes a run of spaces as space + no-break spaces."""
+    return ["".join(t.itertext()).replace("\xa0", " ")
+            for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+# character -> how the picture must show it (written out here, not computed by draw.py)
+CONTROL_SHOWN = {
+    "\x00": "␀",
+    "\x01": "␁",
+    "\x07": "␇",
+    "\x08": "␈",
+    "\x0b": "␋",
+    "\x0c": "␌",
+    "\x1b": "␛",
+    "\x1f": "␟",
+    "\x7f": "␡",
+    "\x85": "\\x85",
+    "\x9f": "\\x9f",
+    chr(0xD800): "\\ud800",  # lone surrogates (chr(): ruff cannot hash them as literals)
+    chr(0xDFFF): "\\udfff",
+    "\ufffe": "\\ufffe",
+    "\uffff": "\\uffff",
+    "\t": " ",
+    "\n": " ",
+    "\r": " ",
+}
+
+
+@pytest.mark.parametrize("ch", sorted(CONTROL_SHOWN))
+def test_control_characters_in_labels_give_valid_dot_and_svg(ch: str) -> None:
+    x = Value(0.25, f"x{ch}in")
+    t = named(x.tanh(), f"t{ch}")
+    s = named(t * x, f"s{ch}end")
+    s.backward()
+    g = draw_dot(s, edge_labels=True, highlight=x)
+    source = g.source
+    source.encode("utf-8")  # no lone surrogate left
+    assert not any(ord(c) < 0x20 and c not in "\t\n" for c in source)
+    svg = subprocess.run(["dot", "-Tsvg"], input=source.encode("utf-8"), capture_output=True,
+                         check=True).stdout
+    texts = _all_svg_texts(_svg_tree(svg))
+    shown = CONTROL_SHOWN[ch]
+    assert f"x{shown}in" in texts
+    assert f"s{shown}end" in texts
+    assert any(text.startswith(f"∂t{shown}/∂x{shown}in = 1 - t{shown}²") for text in texts)
+    (caption,) = [text for text in texts
+                  if text.startswith(f"∂s{shown}end/∂x{shown}in = (") and " + " in text]
+    # d/dx (tanh(x) x) = (1 - tanh²x) x + tanh x, the sum over the two highlighted paths
+    want = (1 - math.tanh(0.25) ** 2) * 0.25 + math.tanh(0.25)
+    assert close4(float(caption.rsplit("= ", 1)[1]), want)
+
+
+def test_every_control_character_at_once_renders_in_a_record_and_an_edge() -> None:
+    odd = "".join(chr(c) for c in range(0x20)) + "\x7f" + "".join(chr(c) for c in range(0x80, 0xA0))
+    x = Value(2.0, odd)
+    y = named(x.log(), odd + "|{<>}")
+    y.backward()
+    svg = draw_dot(y, edge_labels=True, highlight=x).pipe(format="svg")
+    # dot shows a run of spaces as one space in a record and keeps it elsewhere
+    texts = [re.sub(" +", " ", text) for text in _all_svg_texts(_svg_tree(svg))]
+    c0 = "".join(chr(0x2400 + c) if c not in (9, 10, 13) else " " for c in range(0x20))
+    c0 = re.sub(" +", " ", c0)
+    c1 = "".join(f"\\x{c:02x}" for c in range(0x80, 0xA0))
+    assert c0 + "␡" + c1 in texts
+    assert c0 + "␡" + c1 + "|{<>}" in texts
+    assert f"∂{c0}␡{c1}|{{<>}}/∂{c0}␡{c1} = 1/{c0}␡{c1}" in texts  # d log x / dx = 1/x
+    assert "= 0.5000" in texts
+
+
+@pytest.mark.parametrize(("unit", "count"), [("a", 20_000), ("😀", 9_000), ('"', 9_000),
+                                             ("\\", 9_000), ("|", 9_000), ("\x00", 9_000)])
+def test_labels_over_8k_characters_are_cut_and_render(unit: str, count: int) -> None:
+    label = unit * count
+    x = Value(1.5, label)
+    y = named(x * x, "y" + label)
+    z = named(y.sigmoid(), "z" + label)
+    z.backward()
+    g = draw_dot(z, edge_labels=True, highlight=x)
+    svg = g.pipe(format="svg")  # dot rejects a quoted string over 16384 bytes
+    texts = _all_svg_texts(_svg_tree(svg))
+    shown = {"\x00": "␀"}.get(unit, unit)
+    cut = re.compile(rf"(?:{re.escape(shown)})+…\(\+\d+ characters\)")
+    records = [t for t in texts if cut.fullmatch(t)]
+    assert records, texts[:5]
+    for text in records:
+        kept = text.index("…")
+        left_out = int(re.search(r"\+(\d+) characters", text)[1])  # type: ignore[index]
+        assert kept + left_out == count  # the count is of the characters not shown
+        assert len(text) <= 500  # MAX_LABEL_CHARS, as documented
+        assert kept >= 450
+    (caption,) = [t for t in texts if t.startswith("∂z") and " + " in t]  # x * x: two paths
+    assert close4(float(caption.rsplit("= ", 1)[1]), _sigmoid_grad_of_square(1.5))
+
+
+def _sigmoid_grad_of_square(x: float) -> float:
+    s = sigmoid(x * x)
+    return s * (1 - s) * 2 * x
+
+
+def test_a_label_of_exactly_the_limit_is_kept_whole() -> None:
+    for n, cut in ((500, False), (501, True)):
+        x = Value(1.0, "b" * n)
+        records = parse(draw_dot(x).source).records().values()
+        (fields,) = [record_fields(a["label"]) for a in records]
+        assert (fields[0] == "b" * n) is not cut
+        assert len(fields[0]) <= 500
+
+
+def _scientific(k: int) -> str:
+    """2^k as ``m.mmme+E``, from k log10(2) (exact enough for 4 digits at k ~ 10^4)."""
+    e = k * math.log10(2.0)
+    exponent = math.floor(e)
+    return f"{10 ** (e - exponent):.3f}e+{exponent}"
+
+
+@pytest.mark.parametrize("k", [49, 50, 15_000])
+def test_a_highlight_with_astronomically_many_paths(k: int) -> None:
+    # x, 2x, 4x, ...: each `v + v` doubles the number of paths from x: 2^k paths to the root.
+    x = Value(1.0, "x")
+    v = x
+    for _ in range(k):
+        v = v + v
+    v.label = "r"
+    v.backward()
+    dot = parse(draw_dot(v, highlight=x, max_nodes=k + 1).source)
+    caption = dot.graph["label"]
+    count = 2**k
+    shown = str(count) if count < 10**15 else _scientific(k)
+    assert f"the sum over the {shown} highlighted paths" in caption
+    # d r / d x = 2^k: a float up to 2^1023, inf beyond
+    total = caption.rsplit("= ", 1)[1]
+    assert total == ("inf" if k > 1023 else f"{float(count):#.4g}")
+
+
+def test_the_count_of_paths_in_scientific_form_rounds_up_across_a_power_of_ten() -> None:
+    from autograd.draw import format_count
+
+    assert format_count(10**15 - 1) == "999999999999999"
+    assert format_count(10**15) == "1.000e+15"
+    assert format_count(99_999_999 * 10**20) == "1.000e+28"  # 9.9999999 rounds to 10.000
+    assert format_count(12_345 * 10**4996) == "1.234e+5000" or format_count(
+        12_345 * 10**4996
+    ) == "1.235e+5000"
+    assert format_count(0) == "0"
+
+
+# ---------------------------------------------------------------------------------------
+# format= (as micrograd's draw_dot), and notebooks without Graphviz's dot
+# ---------------------------------------------------------------------------------------
+
+
+def _small() -> Value:
+    a = Value(0.5, "a")
+    b = named(a.exp(), "b")
+    b.backward()
+    return b
+
+
+def test_format_is_the_graphs_format_svg_by_default(tmp_path: Path) -> None:
+    assert draw_dot(_small()).format == "svg"
+    g = draw_dot(_small(), format="png")
+    assert g.format == "png"
+    written = Path(g.render(str(tmp_path / "pic")))
+    assert written.name == "pic.png"
+    assert written.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    svg = Path(draw_dot(_small()).render(str(tmp_path / "pic")))
+    assert svg.name == "pic.svg"
+    assert "data 0.5000" in _all_svg_texts(_svg_tree(svg.read_bytes()))
+
+
+@pytest.mark.parametrize(("fmt", "mimetype"), [("svg", "image/svg+xml"), ("png", "image/png"),
+                                               ("jpg", "image/jpeg"), ("pdf", "image/svg+xml")])
+def test_a_notebook_shows_the_graph_in_its_format(fmt: str, mimetype: str) -> None:
+    bundle = draw_dot(_small(), format=fmt)._repr_mimebundle_()
+    assert list(bundle) == [mimetype]
+    data = bundle[mimetype]
+    if mimetype == "image/svg+xml":
+        assert "data 0.5000" in _all_svg_texts(_svg_tree(data.encode()))
+    elif mimetype == "image/png":
+        assert data.startswith(b"\x89PNG")
+    else:
+        assert data.startswith(b"\xff\xd8")  # JPEG's start-of-image marker
+
+
+@pytest.mark.parametrize(
+    ("fmt", "error", "match"),
+    [("SVG", ValueError, r"not 'SVG' \(did you mean 'svg'\?\)"),
+     ("bmpx", ValueError, "such as svg, png, pdf, jpg"),
+     ("", ValueError, "Graphviz's output formats"),
+     (None, TypeError, "format must be a str"),
+     (b"svg", TypeError, "not bytes")],
+)
+def test_bad_format(fmt: object, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        draw_dot(_small(), format=fmt)  # type: ignore[arg-type]
+
+
+def test_without_dot_a_notebook_shows_the_source_and_an_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g = draw_dot(_small(), format="png")
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` anywhere
+    bundle = g._repr_mimebundle_()
+    assert list(bundle) == ["text/plain"]
+    text = bundle["text/plain"]
+    assert "apt-get install graphviz" in text and "brew install graphviz" in text
+    assert text.endswith(g.source)
+    assert "ExecutableNotFound" in text
+    with pytest.raises(graphviz.ExecutableNotFound):
+        g.pipe()  # explicit rendering still raises: only the notebook display falls back
+
+
+def test_a_failing_dot_shows_the_source_too(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\necho broken >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    text = draw_dot(_small())._repr_mimebundle_()["text/plain"]
+    assert "CalledProcessError" in text and "install Graphviz" in text
+
+
+def test_the_drawing_class_is_a_digraph_and_pickles() -> None:
+    import pickle
+
+    from autograd import draw
+
+    g = draw_dot(_small(), format="pdf")
+    assert isinstance(g, graphviz.Digraph)
+    assert type(g) is draw.Drawing
+    again = pickle.loads(pickle.dumps(g))
+    assert again.source == g.source and again.format == "pdf"
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        draw.Nothing  # noqa: B018
+
+
+# ---------------------------------------------------------------------------------------
+# Edge labels of every op with a formula: the formula's text and its number, by hand
+# ---------------------------------------------------------------------------------------
+
+
+def _edge_labels(root: Value, **kwargs: object) -> dict[tuple[str, str], list[str]]:
+    """(result label, parent label) -> the labels of the edges between them."""
+    dot = parse(draw_dot(root, edge_labels=True, **kwargs).source)  # type: ignore[arg-type]
+    name_of = {nid: name for name, (nid, _) in dot.record_by_name().items()}
+    result_of_op = {src: dst for src, dst, _ in dot.edges if src in dot.ops()}
+    out: dict[tuple[str, str], list[str]] = {}
+    for src, dst, attrs in dot.edges:
+        if dst in dot.ops():
+            key = (name_of.get(result_of_op[dst], "?"), name_of.get(src, "?"))
+            out.setdefault(key, []).append(attrs["label"])
+    return out
+
+
+def _formula_and_number(label: str) -> tuple[str | None, float]:
+    lines = label.split("\\n")
+    if len(lines) == 1:
+        return None, float(lines[0])
+    assert len(lines) == 2 and lines[1].startswith("= ")
+    return lines[0], float(lines[1][2:])
+
+
+X0 = 0.3
+
+
+@pytest.mark.parametrize(
+    ("method", "formula", "derivative"),
+    [
+        ("tanh", "∂r/∂x = 1 - r²", 1 - math.tanh(X0) ** 2),
+        ("log", "∂r/∂x = 1/x", 1 / X0),
+        ("exp", "∂r/∂x = r", math.exp(X0)),
+        ("sigmoid", "∂r/∂x = r(1 - r)", math.exp(-X0) / (1 + math.exp(-X0)) ** 2),
+    ],
+)
+def test_unary_edge_labels(method: str, formula: str, derivative: float) -> None:
+    x = Value(X0, "x")
+    r = named(getattr(x, method)(), "r")
+    (label,) = _edge_labels(r)[("r", "x")]
+    text, number = _formula_and_number(label)
+    assert text == formula
+    assert close4(number, derivative)
+    # without names there is no formula, only the number
+    bare = draw_dot(getattr(Value(X0), method)(), edge_labels=True).source
+    (unnamed,) = [a["label"] for _, _, a in parse(bare).edges if "label" in a]
+    assert _formula_and_number(unnamed) == (None, number)
+
+
+def test_sub_neg_and_add_edges_show_plus_or_minus_one() -> None:
+    from autograd.draw import symbolic_local_grad
+
+    a, b = Value(1.5, "a"), Value(-2.5, "b")
+    d = named(a - b, "d")
+    n = named(-a, "n")
+    s = named(a + b, "s")
+    labels = _edge_labels(named(d + n + s, "top"))
+    assert labels[("d", "a")] == ["1.000"] and labels[("d", "b")] == ["-1.000"]
+    assert labels[("n", "a")] == ["-1.000"]
+    assert labels[("s", "a")] == ["1.000"] and labels[("s", "b")] == ["1.000"]
+    assert [symbolic_local_grad(d, i) for i in (0, 1)] == ["1", "-1"]
+    assert symbolic_local_grad(n, 0) == "-1"
+    assert [symbolic_local_grad(s, i) for i in (0, 1)] == ["1", "1"]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "half_sum"])
+def test_squared_error_edge_labels(reduction: str) -> None:
+    from autograd.draw import symbolic_local_grad
+
+    outs = [0.2, 0.7, -0.4]
+    targets = [0.5, 0.1, 0.0]
+    os_ = [Value(v, f"o{k}") for k, v in enumerate(outs)]
+    ys = [Value(v, f"y{k}") for k, v in enumerate(targets)]
+    J = named(squared_error(os_, ys, reduction=reduction), "J")  # type: ignore[arg-type]
+    labels = _edge_labels(J, precision=None)
+    n = len(outs)
+    for k, (o, y) in enumerate(zip(outs, targets)):
+        if reduction == "mean":  # J = 1/n Σ (o - y)²: dJ/do = 2/n (o - y)
+            do, fo, fy = 2 / n * (o - y), f"2/{n}·(o{k} - y{k})", f"-2/{n}·(o{k} - y{k})"
+        elif reduction == "sum":  # J = Σ (o - y)²: dJ/do = 2 (o - y)
+            do, fo, fy = 2 * (o - y), f"2(o{k} - y{k})", f"-2(o{k} - y{k})"
+        else:  # J = 1/2 Σ (y - o)²: dJ/do = -(y - o)
+            do, fo, fy = -(y - o), f"-(y{k} - o{k})", f"y{k} - o{k}"
+        text_o, number_o = _formula_and_number(labels[("J", f"o{k}")][0])
+        text_y, number_y = _formula_and_number(labels[("J", f"y{k}")][0])
+        assert text_o == f"∂J/∂o{k} = {fo}"
+        assert text_y == f"∂J/∂y{k} = {fy}"
+        assert number_o == pytest.approx(do, rel=1e-15, abs=1e-17)
+        assert number_y == pytest.approx(-do, rel=1e-15, abs=1e-17)
+        assert symbolic_local_grad(J, k) == fo
+        assert symbolic_local_grad(J, k + n) == fy
+    # a target without a name: no formula for that output's pair
+    unnamed = squared_error([Value(0.2, "o")], [0.5], reduction=reduction)  # type: ignore[arg-type]
+    assert symbolic_local_grad(unnamed, 0) is None
+    assert symbolic_local_grad(unnamed, 1) is None
+
+
+def test_weighted_sum_and_mul_edges_name_the_other_factor() -> None:
+    from autograd.draw import symbolic_local_grad
+
+    w = [Value(0.4, "w0"), Value(-0.6, "w1")]
+    x = [Value(1.5, "x0"), Value(2.5, "x1")]
+    b = Value(0.1, "b")
+    net = named(weighted_sum(w, x, b), "net")
+    m = named(net * w[0], "m")
+    labels = _edge_labels(m)
+    assert _formula_and_number(labels[("net", "w1")][0]) == ("∂net/∂w1 = x1", 2.5)
+    assert _formula_and_number(labels[("net", "x0")][0]) == ("∂net/∂x0 = w0", 0.4)
+    assert labels[("net", "b")] == ["1.000"]
+    assert _formula_and_number(labels[("m", "net")][0]) == ("∂m/∂net = w0", 0.4)
+    text, number = _formula_and_number(labels[("m", "w0")][0])
+    assert text == "∂m/∂w0 = net" and close4(number, 0.4 * 1.5 - 0.6 * 2.5 + 0.1)
+    assert [symbolic_local_grad(net, i) for i in range(5)] == ["x0", "x1", "w0", "w1", "1"]
+    anonymous = weighted_sum([Value(1.0)], [Value(2.0)], Value(0.0))
+    assert symbolic_local_grad(anonymous, 0) is None
+    assert symbolic_local_grad(Value(2.0) * Value(3.0), 1) is None
+    assert symbolic_local_grad(Value(2.0).relu(), 0) is None  # no formula for relu
+
+
+# ---------------------------------------------------------------------------------------
+# docs/make_pictures.py leaves the committed picture alone unless its content changes
+# ---------------------------------------------------------------------------------------
+
+
+def _make_pictures() -> Any:
+    spec = importlib.util.spec_from_file_location("make_pictures", DOCS / "make_pictures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _shift_layout(svg: str) -> str:
+    """The same picture with every x coordinate moved by 3.5 points, as other fonts do."""
+    return re.sub(r' x="(-?[\d.]+)"', lambda m: f' x="{float(m[1]) + 3.5:.2f}"', svg)
+
+
+def test_the_committed_picture_carries_no_graphviz_version_and_no_doctype() -> None:
+    svg = (DOCS / "article_graph.svg").read_text(encoding="utf-8")
+    assert "Generated by graphviz" not in svg and "<!DOCTYPE" not in svg
+    assert svg.startswith('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n')
+    _svg_tree(svg.encode())  # still well-formed XML
+
+
+def test_the_committed_picture_has_the_content_the_script_makes_now() -> None:
+    mp = _make_pictures()
+    fresh = mp.article_graph().pipe(format="svg").decode()
+    committed = (DOCS / "article_graph.svg").read_text(encoding="utf-8")
+    texts, highlighted = mp.picture_content(committed)
+    assert (texts, highlighted) == mp.picture_content(fresh)
+    # w5 -> op -> net3 -> op -> o1 -> op -> J: 4 records, 3 op nodes and 6 edges
+    assert len(highlighted) == 13
+    assert ("w5", "data 0.5000", "grad 0.08217") not in highlighted  # w5's grad is -0.0226
+    assert ("w5", "data 0.5000", "grad -0.02260") in highlighted
+    assert texts == svg_texts(committed)
+
+
+def test_make_pictures_leaves_a_layout_only_difference_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mp = _make_pictures()
+    target = tmp_path / "article_graph.svg"
+    assert mp.main(["--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"wrote {target}\n"
+    made = target.read_text(encoding="utf-8")
+    assert "Generated by graphviz" not in made and "<!DOCTYPE" not in made
+    assert svg_texts(made) == svg_texts((DOCS / "article_graph.svg").read_text(encoding="utf-8"))
+
+    assert mp.main(["--out", str(tmp_path)]) == 0  # byte for byte the same
+    assert capsys.readouterr().out == f"unchanged: {target}\n"
+
+    # another layout and another Graphviz version: the file stays as it is
+    moved = _shift_layout(made).replace(
+        "<!-- Title:", "<!-- Generated by graphviz version 9.0.0 (0)\n -->\n<!-- Title:")
+    assert moved != made
+    target.write_text(moved, encoding="utf-8")
+    assert mp.main(["--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"unchanged: {target} (the same texts and highlight; only the layout")
+    assert target.read_text(encoding="utf-8") == moved
+
+    assert mp.main(["--out", str(tmp_path), "--force"]) == 0
+    assert capsys.readouterr().out == f"wrote {target}\n"
+    assert target.read_text(encoding="utf-8") == made
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda svg: svg.replace(">data 0.5000<", ">data 0.5001<", 1),  # a number
+        lambda svg: svg.replace(">w5<", ">w6<", 1),  # a name
+        lambda svg: svg.replace('stroke="#c0392b"', 'stroke="#333333"', 1),  # the highlight
+    ],
+)
+def test_make_pictures_rewrites_a_picture_whose_content_changed(
+    change: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mp = _make_pictures()
+    target = tmp_path / "article_graph.svg"
+    mp.main(["--out", str(tmp_path)])
+    made = target.read_text(encoding="utf-8")
+    stale = change(made)
+    assert stale != made
+    target.write_text(stale, encoding="utf-8")
+    capsys.readouterr()
+    assert mp.main(["--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"wrote {target}\n"
+    assert target.read_text(encoding="utf-8") == made
+
+
+# ---------------------------------------------------------------------------------------
+# Details that a reader of the picture relies on (each pinned by a test)
+# ---------------------------------------------------------------------------------------
+
+
+def test_visible_keeps_every_printable_character_next_to_a_control() -> None:
+    from autograd.draw import visible
+
+    # one control character forces the slow path; everything else must come through as is
+    kept = "X\xa0\u00a1\ue000\U0001f600 ab"
+    assert visible(kept + "\x00") == kept + "␀"
+    assert visible("\x00\x9f\xa0") == "␀\\x9f\xa0"
+    assert visible("\ud7ff\ud800\udfff\ue000") == "\ud7ff\\ud800\\udfff\ue000"
+    assert visible("plain") == "plain"
+
+
+def test_shorten_counts_what_it_leaves_out() -> None:
+    from autograd.draw import shorten
+
+    assert shorten("abc", 3) == "abc"
+    assert shorten("abcd", 3) == "…(+4 characters)"  # the limit is below the tail's length
+    text = "0123456789" * 10
+    cut = shorten(text, 40)
+    assert cut == text[:22] + "…(+78 characters)" and len(cut) == 39
+
+
+def test_format_count_and_number_edges() -> None:
+    from autograd.draw import format_count, format_number
+
+    assert format_count(99_996 * 10**20) == "1.000e+25"  # 9.9996 shows as 10.000: carry
+    assert format_count(99_994 * 10**20) == "9.999e+24"
+    assert format_count(96 * 10**20) == "9.600e+21"
+    assert format_number(math.pi) == "3.142"  # 4 significant digits by default
+    assert format_number(-math.inf) == "-inf" and format_number(math.inf) == "inf"
+    assert format_number(-0.5, None) == "-0.5"
+
+
+def test_add_n_edges_are_one() -> None:
+    from autograd import add_n
+    from autograd.draw import symbolic_local_grad
+
+    a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
+    s = named(add_n([a, b, c]), "s")
+    assert [symbolic_local_grad(s, i) for i in range(3)] == ["1", "1", "1"]
+    labels = _edge_labels(s)
+    assert labels[("s", "a")] == ["1.000"] and labels[("s", "c")] == ["1.000"]
+
+
+def _caption(root: Value, highlight: Value, **kwargs: Any) -> str:
+    return parse(draw_dot(root, highlight=highlight, **kwargs).source).graph["label"]
+
+
+def test_captions_of_unnamed_nodes_and_their_precision() -> None:
+    from autograd.draw import _reaching, chain_caption
+
+    x = Value(0.5)
+    r = x.exp().exp()  # no labels anywhere: d r / d x = e^(e^x) e^x
+    want = math.exp(math.exp(0.5)) * math.exp(0.5)
+    ex = math.exp(0.5)
+    assert _caption(r, x) == (f"∂root/∂v = ({math.exp(ex):#.4g})({ex:#.4g}) = {want:#.4g}")
+    assert _caption(r, x, precision=2) == (
+        f"∂root/∂v = ({math.exp(ex):#.2g})({ex:#.2g}) = {want:#.2g}"
+    )
+    order = topological_order(r)
+    assert chain_caption(order, x, _reaching(order, x)).endswith(f" = {want:#.4g}")
+    # a path with one unnamed step is written with its numbers only
+    y = Value(0.5, "y")
+    mid = y.exp()
+    top = named(mid.exp(), "top")
+    assert _caption(top, y) == f"∂top/∂y = ({math.exp(ex):#.4g})({ex:#.4g}) = {want:#.4g}"
+
+
+def test_captions_of_several_paths_are_sums_of_products() -> None:
+    x = Value(1.5, "x")
+    s = named(x * x, "s")
+    assert _caption(s, x) == "∂s/∂x = (1.500) + (1.500) = 3.000"
+    # four paths: x*x*x*x as (x*x)*(x*x) with a shared x
+    sq = named(x * x, "sq")
+    q = named(sq * sq, "q")  # dq/dx = 4x^3; paths: 2 (into q) * 2 (into sq) = 4
+    caption = _caption(q, x)
+    products = caption.split(" = ")[1].split(" + ")
+    assert len(products) == 4
+    assert close4(float(caption.rsplit("= ", 1)[1]), 4 * 1.5**3)
+    assert all(re.fullmatch(r"\([\d.]+\)\([\d.]+\)", p) for p in products)
+    five = named(q * x, "five")  # 5 paths: spelled no more
+    assert "the sum over the 5 highlighted paths" in _caption(five, x)
+
+
+def _unary_chain(n: int) -> tuple[Value, Value]:
+    x = Value(0.1, "x")
+    v = x
+    for k in range(n):
+        v = named(v * 1.0 if k % 2 else v + 0.0, f"v{k}")
+    return x, v
+
+
+def test_a_single_path_of_24_factors_is_spelled_and_of_25_is_not() -> None:
+    x, v = _unary_chain(24)
+    caption = _caption(v, x, max_nodes=100)
+    assert caption.count("∂") == 2 + 2 * 24 and caption.endswith("= 1.000")
+    x, v = _unary_chain(25)
+    assert "the sum over the 1 highlighted paths" in _caption(v, x, max_nodes=100)
+
+
+def test_the_spelled_caption_may_fill_exactly_the_text_limit() -> None:
+    from autograd.draw import MAX_TEXT_CHARS
+
+    def caption_for(shape: int, root_name: str) -> str:
+        x = Value(1.0, "x" * 500)
+        if shape == 1:  # one factor: (2.718) = 2.718
+            return _caption(named(x.exp(), root_name), x)
+        m = named(x * 0.5, "m")  # two factors: (1.649)(0.5000) = 0.8244
+        return _caption(named(m.exp(), root_name), x)
+
+    # the caption grows by 2 characters per character of the root's name (it appears twice);
+    # one of the two shapes reaches the limit exactly
+    for shape in (1, 2):
+        base = len(caption_for(shape, "r")) - 2
+        if (MAX_TEXT_CHARS - base) % 2 == 0:
+            break
+    name = "r" * ((MAX_TEXT_CHARS - base) // 2)
+    at_limit = caption_for(shape, name)
+    assert len(at_limit) == MAX_TEXT_CHARS
+    assert at_limit.count("∂") == 2 * (1 + shape)  # spelled with symbols
+    over = caption_for(shape, name + "r")
+    assert over.count("∂") == 2  # one character more: numbers only
+    assert over.endswith(at_limit[at_limit.rindex(" = (") :])
+
+
+def test_a_long_caption_keeps_its_total() -> None:
+    x = Value(1.5, "x" * 400)
+    sq = named(x * x, "s" * 400)
+    q = named(sq * sq * x, "q" * 400)  # several paths, long names
+    caption = _caption(q, x)
+    assert len(caption) <= 1500
+    assert close4(float(caption.rsplit("= ", 1)[1]), 5 * 1.5**4)
+
+
+def test_many_paths_through_a_few_nodes_are_counted_not_listed() -> None:
+    x = Value(1.0, "x")
+    v = x
+    for _ in range(22):  # 23 nodes, 2^22 = 4194304 paths
+        v = v + v
+    v.label = "r"
+    started = time.perf_counter()
+    caption = _caption(v, x)
+    assert time.perf_counter() - started < 2.0  # no listing of four million paths
+    assert "the sum over the 4194304 highlighted paths" in caption
+    assert caption.endswith(f"= {2.0**22:#.4g}")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rankdir": 1}, "rankdir must be a str, one of TB, LR, BT, RL, not int"),
+        ({"highlight": 1.0}, "highlight must be a Value of the graph or None, not float"),
+        ({"max_nodes": 2.5}, "max_nodes must be an int, not float"),
+        ({"max_nodes": True}, "max_nodes must be an int, not bool"),
+        ({"precision": "4"}, "precision must be an int or None, not str"),
+        ({"precision": 18}, "precision must be between 1 and 17 significant digits, not 18"),
+        ({"show_grad": "yes"}, "show_grad must be True or False, not str"),
+        ({"symbolic": 1}, "symbolic must be True or False, not int"),
+        ({"format": "bmpx"}, None),
+    ],
+)
+def test_bad_option_messages_in_full(kwargs: dict[str, object], message: str | None) -> None:
+    with pytest.raises((TypeError, ValueError)) as info:
+        draw_dot(Value(1.0, "a"), **kwargs)  # type: ignore[arg-type]
+    if message is None:  # no "did you mean" when no format matches
+        assert str(info.value).endswith("graphviz.FORMATS), not 'bmpx'")
+    else:
+        assert str(info.value) == message
+
+
+def test_option_limits_are_inclusive() -> None:
+    a = Value(math.pi, "a")
+    assert len(parse(draw_dot(a, max_nodes=1).source).records()) == 1
+    fields = parse(draw_dot(a, precision=1).source).record_by_name()["a"][1]
+    assert fields[1] == "data 3."
+    fields = parse(draw_dot(a, precision=17).source).record_by_name()["a"][1]
+    assert fields[1] == f"data {math.pi:#.17g}"
+
+
+def test_the_highlight_error_names_both_values() -> None:
+    b = named(Value(1.0, "a").exp(), "b")
+    with pytest.raises(ValueError) as info:
+        draw_dot(b, highlight=Value(2.0, "stranger"))
+    assert str(info.value) == ("highlight Value 'stranger' (data=2.0) is not in the graph under "
+                               "the root 'b': pass one of its nodes")
+    with pytest.raises(ValueError) as info:
+        draw_dot(Value(1.0).exp(), highlight=Value(2.5))
+    assert str(info.value) == ("highlight Value (data=2.5) is not in the graph under the root: "
+                               "pass one of its nodes")
+
+
+def test_the_graph_name_and_default_look() -> None:
+    source = draw_dot(_small()).source
+    assert source.startswith("digraph autograd {\n")
+    lines = {line.split(" ", 1)[0].strip(): _attrs(line.split("[", 1)[1].rstrip("]"))
+             for line in source.splitlines()[1:4]}
+    assert lines["graph"] == {"bgcolor": "white", "fontname": "Helvetica,Arial,sans-serif",
+                              "fontsize": "12", "nodesep": "0.25", "rankdir": "LR",
+                              "ranksep": "0.35"}
+    assert lines["node"] == {"color": "#333333", "fontcolor": "black",
+                             "fontname": "Helvetica,Arial,sans-serif", "fontsize": "11"}
+    assert lines["edge"] == {"arrowsize": "0.7", "color": "#333333",
+                             "fontname": "Helvetica,Arial,sans-serif", "fontsize": "10"}
