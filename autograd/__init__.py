@@ -11,6 +11,7 @@
 from autograd.backward import grad, topological_order
 from autograd.check import GradcheckError, gradcheck
 from autograd.draw import draw_dot
+from autograd.explore import explore
 from autograd.modes import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
 from autograd.ops import OPS, Op
 from autograd.value import Value, add_n, squared_error, weighted_sum
@@ -24,6 +25,7 @@ __all__ = [
     "detect_anomaly",
     "draw_dot",
     "enable_grad",
+    "explore",
     "grad",
     "gradcheck",
     "is_anomaly_enabled",

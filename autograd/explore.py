@@ -1,0 +1,389 @@
+"""An interactive, self-contained page that steps through a graph's forward and backward pass.
+
+:func:`explore` returns an :class:`Explorer`; ``.save("page.html")`` writes one HTML file that
+opens offline (no external script, style or font), and in Jupyter the object shows itself
+inline. The page holds
+
+* the picture: Graphviz's SVG of ``draw_dot(root, edge_labels=True)`` (every node once, every
+  edge labelled with its local derivative ``d child / d parent``), laid out when the page is
+  made, so Graphviz's ``dot`` must be installed then (not when the page is viewed);
+* the numbers, all computed here in Python with the engine, as JSON: the forward values in
+  the engine's creation order (:func:`autograd.topological_order`), the backward sweep in the
+  engine's own order (the non-leaves in reverse topological order; at each, every edge
+  ``grad(parent) += grad(node) × local`` with the numbers before and after), for every node
+  the chain rule as the sum over the paths up to the root of the products of the local
+  derivatives (the paths counted by dynamic programming, at most
+  :data:`MAX_LISTED_PATHS` of them listed), and for the marked parameters a central
+  finite-difference check of the gradient and one SGD step ``p <- p - lr · dJ/dp`` with the
+  root's value after it;
+* a small hand-written script that only shows those numbers (it differentiates nothing).
+
+In the page: → and ← step, Home and End jump to the start and the end, the buttons do the
+same, and clicking a node selects it. For tests and scripting, ``window.explorer`` has
+``step() back() reset() goto(phase, index) select(label)`` and ``state()``, which returns
+``{phase: "forward"|"backward", index, values: {label: number}, grads: {label: number},
+selected: {label, paths: [[label, ...]], products: [number], total} | null}``:
+
+* ``phase "forward"``, ``index`` k (0..number of nodes): the first k nodes of the creation
+  order have their values (``values``); no gradients yet;
+* ``phase "backward"``, ``index`` k (0..number of non-leaf nodes): every value, the root's
+  seed ``d root / d root = 1`` and the first k nodes of the reverse sweep processed;
+  ``grads`` holds the gradients that are final at that point (a node's gradient is final once
+  every node that uses it has passed its contribution on), so at the end it holds every
+  node's ``d root / d node``;
+* ``selected``: the selected node, its listed paths (labels from the node up to the root),
+  the product of the local derivatives along each, and ``total``, its gradient
+  ``d root / d node``, which the sum of all the paths' products equals.
+
+Nodes without a label get ``op#k`` (``k`` the node's place in the creation order, ``leaf#k``
+for a leaf); a label used by several nodes is kept by the first and becomes ``label#k`` on the
+others, so every label in the page names one node.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from autograd._explore_page import PAGE
+from autograd.backward import topological_order
+from autograd.value import Value
+
+#: At most this many paths are listed for a selected node (all are counted and summed).
+MAX_LISTED_PATHS = 20
+#: At most this many edges, over all listed paths of one node, are listed.
+MAX_LISTED_FACTORS = 240
+
+__all__ = ["MAX_LISTED_FACTORS", "MAX_LISTED_PATHS", "Explorer", "explore", "explorer_data"]
+
+
+class Explorer:
+    """The explorer page of one graph: ``.html`` (the page), ``.data`` (its numbers),
+    ``.save(path)``, and ``_repr_html_`` for Jupyter."""
+
+    def __init__(self, page: str, data: dict[str, Any]) -> None:
+        self.html = page
+        self.data = data
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path`` (UTF-8) and return the path."""
+        target = Path(os.fspath(path))
+        target.write_text(self.html, encoding="utf-8")
+        return target
+
+    def _repr_html_(self) -> str:
+        """The page inside an ``<iframe srcdoc=...>``, so that its script and styles stay
+        apart from the notebook's."""
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            'style="width: 100%; height: 760px; border: 1px solid #ddd" '
+            'sandbox="allow-scripts" title="backprop explorer"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        return f"<Explorer {self.data['title']!r}: {len(self.data['nodes'])} nodes>"
+
+
+def unique_labels(order: list[Value]) -> list[str]:
+    """A label for every node of ``order``, unique among them: the node's own label if no
+    earlier node has it, else ``label#k``; ``op#k`` (``leaf#k`` for a leaf) for an unlabelled
+    node, ``k`` being the node's index in ``order``. A taken candidate gets ``'`` appended
+    until it is free."""
+    labels: list[str] = []
+    used: set[str] = set()
+    for k, node in enumerate(order):
+        if not node.label:
+            candidate = f"{node.op or 'leaf'}#{k}"
+        elif node.label in used:
+            candidate = f"{node.label}#{k}"
+        else:
+            candidate = node.label
+        while candidate in used:
+            candidate += "'"
+        used.add(candidate)
+        labels.append(candidate)
+    return labels
+
+
+def _replay(order: list[Value], index: dict[Value, int], values: list[float]) -> float:
+    """The root's value when the forward pass is run again from the leaf values in
+    ``values`` (every op's forward on floats, in creation order); ``values`` is overwritten."""
+    for k, node in enumerate(order):
+        if node.operation is not None and node.parents:
+            values[k] = node.operation.forward(*(values[index[p]] for p in node.parents))
+    return values[-1]
+
+
+def _check_params(params: object, index: dict[Value, int]) -> list[Value]:
+    if params is None:
+        return []
+    if isinstance(params, Value) or not isinstance(params, Iterable):
+        raise TypeError(
+            f"params must be an iterable of leaf Values (or None), not {type(params).__name__}"
+        )
+    marked: list[Value] = []
+    for p in params:
+        if not isinstance(p, Value):
+            raise TypeError(f"params must hold Values, not {type(p).__name__}")
+        if p not in index:
+            what = f" {p.label!r}" if p.label else ""
+            raise ValueError(
+                f"parameter{what} (data={p.data!r}) is not in the graph under the root"
+            )
+        if p.parents:
+            raise ValueError(
+                f"parameter {p.label or p.op!r} is not a leaf: only leaves can be parameters"
+            )
+        if p not in marked:
+            marked.append(p)
+    return marked
+
+
+def _check_options(root: object, lr: object, title: object, max_nodes: object) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"explore() root must be a Value, not {type(root).__name__}")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
+        raise TypeError(f"lr must be a real number, not {type(lr).__name__}")
+    if not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a finite number > 0, not {lr!r}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, not {type(title).__name__}")
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool):
+        raise TypeError(f"max_nodes must be an int, not {type(max_nodes).__name__}")
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
+
+
+def _paths(
+    k: int, consumers: list[list[tuple[int, int]]], root: int
+) -> tuple[list[list[int]], list[list[int]]]:
+    """Up to MAX_LISTED_PATHS paths from node ``k`` up to the root, depth first (consumers
+    in creation order), as (nodes, positions): ``nodes`` from ``k`` to the root, and for
+    each edge the position of the lower node among the upper node's parents. Stops before
+    the listed edges would exceed MAX_LISTED_FACTORS."""
+    found_nodes: list[list[int]] = []
+    found_pos: list[list[int]] = []
+    budget = MAX_LISTED_FACTORS
+    stack: list[tuple[list[int], list[int]]] = [([k], [])]
+    while stack and len(found_nodes) < MAX_LISTED_PATHS:
+        nodes, positions = stack.pop()
+        if len(positions) > budget:
+            break
+        last = nodes[-1]
+        if last == root:
+            found_nodes.append(nodes)
+            found_pos.append(positions)
+            budget -= len(positions)
+            continue
+        for consumer, position in reversed(consumers[last]):
+            stack.append(([*nodes, consumer], [*positions, position]))
+    return found_nodes, found_pos
+
+
+def explorer_data(
+    root: Value,
+    *,
+    params: Iterable[Value] | None = None,
+    lr: float = 0.1,
+    title: str | None = None,
+    max_nodes: int = 2000,
+) -> dict[str, Any]:
+    """The numbers of the explorer page for ``root``'s graph, as a JSON-ready dict.
+
+    * ``nodes``: in creation order, each ``{label, op, value, parents, locals, grad}``,
+      ``parents`` as indices into ``nodes``, ``locals[i] = d node / d parents[i]`` as the
+      forward pass recorded it, ``grad = d root / d node`` from the sweep below;
+    * ``backward``: the engine's sweep, one step per non-leaf in reverse creation order:
+      ``{node, grad, edges: [{parent, position, local, before, contribution, after}]}`` with
+      ``contribution = grad · local`` and ``after = before + contribution``;
+    * ``final``: for every node, the number of backward steps after which its gradient is
+      final (0 for the root);
+    * ``paths``: for every node, ``count`` (the number of paths up to the root, a decimal
+      string), ``sum`` = Σ_paths Π local (by dynamic programming over the consumers), and up
+      to :data:`MAX_LISTED_PATHS` listed paths with their ``products`` (Π local along the
+      path, multiplied from the root down, the order the sweep multiplies in);
+    * ``params``: for each marked leaf ``{node, value, grad, fd, step, after}``: the central
+      difference ``fd = (f(p+h) - f(p-h)) / (2h)``, ``h = 1e-6 · max(1, |p|)``, of the
+      replayed forward pass, and the SGD step ``after = p - lr · grad``; ``root_after`` is
+      the root's value with every marked parameter stepped at once.
+
+    Raises ``TypeError``/``ValueError`` for a bad argument, and ``ValueError`` when the
+    graph has more than ``max_nodes`` Values.
+    """
+    _check_options(root, lr, title, max_nodes)
+    order = topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"the graph under this root has {len(order)} Values, more than max_nodes="
+            f"{max_nodes}; explore a smaller piece (explore an intermediate node, e.g. one "
+            f"neuron's output, or a smaller batch) or pass max_nodes={len(order)} to show it all"
+        )
+    n = len(order)
+    index = {node: k for k, node in enumerate(order)}
+    marked = _check_params(params, index)
+    labels = unique_labels(order)
+    r = n - 1
+    locals_ = [[float(d) for d in node.local_grads] for node in order]
+    parents = [[index[p] for p in node.parents] for node in order]
+
+    # The backward sweep, in the engine's order, on a fresh set of gradients.
+    grads = [0.0] * n
+    grads[r] = 1.0
+    final = [0] * n
+    steps: list[dict[str, Any]] = []
+    sweep = [k for k in reversed(range(n)) if parents[k]]
+    for step, k in enumerate(sweep, 1):
+        g = grads[k]
+        edges = []
+        for position, (p, local) in enumerate(zip(parents[k], locals_[k])):
+            before = grads[p]
+            contribution = g * local
+            grads[p] = before + contribution
+            final[p] = step
+            edges.append(
+                {"parent": p, "position": position, "local": local, "before": before,
+                 "contribution": contribution, "after": grads[p]}
+            )
+        steps.append({"node": k, "grad": g, "edges": edges})
+
+    # The chain rule: paths counted and summed by dynamic programming from the root down.
+    consumers: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for k in range(n):
+        for position, p in enumerate(parents[k]):
+            consumers[p].append((k, position))
+    count = [0] * n
+    total = [0.0] * n
+    count[r] = 1
+    total[r] = 1.0
+    for k in reversed(range(r)):
+        count[k] = sum(count[c] for c, _ in consumers[k])
+        total[k] = math.fsum(total[c] * locals_[c][pos] for c, pos in consumers[k])
+    paths = []
+    for k in range(n):
+        listed, positions = _paths(k, consumers, r)
+        products = []
+        for nodes, pos in zip(listed, positions):
+            product = 1.0
+            for j in reversed(range(len(pos))):
+                product *= locals_[nodes[j + 1]][pos[j]]
+            products.append(product)
+        paths.append(
+            {"count": str(count[k]), "sum": total[k], "listed": listed,
+             "positions": positions, "products": products}
+        )
+
+    # Parameters: finite differences of the replayed forward pass, and one SGD step.
+    base = [node.data for node in order]
+    rows = []
+    stepped = list(base)
+    for p in marked:
+        k = index[p]
+        x = base[k]
+        h = 1e-6 * max(1.0, abs(x))
+        values = list(base)
+        values[k] = x + h
+        up = _replay(order, index, values)
+        values = list(base)
+        values[k] = x - h
+        down = _replay(order, index, values)
+        fd = (up - down) / ((x + h) - (x - h))
+        after = x - lr * grads[k]
+        stepped[k] = after
+        rows.append({"node": k, "value": x, "grad": grads[k], "fd": fd, "h": h,
+                     "step": -lr * grads[k], "after": after})
+    root_after = _replay(order, index, stepped) if marked else root.data
+
+    return {
+        "title": title if title is not None else f"Backpropagation through {labels[r]}",
+        "lr": float(lr),
+        "root": r,
+        "nodes": [
+            {"label": labels[k], "op": node.op,
+             "symbol": node.operation.symbol if node.operation is not None else "",
+             "value": node.data, "parents": parents[k], "locals": locals_[k],
+             "grad": grads[k]}
+            for k, node in enumerate(order)
+        ],
+        "backward": steps,
+        "final": final,
+        "paths": paths,
+        "params": rows,
+        "root_before": root.data,
+        "root_after": root_after,
+    }
+
+
+def _svg(order: list[Value], data: dict[str, Any], max_nodes: int) -> str:
+    """Graphviz's SVG of ``draw_dot`` on a copy of the graph that carries the page's labels
+    and gradients (the user's Values are not touched)."""
+    from autograd.draw import draw_dot
+
+    copies: list[Value] = []
+    for node, shown in zip(order, data["nodes"]):
+        twin = object.__new__(Value)
+        twin.data = node.data
+        twin.grad = shown["grad"]
+        twin.label = shown["label"]
+        twin.parents = tuple(copies[p] for p in shown["parents"])
+        twin.local_grads = node.local_grads
+        twin.operation = node.operation
+        twin._stamp = node._stamp
+        copies.append(twin)
+    try:
+        graph = draw_dot(copies[-1], edge_labels=True, precision=None, max_nodes=max_nodes)
+        picture: bytes = graph.pipe(format="svg")
+    except (ImportError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
+        # graphviz.ExecutableNotFound is a RuntimeError; a broken `dot` a CalledProcessError
+        raise RuntimeError(
+            "autograd.explore lays the graph out with Graphviz when the page is made: it needs "
+            "the graphviz Python package and Graphviz's `dot` program (apt-get install "
+            "graphviz, brew install graphviz or conda install graphviz); "
+            f"{type(error).__name__}: {error}"
+        ) from error
+    text = picture.decode("utf-8")
+    return text[text.index("<svg"):]
+
+
+def _script_json(data: dict[str, Any]) -> str:
+    """``data`` as a JavaScript literal safe inside ``<script>``: ``NaN``, ``Infinity`` stay
+    numbers (both are JavaScript globals), and ``<`` is escaped so that no label can end the
+    script."""
+    return json.dumps(data, allow_nan=True, ensure_ascii=False, separators=(",", ":")).replace(
+        "<", "\\u003c"
+    )
+
+
+def explore(
+    root: Value,
+    *,
+    params: Iterable[Value] | None = None,
+    lr: float = 0.1,
+    title: str | None = None,
+    max_nodes: int = 2000,
+) -> Explorer:
+    """An interactive page that steps through the forward and backward pass of ``root``.
+
+    The backward steps are the engine's sweep: for each non-leaf ``n`` in reverse creation
+    order and each parent ``p``, ``grad(p) += grad(n) · d n / d p``; selecting a node shows
+    ``d root / d node = Σ_paths Π_edges (local derivative)``, the chain rule. ``params``
+    marks leaves (e.g. a network's weights) for a finite-difference check and one SGD step
+    ``p <- p - lr · d root / d p``; ``title`` heads the page. See :func:`explorer_data` for
+    every number, the module docstring for the page's ``window.explorer`` handle.
+
+    Needs Graphviz's ``dot`` to lay the graph out (a ``RuntimeError`` naming Graphviz
+    otherwise); more than ``max_nodes`` Values is a ``ValueError``. The Values are not
+    changed (their ``.grad`` included).
+    """
+    data = explorer_data(root, params=params, lr=lr, title=title, max_nodes=max_nodes)
+    svg = _svg(topological_order(root), data, max_nodes)
+    parts = {"__TITLE__": html.escape(data["title"]), "__SVG__": svg,
+             "__DATA__": _script_json(data)}
+    page = re.sub("__(?:TITLE|SVG|DATA)__", lambda m: parts[m.group(0)], PAGE)
+    return Explorer(page, data)
