@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the page template: HTML, CSS and JavaScript, not Python)
 """The page template of :func:`autograd.explore`: HTML, CSS and a small script, no external
 resource. ``__TITLE__``, ``__SVG__`` and ``__DATA__`` are filled in by ``autograd.explore``."""
 
@@ -32,9 +33,7 @@ PAGE = r"""<!DOCTYPE html>
   .num { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12.5px; }
   .eq { margin: 3px 0; word-break: break-word; }
   .final-note { color: #1a7f37; font-weight: 600; }
-  table { border-collapse: collapse; width: 100%; }
-  td, th { padding: 2px 4px; text-align: right; border-bottom: 1px solid #eee; font-size: 12px; }
-  th:first-child, td:first-child { text-align: left; }
+  #params .eq { border-bottom: 1px solid #eee; padding-bottom: 3px; }
   g.node { cursor: pointer; }
   g.node.pending { opacity: .28; }
   g.node.final text:last-of-type { font-weight: 700; }
@@ -228,13 +227,13 @@ PAGE = r"""<!DOCTYPE html>
       return;
     }
     let html = "<p>Central differences (f(p+h) &#x2212; f(p&#x2212;h))/2h of the forward pass run again, and one SGD step " +
-      "p &#x2190; p &#x2212; " + fmt(D.lr) + " &#xD7; grad(p):</p><table><tr><th>param</th><th>value</th><th>grad</th><th>finite diff.</th><th>|diff|</th><th>after step</th></tr>";
+      "p &#x2190; p &#x2212; " + fmt(D.lr) + " &#xD7; grad(p):</p>";
     for (const row of D.params) {
-      html += "<tr><td>" + name(row.node) + '</td><td class="num">' + fmt(row.value) + '</td><td class="num">' + fmt(row.grad) +
-        '</td><td class="num">' + fmt(row.fd) + '</td><td class="num">' + Math.abs(row.fd - row.grad).toExponential(1) +
-        '</td><td class="num">' + fmt(row.after) + "</td></tr>";
+      html += '<p class="eq">' + name(row.node) + ' = <span class="num">' + fmt(row.value) + "</span><br>grad " + num(row.grad) +
+        "<br>finite difference " + num(row.fd) + " (|difference| " + Math.abs(row.fd - row.grad).toExponential(1) + ")" +
+        "<br>after the step " + num(row.after) + "</p>";
     }
-    html += "</table><p>" + name(R) + " = " + num(D.root_before) + " before the step, " + num(D.root_after) + " after it.</p>";
+    html += "<p>" + name(R) + " = " + num(D.root_before) + " before the step, " + num(D.root_after) + " after it.</p>";
     box.innerHTML = html;
   }
 

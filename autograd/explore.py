@@ -283,8 +283,8 @@ def explorer_data(
     base = [node.data for node in order]
     rows = []
     stepped = list(base)
-    for p in marked:
-        k = index[p]
+    for leaf in marked:
+        k = index[leaf]
         x = base[k]
         h = 1e-6 * max(1.0, abs(x))
         values = list(base)
