@@ -54,6 +54,7 @@ from typing import Any
 
 from autograd._explore_page import PAGE
 from autograd.backward import topological_order
+from autograd.draw import format_number
 from autograd.value import Value
 
 #: At most this many paths are listed for a selected node (all are counted and summed).
@@ -61,7 +62,10 @@ MAX_LISTED_PATHS = 20
 #: At most this many edges, over all listed paths of one node, are listed.
 MAX_LISTED_FACTORS = 240
 
-__all__ = ["MAX_LISTED_FACTORS", "MAX_LISTED_PATHS", "Explorer", "explore", "explorer_data"]
+__all__ = [
+    "DOT_LIMIT", "LAYOUTS", "MAX_LISTED_FACTORS", "MAX_LISTED_PATHS", "Explorer",
+    "builtin_layout", "explore", "explorer_data",
+]
 
 
 class Explorer:
@@ -112,13 +116,29 @@ def unique_labels(order: list[Value]) -> list[str]:
     return labels
 
 
-def _replay(order: list[Value], index: dict[Value, int], values: list[float]) -> float:
-    """The root's value when the forward pass is run again from the leaf values in
-    ``values`` (every op's forward on floats, in creation order); ``values`` is overwritten."""
-    for k, node in enumerate(order):
-        if node.operation is not None and node.parents:
-            values[k] = node.operation.forward(*(values[index[p]] for p in node.parents))
+def _replay(
+    order: list[Value], parents: list[list[int]], values: list[float], run: Iterable[int]
+) -> float:
+    """The root's value when the forward pass is run again on the nodes ``run`` (indices
+    into ``order``, in creation order; each op's forward on floats) from ``values``, which
+    is overwritten."""
+    for k in run:
+        op = order[k].operation
+        assert op is not None
+        values[k] = op.forward(*[values[p] for p in parents[k]])
     return values[-1]
+
+
+def _downstream(parents: list[list[int]], start: int) -> list[int]:
+    """The nodes that depend on node ``start`` (itself left out), in creation order."""
+    reached = [False] * len(parents)
+    reached[start] = True
+    run = []
+    for k in range(start + 1, len(parents)):
+        if any(reached[p] for p in parents[k]):
+            reached[k] = True
+            run.append(k)
+    return run
 
 
 def _check_params(params: object, index: dict[Value, int]) -> list[Value]:
@@ -287,18 +307,20 @@ def explorer_data(
         k = index[leaf]
         x = base[k]
         h = 1e-6 * max(1.0, abs(x))
+        run = _downstream(parents, k)
         values = list(base)
         values[k] = x + h
-        up = _replay(order, index, values)
+        up = _replay(order, parents, values, run)
         values = list(base)
         values[k] = x - h
-        down = _replay(order, index, values)
+        down = _replay(order, parents, values, run)
         fd = (up - down) / ((x + h) - (x - h))
         after = x - lr * grads[k]
         stepped[k] = after
         rows.append({"node": k, "value": x, "grad": grads[k], "fd": fd, "h": h,
                      "step": -lr * grads[k], "after": after})
-    root_after = _replay(order, index, stepped) if marked else root.data
+    everything = [k for k in range(n) if parents[k]]
+    root_after = _replay(order, parents, stepped, everything) if marked else root.data
 
     return {
         "title": title if title is not None else f"Backpropagation through {labels[r]}",
@@ -351,6 +373,130 @@ def _svg(order: list[Value], data: dict[str, Any], max_nodes: int) -> str:
     return text[text.index("<svg"):]
 
 
+# The built-in layered layout (left to right), for graphs too large for `dot` to lay out in
+# reasonable time (about 25 s at 1,200 Values) or when Graphviz is missing.
+CHAR_WIDTH = 6.6  # px per character of the 11 px font, a generous average
+LINE_HEIGHT = 15.0
+BOX_PAD = 8.0
+OP_WIDTH = 64.0
+OP_HEIGHT = 22.0
+COLUMN_GAP = 36.0
+ROW_GAP = 14.0
+MARGIN = 10.0
+
+
+def _depths(parents: list[list[int]]) -> list[int]:
+    """Each node's column: non-leaves one past their deepest parent (leaves count 0), then
+    every leaf moved next to its nearest consumer (one column before it)."""
+    n = len(parents)
+    depth = [0] * n
+    for k in range(n):
+        if parents[k]:
+            depth[k] = 1 + max(depth[p] for p in parents[k])
+    nearest = [n] * n
+    for k in range(n):
+        for p in parents[k]:
+            nearest[p] = min(nearest[p], depth[k])
+    return [nearest[k] - 1 if not parents[k] and nearest[k] < n else depth[k] for k in range(n)]
+
+
+def builtin_layout(data: dict[str, Any]) -> str:
+    """An SVG of the graph in ``data`` (see :func:`explorer_data`) drawn without Graphviz:
+    column ``d`` holds the nodes of depth ``d`` (a non-leaf sits one column past its deepest
+    parent, a leaf one column before its nearest consumer), each non-leaf with its op's oval
+    just before it; within a column the nodes are ordered by the mean row of their parents
+    (leaves: of their consumers). The elements carry Graphviz's structure (``g.node`` with
+    ``<title>n<k></title>``, ``n<k>_op`` for ops, ``g.edge`` titled ``n<p>->n<k>_op``) so the
+    page's script works on either picture. Edges carry no label; the panel gives the numbers.
+    """
+    nodes = data["nodes"]
+    n = len(nodes)
+    parents = [node["parents"] for node in nodes]
+    depth = _depths(parents)
+    lines = [[node["label"], f"data {format_number(node['value'], None)}",
+              f"grad {format_number(node['grad'], None)}"] for node in nodes]
+    width = [2 * BOX_PAD + CHAR_WIDTH * max(len(t) for t in text) for text in lines]
+    height = 3 * LINE_HEIGHT + BOX_PAD
+    columns: list[list[int]] = [[] for _ in range(max(depth) + 1)]
+    for k in range(n):
+        columns[depth[k]].append(k)
+    row = [0.0] * n
+    for column in columns:  # non-leaves by their parents' mean row, in creation order
+        for place, k in enumerate(column):
+            row[k] = sum(row[p] for p in parents[k]) / len(parents[k]) if parents[k] else place
+        column.sort(key=lambda k: (row[k], k))
+        for place, k in enumerate(column):
+            row[k] = place
+    consumers: list[list[int]] = [[] for _ in range(n)]
+    for k in range(n):
+        for p in parents[k]:
+            consumers[p].append(k)
+    for column in columns:  # leaves by their consumers' mean row
+        if any(not parents[k] for k in column):
+            column.sort(key=lambda k: (
+                (sum(row[c] for c in consumers[k]) / len(consumers[k]) if consumers[k] else 0.0)
+                if not parents[k] else row[k], k))
+            for place, k in enumerate(column):
+                row[k] = place
+    x = [0.0] * n
+    y = [0.0] * n
+    left = MARGIN
+    for column in columns:
+        has_ops = any(parents[k] for k in column)
+        box_left = left + (OP_WIDTH + COLUMN_GAP if has_ops else 0.0)
+        col_width = max(width[k] for k in column)
+        for k in column:
+            x[k] = box_left + (col_width - width[k]) / 2
+            y[k] = MARGIN + row[k] * (height + ROW_GAP)
+        left = box_left + col_width + COLUMN_GAP
+    total_width = left - COLUMN_GAP + MARGIN
+    total_height = MARGIN + max(len(c) for c in columns) * (height + ROW_GAP) - ROW_GAP + MARGIN
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_width:.0f}pt" '
+           f'height="{total_height:.0f}pt" viewBox="0 0 {total_width:.2f} {total_height:.2f}" '
+           'font-family="Helvetica,Arial,sans-serif" font-size="11">',
+           '<g id="graph0" class="graph">',
+           f'<polygon fill="white" stroke="none" points="0,0 {total_width:.2f},0 '
+           f'{total_width:.2f},{total_height:.2f} 0,{total_height:.2f}"/>']
+    for k in range(n):
+        mid = y[k] + height / 2
+        if parents[k]:
+            ox = x[k] - COLUMN_GAP / 2 - OP_WIDTH / 2  # the op's centre
+            for p in parents[k]:
+                sx, sy = x[p] + width[p], y[p] + height / 2
+                ex = ox - OP_WIDTH / 2
+                out.append(
+                    f'<g class="edge"><title>n{p}-&gt;n{k}_op</title><path fill="none" '
+                    f'stroke="#333333" d="M{sx:.1f},{sy:.1f} C{(sx + ex) / 2:.1f},{sy:.1f} '
+                    f'{(sx + ex) / 2:.1f},{mid:.1f} {ex:.1f},{mid:.1f}"/></g>'
+                )
+            out.append(
+                f'<g class="node"><title>n{k}_op</title><ellipse fill="#f3f3f3" '
+                f'stroke="#333333" cx="{ox:.1f}" cy="{mid:.1f}" rx="{OP_WIDTH / 2:.1f}" '
+                f'ry="{OP_HEIGHT / 2:.1f}"/><text text-anchor="middle" x="{ox:.1f}" '
+                f'y="{mid + 4:.1f}" font-size="10">{html.escape(nodes[k]["symbol"])}</text></g>'
+            )
+            out.append(
+                f'<g class="edge"><title>n{k}_op-&gt;n{k}</title><path fill="none" '
+                f'stroke="#333333" d="M{ox + OP_WIDTH / 2:.1f},{mid:.1f} L{x[k]:.1f},'
+                f'{mid:.1f}"/></g>'
+            )
+        x0, x1, y0, y1 = x[k], x[k] + width[k], y[k], y[k] + height
+        fill = "#ffffff" if parents[k] else "#eef3fb"
+        texts = "".join(
+            f'<text text-anchor="middle" x="{(x0 + x1) / 2:.1f}" '
+            f'y="{y0 + BOX_PAD / 2 + LINE_HEIGHT * (i + 0.75):.1f}">{html.escape(t)}</text>'
+            for i, t in enumerate(lines[k])
+        )
+        out.append(
+            f'<g class="node"><title>n{k}</title><polygon fill="{fill}" stroke="#333333" '
+            f'points="{x0:.1f},{y0:.1f} {x1:.1f},{y0:.1f} {x1:.1f},{y1:.1f} {x0:.1f},{y1:.1f}"/>'
+            f"{texts}</g>"
+        )
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
 def _script_json(data: dict[str, Any]) -> str:
     """``data`` as a JavaScript literal safe inside ``<script>``: ``NaN``, ``Infinity`` stay
     numbers (both are JavaScript globals), and ``<`` is escaped so that no label can end the
@@ -360,6 +506,11 @@ def _script_json(data: dict[str, Any]) -> str:
     )
 
 
+LAYOUTS = ("auto", "dot", "builtin")
+#: With ``layout="auto"``, graphs of more Values than this are drawn by the built-in layout.
+DOT_LIMIT = 400
+
+
 def explore(
     root: Value,
     *,
@@ -367,6 +518,7 @@ def explore(
     lr: float = 0.1,
     title: str | None = None,
     max_nodes: int = 2000,
+    layout: str = "auto",
 ) -> Explorer:
     """An interactive page that steps through the forward and backward pass of ``root``.
 
@@ -377,12 +529,26 @@ def explore(
     ``p <- p - lr · d root / d p``; ``title`` heads the page. See :func:`explorer_data` for
     every number, the module docstring for the page's ``window.explorer`` handle.
 
-    Needs Graphviz's ``dot`` to lay the graph out (a ``RuntimeError`` naming Graphviz
-    otherwise); more than ``max_nodes`` Values is a ``ValueError``. The Values are not
-    changed (their ``.grad`` included).
+    ``layout``: ``"dot"`` draws ``draw_dot(root, edge_labels=True)`` with Graphviz's ``dot``
+    (a ``RuntimeError`` naming Graphviz when it is missing); ``"builtin"`` draws a plain
+    layered picture without Graphviz and without edge labels (:func:`builtin_layout`);
+    ``"auto"`` uses ``dot`` up to :data:`DOT_LIMIT` Values when Graphviz works, else the
+    built-in layout (``dot`` needs about 25 s for 1,200 Values). More than ``max_nodes``
+    Values is a ``ValueError``. The Values are not changed (their ``.grad`` included).
     """
+    if not isinstance(layout, str) or layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     data = explorer_data(root, params=params, lr=lr, title=title, max_nodes=max_nodes)
-    svg = _svg(topological_order(root), data, max_nodes)
+    svg = None
+    if layout == "dot" or (layout == "auto" and len(data["nodes"]) <= DOT_LIMIT):
+        try:
+            svg = _svg(topological_order(root), data, max_nodes)
+        except RuntimeError:
+            if layout == "dot":
+                raise
+    data["layout"] = "dot" if svg is not None else "builtin"
+    if svg is None:
+        svg = builtin_layout(data)
     parts = {"__TITLE__": html.escape(data["title"]), "__SVG__": svg,
              "__DATA__": _script_json(data)}
     page = re.sub("__(?:TITLE|SVG|DATA)__", lambda m: parts[m.group(0)], PAGE)

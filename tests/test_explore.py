@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import itertools
 import json
 import math
 import re
@@ -18,7 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from autograd import Value, explore, topological_order
-from autograd.explore import MAX_LISTED_FACTORS, MAX_LISTED_PATHS, explorer_data, unique_labels
+from autograd.explore import (
+    DOT_LIMIT,
+    MAX_LISTED_FACTORS,
+    MAX_LISTED_PATHS,
+    builtin_layout,
+    explorer_data,
+    unique_labels,
+)
 from autograd.strategies import Expression, expressions, leaf_values
 from nn.article import PARAMETER_NAMES, build_network, forward
 from nn.article import main as article_main
@@ -369,7 +377,7 @@ def test_graph_size_limit() -> None:
     v = x
     for _ in range(9):
         v = v + 1.0
-    with pytest.raises(ValueError, match="has 19 Values, more than max_nodes=18.*max_nodes=19"):
+    with pytest.raises(ValueError, match=r"has 19 Values, more than max_nodes=18.*max_nodes=19"):
         explore(v, max_nodes=18)
     assert len(explore(v, max_nodes=19).data["nodes"]) == 19
     with pytest.raises(ValueError, match="more than max_nodes=2000"):
@@ -387,7 +395,8 @@ def test_graph_size_limit() -> None:
         ({"params": Value(1.0)}, TypeError, "params must be an iterable of leaf Values"),
         ({"params": 3}, TypeError, "params must be an iterable of leaf Values.*not int"),
         ({"params": [1.0]}, TypeError, "params must hold Values, not float"),
-        ({"params": [Value(1.0, "z")]}, ValueError, "parameter 'z' \\(data=1.0\\) is not in the graph"),
+        ({"params": [Value(1.0, "z")]}, ValueError,
+         "parameter 'z' \\(data=1.0\\) is not in the graph"),
         ({"params": [Value(1.0)]}, ValueError, "parameter \\(data=1.0\\) is not in the graph"),
         ({"lr": "0.1"}, TypeError, "lr must be a real number, not str"),
         ({"lr": True}, TypeError, "lr must be a real number, not bool"),
@@ -427,8 +436,8 @@ def test_without_graphviz_the_error_names_it(monkeypatch: pytest.MonkeyPatch) ->
         raise graphviz.ExecutableNotFound(("dot",))
 
     monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
-    with pytest.raises(RuntimeError, match="needs the graphviz Python package and Graphviz's `dot`"):
-        explore(Value(1.0, "x") * 2.0)
+    with pytest.raises(RuntimeError, match="needs the graphviz Python package and Graphviz's"):
+        explore(Value(1.0, "x") * 2.0, layout="dot")
 
 
 def test_nn_article_html_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -456,8 +465,150 @@ def test_committed_page_holds_the_articles_numbers() -> None:
     p = forward(build_network())
     expected = explorer_data(p.J, params=[p.params[n] for n in PARAMETER_NAMES], lr=0.5,
                              title="The article's network: backpropagation step by step")
-    assert data == json.loads(json.dumps(expected))
+    assert data == json.loads(json.dumps({**expected, "layout": "dot"}))
     assert (DOCS / "article_explorer.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------------------------------
+# The built-in layout (large graphs, or no Graphviz).
+# ---------------------------------------------------------------------------------------
+
+_BOX = re.compile(r'<g class="node"><title>n(\d+)</title><polygon fill="([^"]+)" stroke="[^"]+" '
+                  r'points="([-\d.]+),([-\d.]+) ([-\d.]+),[-\d.]+ [-\d.]+,([-\d.]+) [^"]+"/>'
+                  r"(.*?)</g>")
+_OP = re.compile(r'<title>n(\d+)_op</title><ellipse [^>]*cx="([-\d.]+)" cy="([-\d.]+)" '
+                 r'rx="([-\d.]+)" ry="([-\d.]+)"/><text[^>]*>([^<]*)</text>')
+_EDGE = re.compile(r'<title>n(\d+)-&gt;n(\d+)_op</title><path fill="none" stroke="[^"]+" '
+                   r'd="M([-\d.]+),([-\d.]+) C[-\d.]+,[-\d.]+ [-\d.]+,[-\d.]+ '
+                   r'([-\d.]+),([-\d.]+)"/>')
+_OUT = re.compile(r'<title>n(\d+)_op-&gt;n(\d+)</title><path fill="none" stroke="[^"]+" '
+                  r'd="M([-\d.]+),([-\d.]+) L([-\d.]+),([-\d.]+)"/>')
+
+
+def check_builtin_svg(data: dict[str, Any]) -> dict[int, tuple[float, float, float, float]]:
+    """Parse builtin_layout's SVG and check its geometry; return the boxes."""
+    svg = builtin_layout(data)
+    nodes = data["nodes"]
+    head = re.match(r'<svg [^>]*width="(\d+)pt" height="(\d+)pt" viewBox="0 0 ([\d.]+) ([\d.]+)"',
+                    svg)
+    assert head is not None
+    width, height = float(head.group(3)), float(head.group(4))
+    assert abs(float(head.group(1)) - width) <= 0.5 and abs(float(head.group(2)) - height) <= 0.5
+    boxes = {}
+    for m in _BOX.finditer(svg):
+        k = int(m.group(1))
+        x0, y0, x1, y1 = (float(m.group(i)) for i in (3, 4, 5, 6))
+        boxes[k] = (x0, y0, x1, y1)
+        assert m.group(2) == ("#ffffff" if nodes[k]["parents"] else "#eef3fb")
+        texts = [html.unescape(t) for t in re.findall(r">([^<]*)</text>", m.group(7))]
+        assert texts == [nodes[k]["label"], f"data {nodes[k]['value']!r}",
+                         f"grad {nodes[k]['grad']!r}"]
+        assert x1 - x0 >= max(len(t) for t in texts) * 6.0 + 8  # the text fits
+        ys = [float(v) for v in re.findall(r' y="([-\d.]+)"', m.group(7))]
+        assert y0 < ys[0] < ys[1] < ys[2] < y1
+        xs = [float(v) for v in re.findall(r' x="([-\d.]+)"', m.group(7))]
+        assert all(abs(v - (x0 + x1) / 2) < 0.11 for v in xs)
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+    assert sorted(boxes) == list(range(len(nodes)))
+    ops = {int(m.group(1)): tuple(float(m.group(i)) for i in (2, 3, 4, 5))
+           for m in _OP.finditer(svg)}
+    assert sorted(ops) == [k for k, n in enumerate(nodes) if n["parents"]]
+    for m in _OP.finditer(svg):
+        assert html.unescape(m.group(6)) == nodes[int(m.group(1))]["symbol"]
+    # no two boxes or ovals overlap
+    rects = list(boxes.values()) + [(cx - rx, cy - ry, cx + rx, cy + ry)
+                                    for cx, cy, rx, ry in ops.values()]
+    rects.sort()
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            if b[0] >= a[2]:
+                break
+            assert b[1] >= a[3] or a[1] >= b[3], (a, b)
+    # every edge runs from its parent's right side to the left of the op, then into the node
+    edges = [(int(m.group(1)), int(m.group(2)), *(float(m.group(i)) for i in (3, 4, 5, 6)))
+             for m in _EDGE.finditer(svg)]
+    assert sorted((p, k) for p, k, *_ in edges) == sorted(
+        (p, k) for k, n in enumerate(nodes) for p in n["parents"])
+    for p, k, sx, sy, ex, ey in edges:
+        _, py0, px1, py1 = boxes[p]
+        cx, cy, rx, _ = ops[k]
+        assert abs(sx - px1) < 0.11 and abs(sy - (py0 + py1) / 2) < 0.11
+        assert abs(ex - (cx - rx)) < 0.11 and abs(ey - cy) < 0.11
+        assert px1 < cx - rx  # parents lie to the left
+    outs = {int(m.group(1)): tuple(float(m.group(i)) for i in (3, 4, 5, 6))
+            for m in _OUT.finditer(svg)}
+    assert sorted(outs) == sorted(ops)
+    for k, (sx, sy, ex, ey) in outs.items():
+        cx, cy, rx, _ = ops[k]
+        x0, y0, x1, y1 = boxes[k]
+        assert abs(sx - (cx + rx)) < 0.11 and abs(ex - x0) < 0.11
+        assert abs(sy - cy) < 0.11 and abs(ey - cy) < 0.11 and abs(cy - (y0 + y1) / 2) < 0.11
+        assert cx + rx < x0
+    return boxes
+
+
+def test_builtin_layout_geometry(article: Any) -> None:
+    boxes = check_builtin_svg(article.data)
+    index = by_label(article.data)
+    column = {name: round(boxes[k][0] + boxes[k][2]) for name, k in index.items()}
+    # the article's layers, one column each; a leaf sits just before its nearest consumer
+    for group in (["w0", "w2", "b0", "x0", "x1", "w1", "w3", "b1"], ["net0", "net1"],
+                  ["a0", "a1", "w4", "w5", "w6", "w7", "b2", "b3"], ["net2", "net3"],
+                  ["o0", "o1", "y0", "y1"]):
+        assert len({column[name] for name in group}) == 1, group
+    order = ["x0", "net0", "a0", "net2", "o0", "J"]
+    assert [column[a] < column[b] for a, b in itertools.pairwise(order)] == [True] * 5
+    # within a column, the leaves follow their consumers: w0, w2, b0 (net0) above w1, w3, b1
+    assert max(boxes[index[n]][1] for n in ("w0", "w2", "b0")) < min(
+        boxes[index[n]][1] for n in ("w1", "w3", "b1"))
+
+
+def test_builtin_layout_on_random_and_wide_graphs() -> None:
+    x = Value(0.5, "x")
+    y = Value(-1.5, "y")
+    a = x * y
+    b = a.tanh() + x
+    c = (b * a - y).exp() + b  # leaves used at several depths, a node used twice
+    check_builtin_svg(explorer_data(c))
+    wide = add = Value(0.0, "s0")
+    for i in range(30):
+        add = add + Value(float(i), f"t{i}") * Value(2.0, "two") + wide
+    boxes = check_builtin_svg(explorer_data(add))
+    assert len(boxes) == 1 + 30 * 5  # t_i, two, *, +, +
+    check_builtin_svg(explorer_data(Value(3.0, "alone")))
+    check_builtin_svg(explorer_data(Value(3.0) * Value(0.0).log()))  # -inf, nan in the boxes
+
+
+def test_layout_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    x = Value(2.0, "x")
+    assert explore(x * x).data["layout"] == "dot"
+    assert explore(x * x, layout="builtin").data["layout"] == "builtin"
+    assert "<!-- " not in explore(x * x, layout="builtin").html  # no Graphviz comment
+    big = x
+    while len(topological_order(big)) <= DOT_LIMIT:
+        big = big + 1.0
+    assert len(topological_order(big)) == DOT_LIMIT + 1
+    assert explore(big).data["layout"] == "builtin"
+    assert explore(big - 1.0 + 1.0, layout="builtin").data["layout"] == "builtin"
+    smaller = x * x
+    while len(topological_order(smaller)) < DOT_LIMIT - 2:
+        smaller = smaller + 1.0
+    assert len(topological_order(smaller)) == DOT_LIMIT - 2
+    page = explore(smaller + 1.0)  # exactly DOT_LIMIT Values: still Graphviz
+    assert len(page.data["nodes"]) == DOT_LIMIT and page.data["layout"] == "dot"
+    for bad in ("graphviz", None, "DOT"):
+        with pytest.raises(ValueError, match="layout must be one of auto, dot, builtin"):
+            explore(x * x, layout=bad)  # type: ignore[arg-type]
+
+    import graphviz
+
+    def missing(*args: object, **kwargs: object) -> bytes:
+        raise graphviz.ExecutableNotFound(("dot",))
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
+    assert explore(x * x).data["layout"] == "builtin"  # auto: falls back
+    with pytest.raises(RuntimeError, match="Graphviz"):
+        explore(x * x, layout="dot")
 
 
 # ---------------------------------------------------------------------------------------
@@ -518,7 +669,9 @@ def _number(text: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def article_page(browser: Any, article: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
+def article_page(
+    browser: Any, article: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Opened]:
     path = article.save(tmp_path_factory.mktemp("explore") / "article.html")
     opened = Opened(browser, path)
     yield opened
@@ -624,7 +777,7 @@ def test_browser_back_undoes_and_keys_step(article_page: Opened, article: Any) -
     for bad in ("explorer.goto('sideways', 0)", "explorer.goto('forward', 26)",
                 "explorer.goto('backward', -1)", "explorer.goto('backward', 1.5)",
                 "explorer.select('nobody')"):
-        with pytest.raises(Exception, match="phase must be|index must be|no node is labelled"):
+        with pytest.raises(Exception, match=r"phase must be|index must be|no node is labelled"):
             page.page.evaluate(bad)
 
 
@@ -692,7 +845,7 @@ def test_browser_random_graphs_agree_with_backward(
     for k, node in enumerate(order):
         assert close(s["grads"][labels[k]], node.grad), (labels[k], node.grad)
         assert s["values"][labels[k]] == node.data
-    for k, x in enumerate(inputs):
+    for x in inputs:
         if x not in set(order):
             continue
         opened.page.evaluate("(l) => explorer.select(l)", labels[order.index(x)])
@@ -705,4 +858,36 @@ def test_browser_random_graphs_agree_with_backward(
             assert abs(math.fsum(sel["products"]) - x.grad) <= bound
         assert all(path[0] == labels[order.index(x)] and path[-1] == labels[-1]
                    for path in sel["paths"])
+    opened.close()
+
+
+def test_browser_a_graph_near_2000_nodes(browser: Any, tmp_path: Path) -> None:
+    from nn import MLP, mse_loss
+
+    model = MLP(3, [12, 12, 1], activation="tanh", seed=1)
+    xs = [[math.sin(i + j) for j in range(3)] for i in range(32)]
+    ys = [math.cos(i) for i in range(32)]
+    loss = mse_loss([model(x)[0] for x in xs], ys)
+    order = topological_order(loss)
+    assert 1900 <= len(order) <= 2000
+    page = explore(loss, params=model.parameters())
+    assert page.data["layout"] == "builtin"
+    loss.backward()
+    opened = Opened(browser, page.save(tmp_path / "big.html"))
+    opened.page.keyboard.press("End")
+    s = opened.state()
+    assert (s["phase"], s["index"]) == ("backward", len(page.data["backward"]))
+    labels = [n["label"] for n in page.data["nodes"]]
+    assert len(set(labels)) == len(order)
+    for k, node in enumerate(order):
+        assert close(s["grads"][labels[k]], node.grad) or abs(node.grad) < 1e-300, labels[k]
+    opened.page.keyboard.press("ArrowLeft")
+    assert opened.state()["index"] == len(page.data["backward"]) - 1
+    w = model.parameters()[0]
+    opened.page.evaluate("(l) => explorer.select(l)", labels[order.index(w)])
+    sel = opened.state()["selected"]
+    assert close(sel["total"], w.grad)
+    assert 1 <= len(sel["paths"]) <= MAX_LISTED_PATHS
+    assert int(page.data["paths"][order.index(w)]["count"]) > MAX_LISTED_PATHS
+    assert "more paths" in opened.page.inner_text("#selected")
     opened.close()
