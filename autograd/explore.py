@@ -397,17 +397,19 @@ def _depths(parents: list[list[int]]) -> list[int]:
     for k in range(n):
         for p in parents[k]:
             nearest[p] = min(nearest[p], depth[k])
-    return [nearest[k] - 1 if not parents[k] and nearest[k] < n else depth[k] for k in range(n)]
+    # (only a leaf root has no consumer: then n == 1 and nearest - 1 == 0)
+    return [nearest[k] - 1 if not parents[k] else depth[k] for k in range(n)]
 
 
 def builtin_layout(data: dict[str, Any]) -> str:
     """An SVG of the graph in ``data`` (see :func:`explorer_data`) drawn without Graphviz:
     column ``d`` holds the nodes of depth ``d`` (a non-leaf sits one column past its deepest
     parent, a leaf one column before its nearest consumer), each non-leaf with its op's oval
-    just before it; within a column the nodes are ordered by the mean row of their parents
-    (leaves: of their consumers). The elements carry Graphviz's structure (``g.node`` with
-    ``<title>n<k></title>``, ``n<k>_op`` for ops, ``g.edge`` titled ``n<p>->n<k>_op``) so the
-    page's script works on either picture. Edges carry no label; the panel gives the numbers.
+    just before it; within a column the non-leaves are ordered by the mean row of their
+    parents, the leaves keep their creation order (breadth first from the root). The elements
+    carry Graphviz's structure (``g.node`` with ``<title>n<k></title>``, ``n<k>_op`` for ops,
+    ``g.edge`` titled ``n<p>->n<k>_op``) so the page's script works on either picture.
+    Edges carry no label; the panel gives the numbers.
     """
     nodes = data["nodes"]
     n = len(nodes)
@@ -421,23 +423,12 @@ def builtin_layout(data: dict[str, Any]) -> str:
     for k in range(n):
         columns[depth[k]].append(k)
     row = [0.0] * n
-    for column in columns:  # non-leaves by their parents' mean row, in creation order
+    for column in columns:  # leaves in creation order, non-leaves by their parents' mean row
         for place, k in enumerate(column):
             row[k] = sum(row[p] for p in parents[k]) / len(parents[k]) if parents[k] else place
         column.sort(key=lambda k: (row[k], k))
         for place, k in enumerate(column):
             row[k] = place
-    consumers: list[list[int]] = [[] for _ in range(n)]
-    for k in range(n):
-        for p in parents[k]:
-            consumers[p].append(k)
-    for column in columns:  # leaves by their consumers' mean row
-        if any(not parents[k] for k in column):
-            column.sort(key=lambda k: (
-                (sum(row[c] for c in consumers[k]) / len(consumers[k]) if consumers[k] else 0.0)
-                if not parents[k] else row[k], k))
-            for place, k in enumerate(column):
-                row[k] = place
     x = [0.0] * n
     y = [0.0] * n
     left = MARGIN

@@ -23,6 +23,7 @@ from autograd.explore import (
     DOT_LIMIT,
     MAX_LISTED_FACTORS,
     MAX_LISTED_PATHS,
+    _depths,
     builtin_layout,
     explorer_data,
     unique_labels,
@@ -84,9 +85,6 @@ def article_explorer(lr: float = 0.5) -> Any:
     return explore(p.J, params=[p.params[n] for n in PARAMETER_NAMES], lr=lr, title="article")
 
 
-@pytest.fixture(scope="module")
-def article() -> Any:
-    return article_explorer()
 
 
 def by_label(data: dict[str, Any]) -> dict[str, int]:
@@ -98,7 +96,9 @@ def by_label(data: dict[str, Any]) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------
 
 
-def test_article_payload_gradients_match_the_delta_rule(article: Any) -> None:
+def test_article_payload_gradients_match_the_delta_rule() -> None:
+    # made in the test body, not a fixture: mutmut maps mutants to the tests that call them
+    article = article_explorer()
     data = article.data
     index = by_label(data)
     assert len(data["nodes"]) == 25  # 4 inputs/targets + 12 parameters + 4 nets + 4 activations + J
@@ -110,7 +110,9 @@ def test_article_payload_gradients_match_the_delta_rule(article: Any) -> None:
     assert data["title"] == "article"
 
 
-def test_backward_steps_follow_the_engines_sweep(article: Any) -> None:
+def test_backward_steps_follow_the_engines_sweep() -> None:
+    # made in the test body, not a fixture: mutmut maps mutants to the tests that call them
+    article = article_explorer()
     data = article.data
     nodes = data["nodes"]
     names = [n["label"] for n in nodes]
@@ -141,7 +143,9 @@ def test_backward_steps_follow_the_engines_sweep(article: Any) -> None:
     assert data["final"][index["x0"]] == 9
 
 
-def test_article_paths_are_the_chain_rule(article: Any) -> None:
+def test_article_paths_are_the_chain_rule() -> None:
+    # made in the test body, not a fixture: mutmut maps mutants to the tests that call them
+    article = article_explorer()
     data = article.data
     index = by_label(data)
     names = [n["label"] for n in data["nodes"]]
@@ -168,7 +172,9 @@ def test_article_paths_are_the_chain_rule(article: Any) -> None:
                     "products": [1.0]}
 
 
-def test_parameters_finite_differences_and_one_sgd_step(article: Any) -> None:
+def test_parameters_finite_differences_and_one_sgd_step() -> None:
+    # made in the test body, not a fixture: mutmut maps mutants to the tests that call them
+    article = article_explorer()
     data = article.data
     names = [n["label"] for n in data["nodes"]]
     rows = {names[r["node"]]: r for r in data["params"]}
@@ -354,12 +360,17 @@ def test_save_and_repr_html(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == page.html
     assert page.save(str(tmp_path / "q.html")).read_text(encoding="utf-8") == page.html
     frame = page._repr_html_()
-    assert frame.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in frame
+    assert frame.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;\n&lt;html lang=&quot;en&quot;')
+    assert frame.endswith('&lt;/html&gt;\n" style="width: 100%; height: 760px; '
+                          'border: 1px solid #ddd" sandbox="allow-scripts" '
+                          'title="backprop explorer"></iframe>')
     assert html.unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1)) == page.html  # type: ignore[union-attr]
     assert repr(page) == "<Explorer 'Backpropagation through mul#1': 2 nodes>"
 
 
-def test_the_page_is_self_contained(article: Any) -> None:
+def test_the_page_is_self_contained() -> None:
+    # made in the test body, not a fixture: mutmut maps mutants to the tests that call them
+    article = article_explorer()
     page = article.html
     assert page.startswith("<!DOCTYPE html>")
     assert "<svg" in page and "<?xml" not in page
@@ -368,6 +379,10 @@ def test_the_page_is_self_contained(article: Any) -> None:
     for marker in ("__TITLE__", "__SVG__", "__DATA__"):
         assert marker not in page
     # Graphviz's node names are draw_dot's: n<k> for the k-th node of the creation order
+    # draw_dot's picture with edge labels and the page's labels, full precision
+    assert ">∂net3/∂w5 = a0</text>" in page and ">= 0.5932699921071872</text>" in page
+    assert ">w5</text>" in page and ">grad &#45;0.022602540477475067</text>" in page
+    assert ">Σ w·x + b</text>" in page
     titles = re.findall(r"<title>(n\d+)</title>", page)
     assert sorted(titles, key=lambda t: int(t[1:])) == [f"n{k}" for k in range(25)]
 
@@ -412,9 +427,10 @@ def test_graph_size_limit() -> None:
 )
 def test_bad_arguments(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
     x = Value(1.0, "x")
-    root = kwargs.pop("root", x * 2.0)
+    options = dict(kwargs)  # the parameter dict is shared between runs: leave it intact
+    root = options.pop("root", x * 2.0)
     with pytest.raises(error, match=match):
-        explore(root, **kwargs)
+        explore(root, **options)
 
 
 def test_a_non_leaf_parameter_is_refused() -> None:
@@ -436,8 +452,13 @@ def test_without_graphviz_the_error_names_it(monkeypatch: pytest.MonkeyPatch) ->
         raise graphviz.ExecutableNotFound(("dot",))
 
     monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
-    with pytest.raises(RuntimeError, match="needs the graphviz Python package and Graphviz's"):
+    with pytest.raises(RuntimeError) as info:
         explore(Value(1.0, "x") * 2.0, layout="dot")
+    assert str(info.value) == (
+        "autograd.explore lays the graph out with Graphviz when the page is made: it needs the "
+        "graphviz Python package and Graphviz's `dot` program (apt-get install graphviz, brew "
+        "install graphviz or conda install graphviz); ExecutableNotFound: failed to execute "
+        "'dot', make sure the Graphviz executables are on your systems' PATH")
 
 
 def test_nn_article_html_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -547,7 +568,91 @@ def check_builtin_svg(data: dict[str, Any]) -> dict[int, tuple[float, float, flo
     return boxes
 
 
-def test_builtin_layout_geometry(article: Any) -> None:
+GOLDEN_X_TIMES_Y = "\n".join([
+    # x * y: the leaves x, y in column 0 (no ops, so the boxes start at the margin, 10), the
+    # product in column 1 after its op's oval (64 wide) and two gaps of 36. Every box is
+    # 2·8 + 6.6·8 = 68.8 wide (8 characters: "data 2.0") and 3·15 + 8 = 53 high, rows 53 + 14
+    # apart; text baselines at top + 4 + 15·(i + 0.75).
+    '<svg xmlns="http://www.w3.org/2000/svg" width="294pt" height="140pt" '
+    'viewBox="0 0 293.60 140.00" font-family="Helvetica,Arial,sans-serif" font-size="11">',
+    '<g id="graph0" class="graph">',
+    '<polygon fill="white" stroke="none" points="0,0 293.60,0 293.60,140.00 0,140.00"/>',
+    '<g class="node"><title>n0</title><polygon fill="#eef3fb" stroke="#333333" '
+    'points="10.0,10.0 78.8,10.0 78.8,63.0 10.0,63.0"/>'
+    '<text text-anchor="middle" x="44.4" y="25.2">x</text>'
+    '<text text-anchor="middle" x="44.4" y="40.2">data 2.0</text>'
+    '<text text-anchor="middle" x="44.4" y="55.2">grad 3.0</text></g>',
+    '<g class="node"><title>n1</title><polygon fill="#eef3fb" stroke="#333333" '
+    'points="10.0,77.0 78.8,77.0 78.8,130.0 10.0,130.0"/>'
+    '<text text-anchor="middle" x="44.4" y="92.2">y</text>'
+    '<text text-anchor="middle" x="44.4" y="107.2">data 3.0</text>'
+    '<text text-anchor="middle" x="44.4" y="122.2">grad 2.0</text></g>',
+    '<g class="edge"><title>n0-&gt;n2_op</title><path fill="none" stroke="#333333" '
+    'd="M78.8,36.5 C105.8,36.5 105.8,36.5 132.8,36.5"/></g>',
+    '<g class="edge"><title>n1-&gt;n2_op</title><path fill="none" stroke="#333333" '
+    'd="M78.8,103.5 C105.8,103.5 105.8,36.5 132.8,36.5"/></g>',
+    '<g class="node"><title>n2_op</title><ellipse fill="#f3f3f3" stroke="#333333" '
+    'cx="164.8" cy="36.5" rx="32.0" ry="11.0"/>'
+    '<text text-anchor="middle" x="164.8" y="40.5" font-size="10">*</text></g>',
+    '<g class="edge"><title>n2_op-&gt;n2</title><path fill="none" stroke="#333333" '
+    'd="M196.8,36.5 L214.8,36.5"/></g>',
+    '<g class="node"><title>n2</title><polygon fill="#ffffff" stroke="#333333" '
+    'points="214.8,10.0 283.6,10.0 283.6,63.0 214.8,63.0"/>'
+    '<text text-anchor="middle" x="249.2" y="25.2">mul#2</text>'
+    '<text text-anchor="middle" x="249.2" y="40.2">data 6.0</text>'
+    '<text text-anchor="middle" x="249.2" y="55.2">grad 1.0</text></g>',
+    "</g></svg>",
+])
+
+
+def test_builtin_layout_exactly() -> None:
+    x = Value(2.0, "x")
+    y = Value(3.0, "y")
+    assert builtin_layout(explorer_data(x * y)) == GOLDEN_X_TIMES_Y
+
+
+def test_builtin_layout_orders_a_column_by_the_parents_rows() -> None:
+    a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
+    p = c * b  # made first, but its parents (c, b) sit lower than q's (a, b)
+    p.label = "p"
+    q = a + b
+    q.label = "q"
+    r = q * p
+    r.label = "r"
+    data = explorer_data(r)
+    assert [n["label"] for n in data["nodes"]] == ["a", "b", "c", "p", "q", "r"]
+    boxes = check_builtin_svg(data)
+    top = {n["label"]: boxes[k][1] for k, n in enumerate(data["nodes"])}
+    # rows 53 + 14 = 67 apart from the margin 10: q (mean row 0.5) above p (1.5); r on top
+    assert top == {"a": 10.0, "b": 77.0, "c": 144.0, "q": 10.0, "p": 77.0, "r": 10.0}
+    left = {n["label"]: boxes[k][0] for k, n in enumerate(data["nodes"])}
+    # column 0: 75.4 wide ("grad 15.0"), narrower boxes centred; column 1 starts after
+    # 10 + 75.4 + 36 + 64 + 36
+    assert left["b"] == 10.0 and left["a"] == left["c"] == 13.3
+    assert left["p"] == left["q"] == 221.4 and left["r"] == 426.2
+    assert builtin_layout(data).startswith(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="512pt" height="207pt" '
+        'viewBox="0 0 511.60 207.00"')
+
+
+@pytest.mark.parametrize(
+    ("parents", "depths"),
+    [
+        ([[]], [0]),
+        ([[], [0]], [0, 1]),
+        # a leaf sits one column before its nearest consumer; a non-leaf one past its
+        # deepest parent, however far its consumers are
+        ([[], [], [0], [2], [2, 3], [1, 4]], [0, 3, 1, 2, 3, 4]),
+        ([[], [0], [0], [2], [1, 3]], [0, 1, 1, 2, 3]),
+    ],
+)
+def test_depths(parents: list[list[int]], depths: list[int]) -> None:
+    assert _depths(parents) == depths
+
+
+def test_builtin_layout_geometry() -> None:
+    # made in the test body, not a fixture: mutmut maps mutants to the tests that call them
+    article = article_explorer()
     boxes = check_builtin_svg(article.data)
     index = by_label(article.data)
     column = {name: round(boxes[k][0] + boxes[k][2]) for name, k in index.items()}
@@ -668,18 +773,14 @@ def _number(text: str) -> float:
     return float(text.split(" ", 1)[1])
 
 
-@pytest.fixture(scope="module")
-def article_page(
-    browser: Any, article: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Opened]:
-    path = article.save(tmp_path_factory.mktemp("explore") / "article.html")
-    opened = Opened(browser, path)
-    yield opened
-    opened.close()
+def open_article(browser: Any, tmp_path: Path) -> tuple[Opened, Any]:
+    """The article's explorer, made here (in the test's body, for mutmut), saved and opened."""
+    article = article_explorer()
+    return Opened(browser, article.save(tmp_path / "article.html")), article
 
 
-def test_browser_forward_then_the_whole_backward_sweep(article_page: Opened, article: Any) -> None:
-    page = article_page
+def test_browser_forward_then_the_whole_backward_sweep(browser: Any, tmp_path: Path) -> None:
+    page, article = open_article(browser, tmp_path)
     data = article.data
     names = [n["label"] for n in data["nodes"]]
     n, m = len(names), len(data["backward"])
@@ -720,7 +821,9 @@ def test_browser_forward_then_the_whole_backward_sweep(article_page: Opened, art
             if label not in s["grads"]:
                 assert page.box_texts(k)[2] == "grad ?"
         panel = page.page.inner_text("#step")
-        assert f"grad({processed}) = " in panel
+        name = re.escape(processed)
+        head = re.search(rf"node {name}: grad\({name}\) = (\S+)", panel)
+        assert head is not None and close(float(head.group(1)), HAND_GRADS[processed])
         for e in data["backward"][j]["edges"]:
             assert f"grad({names[e['parent']]}) += grad({processed})" in panel
     assert set(s["grads"]) == set(names) and seen == set(names)
@@ -732,10 +835,11 @@ def test_browser_forward_then_the_whole_backward_sweep(article_page: Opened, art
         assert close(g, engine[label].grad), label
     page.page.evaluate("explorer.step()")  # stepping past the end changes nothing
     assert page.state() == s
+    page.close()
 
 
-def test_browser_back_undoes_and_keys_step(article_page: Opened, article: Any) -> None:
-    page = article_page
+def test_browser_back_undoes_and_keys_step(browser: Any, tmp_path: Path) -> None:
+    page, article = open_article(browser, tmp_path)
     m = len(article.data["backward"])
     states = []
     page.page.evaluate("explorer.goto('forward', 20)")
@@ -779,10 +883,11 @@ def test_browser_back_undoes_and_keys_step(article_page: Opened, article: Any) -
                 "explorer.select('nobody')"):
         with pytest.raises(Exception, match=r"phase must be|index must be|no node is labelled"):
             page.page.evaluate(bad)
+    page.close()
 
 
-def test_browser_select_w5_is_the_articles_chain(article_page: Opened) -> None:
-    page = article_page
+def test_browser_select_w5_is_the_articles_chain(browser: Any, tmp_path: Path) -> None:
+    page, _ = open_article(browser, tmp_path)
     page.page.evaluate("explorer.goto('backward', 4); explorer.select('w5')")
     sel = page.state()["selected"]
     assert sel["label"] == "w5"
@@ -807,9 +912,10 @@ def test_browser_select_w5_is_the_articles_chain(article_page: Opened) -> None:
     assert page.state()["selected"] is None
     params = page.page.inner_text("#params")
     assert "w5" in params and "0.5113012702387375" in params
+    page.close()
 
 
-def test_browser_screenshot(article_page: Opened, browser: Any, tmp_path: Path) -> None:
+def test_browser_screenshot(browser: Any, tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("make_explorer", DOCS / "make_explorer.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
