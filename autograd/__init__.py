@@ -15,6 +15,7 @@ A custom operation is one :class:`Op` row (forward and local derivatives), used 
 from autograd.backward import grad, topological_order
 from autograd.check import GradcheckError, gradcheck
 from autograd.draw import draw_dot
+from autograd.explore import explore
 from autograd.modes import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
 from autograd.ops import OPS, Op, register
 from autograd.value import Value, add_n, apply, squared_error, weighted_sum
@@ -29,6 +30,7 @@ __all__ = [
     "detect_anomaly",
     "draw_dot",
     "enable_grad",
+    "explore",
     "grad",
     "gradcheck",
     "is_anomaly_enabled",

@@ -41,7 +41,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO
 
-from autograd import Value, draw_dot, squared_error
+from autograd import Value, draw_dot, explore, squared_error
 from nn.layers import MLP
 from nn.losses import mse_loss
 from nn.optim import SGD
@@ -464,6 +464,9 @@ def _parser() -> argparse.ArgumentParser:
                        "format; .dot and .gv write the Graphviz source); the directory must "
                        f"exist (default {DEFAULT_GRAPH})")
     graph.add_argument("--no-graph", action="store_true", help="do not draw the graph")
+    parser.add_argument("--html", metavar="PATH",
+                        help="also write the interactive explorer page (autograd.explore) of "
+                        "the article's graph to PATH")
     return parser
 
 
@@ -699,7 +702,27 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
             return 1
         print(f"\nGraph: {graph_message} (J's graph, edges labelled with local derivatives, "
               "the path from w5 to J highlighted)", file=out)
+    if args.html:
+        try:
+            written = write_explorer(args.html, args.lr, example)
+        except OSError as error:
+            print(f"\nExplorer: could not write {args.html}: {error}", file=sys.stderr)
+            return 1
+        print(f"\nExplorer: wrote the interactive page to {written} (open it in a browser)",
+              file=out)
     return 0
+
+
+def write_explorer(
+    path: str | os.PathLike[str], lr: float = WORKED_EXAMPLE.learning_rate,
+    example: WorkedExample = WORKED_EXAMPLE,
+) -> Path:
+    """Write ``autograd.explore`` of the article's fresh forward pass to ``path`` (the
+    article's names; w0..w7 and b0..b3 marked as parameters, SGD rate ``lr``)."""
+    p = forward(build_network(example), example.inputs, example.targets)
+    page = explore(p.J, params=[p.params[name] for name in PARAMETER_NAMES], lr=lr,
+                   title="The article's network: backpropagation step by step")
+    return page.save(path)
 
 
 def _draw(p: ArticlePass) -> Any:
