@@ -10,6 +10,7 @@
 
 from autograd.backward import grad, topological_order
 from autograd.check import GradcheckError, gradcheck
+from autograd.compile import compile
 from autograd.draw import draw_dot
 from autograd.modes import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
 from autograd.ops import OPS, Op
@@ -21,6 +22,7 @@ __all__ = [
     "Op",
     "Value",
     "add_n",
+    "compile",
     "detect_anomaly",
     "draw_dot",
     "enable_grad",

@@ -1,0 +1,737 @@
+"""``autograd.compile``: trace a loss function once, then run it as generated Python.
+
+    step = autograd.compile(loss_fn)   # loss_fn(*args) builds a scalar Value
+    loss = step(x, y)                  # a float; every parameter's .grad accumulated
+
+``loss_fn`` builds a scalar loss from Values it captures (the parameters) and from its
+arguments (numbers, lists of numbers, lists of lists...). The first call with a given
+argument *structure* (how many arguments, number or list, the lengths, the nesting) runs
+``loss_fn`` once on placeholder leaf Values under :func:`autograd.modes.tracing`, walks
+the recorded graph, and writes ONE straight-line Python function for it: the forward
+pass, then the backward pass (the chain rule, node by node, in the engine's own order),
+then ``p.grad += dJ/dp`` for every parameter ``p``. It is compiled with :func:`compile`
+and ``exec``, cached per structure, and reused by every later call with that structure.
+
+Calling ``step(*args)`` returns the loss as a float and adds into ``.grad`` exactly what
+``loss_fn(*args).backward()`` would: the generated code does the same floating-point
+operations in the same order (the engine's sweep visits nodes in reverse creation order,
+and so does the generated backward), so the numbers are bit for bit the same, NaN and
+infinity included (``log(0) = -inf``, ``1/0 = inf``, the ``relu``/``abs``/``pow`` masks).
+Parameters' ``.data`` is read on every call, so an optimizer step between calls is seen.
+
+``step.source`` is the generated code. Variables are named after the nodes' labels, so
+for the article's network the backward reads as its delta rule::
+
+    g_net3 = g_o1 * (o1 * (1.0 - o1))          # δ3 = dJ/do1 * o1(1 - o1)
+    g_w5 = g_net3 * a0                         # dJ/dw5 = δ3 * a0
+    g_a0 = g_net3 * w5 + g_net2 * w4
+
+What a trace cannot see: Python decisions on a Value's number. While tracing, ``bool()``,
+comparisons, ``float()`` and friends of a Value raise :class:`autograd.modes.TracingError`
+(``if loss > 0:`` would freeze one branch); ops with kinks (``relu``, ``abs``) are recorded
+as ops and are fine. Numbers read from ``.data`` inside ``loss_fn``, or computed under
+``no_grad()``, are frozen at their trace-time values.
+
+Under ``no_grad()`` or ``detect_anomaly()`` a call runs ``loss_fn`` eagerly instead, so
+those modes keep their meaning.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import itertools
+import keyword
+import linecache
+import math
+import numbers
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograd import ops
+from autograd.backward import topological_order
+from autograd.modes import DEFAULT_MODE, current_mode, enable_grad, tracing
+from autograd.ops import Op
+from autograd.value import Value
+
+#: An argument structure: ``0`` for a number, ``(list|tuple, n)`` for a flat sequence of
+#: ``n`` numbers, ``(list|tuple, (key, ...))`` for a sequence with nested sequences.
+Key = Any
+
+# ----------------------------------------------------------------------------------------
+# The code templates: one row per op of the rule table (autograd.ops).
+#
+# ``forward(xs, op)`` gives the expression of the op's result from its input atoms ``xs``
+# (variable names or literals); ``local(xs, out, op)`` gives d out / d input_i for each
+# input, in terms of the inputs and the result ``out``. Every expression does exactly the
+# float operations of the Op row's forward and local_grads (same order, same IEEE-safe
+# helpers), so the generated code computes the engine's numbers bit for bit. A local
+# derivative is an atom or is parenthesised, so ``g * local`` needs no further brackets.
+# ----------------------------------------------------------------------------------------
+
+Atoms = Sequence[str]
+
+
+@dataclass(frozen=True)
+class Template:
+    """How to write one op as code: its forward expression and its local derivatives."""
+
+    forward: Callable[[Atoms, Op], str]
+    local: Callable[[Atoms, str, Op], list[str]]
+
+
+# CPython 3.12 made sum() of floats compensated (Neumaier); before, it adds left to right.
+# The engine's wsum/add_n use sum(), so the generated code must do what sum() does here.
+_SUM_IS_PLAIN = sum((1e16, 1.0, -1e16), 0.0) == 0.0
+
+
+def _wsum_forward(xs: Atoms, op: Op) -> str:
+    n = len(xs) // 2
+    products = [f"{w} * {x}" for w, x in zip(xs[:n], xs[n : 2 * n])]
+    if _SUM_IS_PLAIN:  # sum(map(mul, ws, xs), b) = ((b + w0 x0) + w1 x1) + ...
+        return " + ".join([xs[-1], *products])
+    return f"_sum(({''.join(p + ', ' for p in products)}), {xs[-1]})"
+
+
+def _wsum_local(xs: Atoms, out: str, op: Op) -> list[str]:
+    n = len(xs) // 2
+    return [*xs[n : 2 * n], *xs[:n], "1.0"]
+
+
+def _add_n_forward(xs: Atoms, op: Op) -> str:
+    if len(xs) > 2:
+        return f"_fsum(({', '.join(xs)},))"
+    if _SUM_IS_PLAIN:  # sum(xs, 0.0): 0.0 + x0 + x1 (0.0 + -0.0 is 0.0, as in the engine)
+        return " + ".join(["0.0", *xs])
+    return f"_sum(({''.join(x + ', ' for x in xs)}), 0.0)"
+
+
+def _squared_error_scale(op: Op) -> float | None:
+    return {"mse": None, "sse": 1.0, "half_sse": 0.5}[op.name]
+
+
+def _squared_error_forward(xs: Atoms, op: Op) -> str:
+    n = len(xs) // 2
+    # total = 0.0; total += e * e: 0.0 + e*e is e*e (a square is never -0.0)
+    total = " + ".join(f"({o} - {y}) * ({o} - {y})" for o, y in zip(xs[:n], xs[n:]))
+    scale = _squared_error_scale(op)
+    if scale is None:
+        return f"({total}) / {n}"
+    return f"{_literal(scale)} * ({total})"
+
+
+def _squared_error_local(xs: Atoms, out: str, op: Op) -> list[str]:
+    n = len(xs) // 2
+    scale = _squared_error_scale(op)
+    factor = 2.0 / n if scale is None else 2.0 * scale
+    if factor == 1.0:  # the article's J: dJ/do_i = o_i - y_i = -(y_i - o_i)
+        d_outputs = [f"({o} - {y})" for o, y in zip(xs[:n], xs[n:])]
+    else:
+        d_outputs = [f"({_literal(factor)} * ({o} - {y}))" for o, y in zip(xs[:n], xs[n:])]
+    return [*d_outputs, *(f"-{d}" for d in d_outputs)]
+
+
+def _pow_const_exponent(op: Op) -> float | None:
+    """The ``c`` of a ``pow_const(c)`` row (read from its rule's closure), or None."""
+    fn = op.local_grads
+    names = fn.__code__.co_freevars
+    if "c" not in names or fn.__closure__ is None:
+        return None
+    c = fn.__closure__[names.index("c")].cell_contents
+    if type(c) is not float or ops.pow_const(c) is not op:
+        return None
+    return c
+
+
+def _pow_const_forward(xs: Atoms, op: Op) -> str:
+    return f"_pow({xs[0]}, {_literal(_exponent(op))})"
+
+
+def _pow_const_local(xs: Atoms, out: str, op: Op) -> list[str]:
+    c = _exponent(op)
+    if c == 0.0:
+        return ["0.0"]
+    return [f"({_literal(c)} * _pow({xs[0]}, {_literal(c - 1.0)}))"]
+
+
+def _exponent(op: Op) -> float:
+    c = _pow_const_exponent(op)
+    assert c is not None  # _template() only picks this row when it can read c
+    return c
+
+
+def _div_forward(xs: Atoms, op: Op) -> str:
+    return f"_div({xs[0]}, {xs[1]})"
+
+
+# fmt: off
+TEMPLATES: dict[str, Template] = {
+    "add": Template(lambda xs, op: f"{xs[0]} + {xs[1]}", lambda xs, out, op: ["1.0", "1.0"]),
+    "sub": Template(lambda xs, op: f"{xs[0]} - {xs[1]}", lambda xs, out, op: ["1.0", "-1.0"]),
+    "mul": Template(lambda xs, op: f"{xs[0]} * {xs[1]}", lambda xs, out, op: [xs[1], xs[0]]),
+    "div": Template(_div_forward,
+                    lambda xs, out, op: [f"_div(1.0, {xs[1]})", f"-_div({out}, {xs[1]})"]),
+    "pow": Template(lambda xs, op: f"_pow({xs[0]}, {xs[1]})",
+                    lambda xs, out, op: [
+                        f"(0.0 if {xs[1]} == 0.0 else {xs[1]} * _pow({xs[0]}, {xs[1]} - 1.0))",
+                        f"(0.0 if {xs[0]} == 0.0 and {xs[1]} >= 0.0 else {out} * _log({xs[0]}))"]),
+    "pow_const": Template(_pow_const_forward, _pow_const_local),
+    "neg": Template(lambda xs, op: f"-{xs[0]}", lambda xs, out, op: ["-1.0"]),
+    "exp": Template(lambda xs, op: f"_exp({xs[0]})", lambda xs, out, op: [out]),
+    "log": Template(lambda xs, op: f"_log({xs[0]})", lambda xs, out, op: [f"_div(1.0, {xs[0]})"]),
+    "tanh": Template(lambda xs, op: f"_tanh({xs[0]})",
+                     lambda xs, out, op: [f"(1.0 - {out} * {out})"]),
+    # float_sigmoid, inline: 1/(1 + e^-x) for x >= 0; else (and for nan) the helper
+    "sigmoid": Template(lambda xs, op: f"1.0 / (1.0 + _math_exp(-{xs[0]})) if {xs[0]} >= 0.0 "
+                                       f"else _sigmoid({xs[0]})",
+                        lambda xs, out, op: [f"({out} * (1.0 - {out}))"]),
+    # float_relu, inline: x if x > 0 or x is nan, else 0.0
+    "relu": Template(lambda xs, op: f"{xs[0]} if {xs[0]} > 0.0 or {xs[0]} != {xs[0]} else 0.0",
+                     lambda xs, out, op: [f"(1.0 if {xs[0]} > 0.0 else 0.0)"]),
+    "sqrt": Template(lambda xs, op: f"_sqrt({xs[0]})", lambda xs, out, op: [f"_div(0.5, {out})"]),
+    "abs": Template(lambda xs, op: f"abs({xs[0]})",
+                    lambda xs, out, op: [f"(1.0 if {xs[0]} > 0.0 else -1.0 if {xs[0]} < 0.0 "
+                                         f"else 0.0)"]),
+    "sin": Template(lambda xs, op: f"_sin({xs[0]})", lambda xs, out, op: [f"_cos({xs[0]})"]),
+    "cos": Template(lambda xs, op: f"_cos({xs[0]})", lambda xs, out, op: [f"-_sin({xs[0]})"]),
+    "softplus": Template(lambda xs, op: f"_softplus({xs[0]})",
+                         lambda xs, out, op: [f"_sigmoid({xs[0]})"]),
+    "add_n": Template(_add_n_forward, lambda xs, out, op: ["1.0"] * len(xs)),
+    "wsum": Template(_wsum_forward, _wsum_local),
+    "mse": Template(_squared_error_forward, _squared_error_local),
+    "sse": Template(_squared_error_forward, _squared_error_local),
+    "half_sse": Template(_squared_error_forward, _squared_error_local),
+}
+# fmt: on
+
+#: The names the generated code calls: the rule table's own IEEE-safe float functions.
+HELPERS: dict[str, Any] = {
+    "_div": ops.float_div,
+    "_pow": ops.float_pow,
+    "_exp": ops.float_exp,
+    "_math_exp": math.exp,
+    "_log": ops.float_log,
+    "_sqrt": ops.float_sqrt,
+    "_tanh": ops.TANH.forward,
+    "_sigmoid": ops.float_sigmoid,
+    "_softplus": ops.float_softplus,
+    "_sin": ops.float_sin,
+    "_cos": ops.float_cos,
+    "_fsum": math.fsum,
+    "_sum": builtins.sum,
+    "_inf": math.inf,
+    "_nan": math.nan,
+}
+
+
+def _literal(x: float) -> str:
+    """``x`` as Python source that evaluates to the same float (sign of zero included)."""
+    if math.isnan(x):
+        return "_nan"
+    if math.isinf(x):
+        return "_inf" if x > 0.0 else "(-_inf)"
+    text = repr(float(x))
+    return f"({text})" if text.startswith("-") else text
+
+
+def _row(node: Value) -> Op:
+    """The rule-table row that made ``node`` (its ``operation``)."""
+    op = getattr(node, "operation", None)
+    if isinstance(op, Op):
+        return op
+    found = ops.OPS.get(node.op)
+    if found is None:
+        raise TypeError(f"autograd.compile cannot find the op {node.op!r} of {node!r}")
+    return found
+
+
+def _template(op: Op) -> Template | None:
+    """The code template for ``op``, or None for an op the table does not know (custom)."""
+    if op.name == "pow_const":
+        return TEMPLATES["pow_const"] if _pow_const_exponent(op) is not None else None
+    if ops.OPS.get(op.name) is op:
+        return TEMPLATES.get(op.name)
+    return None
+
+
+# ----------------------------------------------------------------------------------------
+# Leaves: parameters, constants, placeholders.
+# ----------------------------------------------------------------------------------------
+
+# sys.getrefcount counts a local variable's reference exactly up to CPython 3.13 (3.14
+# may borrow references); elsewhere every leaf is treated as a parameter.
+_REFCOUNTS_EXACT = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+
+
+def _private_leaves(order: list[Value], root: Value) -> set[int]:
+    """The ids of the leaves that nothing outside the traced graph refers to.
+
+    This is the one place that decides which non-placeholder leaves are *parameters*
+    (their ``.data`` read on every call, their ``.grad`` accumulated) and which are
+    *constants* (their number written into the code, no gradient). A leaf is a constant
+    only when no object but the graph itself holds it: a number that ``loss_fn`` wrapped
+    (``x * 2.0``, ``1 + v``) or a Value it made and dropped. Nobody can read such a leaf's
+    ``.grad`` or change its ``.data``, so freezing it changes nothing anyone can observe.
+    Every leaf that anything else holds (a model's weights, a module-level Value, a Value
+    the function stored somewhere) stays a parameter, which is always correct. The test
+    is CPython's reference count: the references we know (the graph's parents tuples,
+    ``order``, the loop variable, ``getrefcount``'s argument) must be all there are.
+    """
+    if not _REFCOUNTS_EXACT:
+        return set()
+    uses: dict[int, int] = {}
+    seen_tuples: set[int] = set()
+    for node in order:
+        parents = node.parents
+        if id(parents) in seen_tuples:
+            continue
+        seen_tuples.add(id(parents))
+        for parent_id in map(id, parents):
+            uses[parent_id] = uses.get(parent_id, 0) + 1
+    private = set()
+    for leaf in order:
+        if leaf.parents or leaf is root:
+            continue
+        if sys.getrefcount(leaf) == uses.get(id(leaf), 0) + 3:  # + order, leaf, argument
+            private.add(id(leaf))
+    return private
+
+
+# ----------------------------------------------------------------------------------------
+# Code generation.
+# ----------------------------------------------------------------------------------------
+
+#: Names the generated code may not use for nodes (helpers, builtins, keywords, its own).
+_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_args", "_t"})
+#: Sums of more terms are split into lines (CPython's compiler recurses on long sums).
+_CHUNK = 64
+
+
+def _identifier(text: str) -> str:
+    """``text`` as a Python identifier: other characters become ``_``; never leading ``_``."""
+    name = re.sub(r"\W", "_", text)
+    if not name.isidentifier():
+        name = "v_" + name
+    if name.startswith("_"):
+        name = "v" + name
+    return name
+
+
+class _Names:
+    """Variable names: for node ``n``, ``n`` (its number), ``g_n`` (its gradient) and
+    ``_n`` (the parameter object), all unique in the function."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set(_RESERVED)
+        self.counters: dict[str, Iterator[int]] = {}
+
+    def new(self, label: str, fallback: str) -> str:
+        if label:
+            base = _identifier(label)
+        else:
+            stem = _identifier(fallback)
+            base = f"{stem}{next(self.counters.setdefault(stem, itertools.count()))}"
+        name = base
+        suffix = itertools.count(1)
+        while {name, "g_" + name, "_" + name} & self.taken:
+            name = f"{base}_{next(suffix)}"
+        self.taken.update((name, "g_" + name, "_" + name))
+        return name
+
+
+def _times(g: str | None, local: str) -> str:
+    """The chain-rule term ``g * local`` (``g`` None is the seed 1.0; 1.0 * x is x)."""
+    if g is None:
+        return local
+    if local == "1.0":
+        return g
+    if local == "-1.0":
+        return f"-{g}"
+    return f"{g} * {local}"
+
+
+def _sum_lines(target: str, start: str | None, terms: list[str], indent: str) -> list[str]:
+    """``target = start + t0 + t1 + ...``, left to right, split into lines of _CHUNK terms."""
+    lines = []
+    first = True
+    for i in range(0, len(terms), _CHUNK):
+        chunk = terms[i : i + _CHUNK]
+        head = start if first else target
+        lines.append(f"{indent}{target} = {' + '.join(([head] if head else []) + chunk)}")
+        first = False
+    return lines
+
+
+@dataclass
+class Program:
+    """One generated function: its source, the objects it refers to, the placeholders'
+    names in argument order."""
+
+    source: str
+    namespace: dict[str, Any]
+    function_name: str
+
+
+def generate(
+    root: Value,
+    placeholders: Sequence[Value],
+    function_name: str = "step",
+    header: str = "",
+) -> Program:
+    """Write the forward and backward of ``root``'s graph as one Python function.
+
+    The function takes one list, the numbers for ``placeholders`` in order, adds
+    ``d root / d p`` into ``p.grad`` for every parameter leaf ``p`` and returns
+    ``root``'s value. Gradients are computed only for nodes on a path to a parameter.
+    """
+    order = topological_order(root)
+    placeholder_ids = {id(p) for p in placeholders}
+    private = _private_leaves(order, root)
+    names = _Names()
+    function_name = names.new(function_name, "step")
+    namespace: dict[str, Any] = dict(HELPERS)
+
+    # -- classify and name the leaves --------------------------------------------------
+    atom: dict[int, str] = {}  # id(node) -> the expression of its number
+    args = []
+    for p in placeholders:
+        name = names.new(p.label, "x")
+        args.append(name)
+        atom[id(p)] = name
+    parameters: list[tuple[str, Value]] = []  # (name, leaf), in order of first use
+    lines: list[str] = []
+    leaf_lines: list[str] = []
+    body_nodes = [n for n in order if n.parents]
+    ordered_leaves: list[Value] = []  # the other leaves, in the order the forward uses them
+    seen_leaf: set[int] = set(placeholder_ids)
+    for node in body_nodes:
+        for parent in node.parents:
+            if not parent.parents and id(parent) not in seen_leaf:
+                seen_leaf.add(id(parent))
+                ordered_leaves.append(parent)
+    if not root.parents and id(root) not in seen_leaf:  # fn returned a leaf itself
+        ordered_leaves.append(root)
+    for leaf in ordered_leaves:
+        if id(leaf) in private:
+            if leaf.label:  # a labelled constant keeps its name: x0 = 0.05
+                name = names.new(leaf.label, "c")
+                leaf_lines.append(f"    {name} = {_literal(leaf.data)}")
+                atom[id(leaf)] = name
+            else:
+                atom[id(leaf)] = _literal(leaf.data)
+        else:
+            name = names.new(leaf.label, "p")
+            namespace["_" + name] = leaf
+            parameters.append((name, leaf))
+            leaf_lines.append(f"    {name} = _{name}.data")
+            atom[id(leaf)] = name
+
+    # -- which nodes need a gradient: those with a path down to a parameter -------------
+    parameter_ids = {id(leaf) for _, leaf in parameters}
+    relevant: set[int] = set(parameter_ids)
+    for node in body_nodes:
+        if any(id(p) in relevant for p in node.parents):
+            relevant.add(id(node))
+
+    # -- forward ----------------------------------------------------------------------
+    header_lines = [f"def {function_name}(_args):"]
+    if header:
+        header_lines += [f"    # {line}" if line else "    #" for line in header.splitlines()]
+    if args:
+        header_lines.append(f"    {', '.join(args)}{',' if len(args) == 1 else ''} = _args")
+    lines += ["    # forward", *leaf_lines]
+    templates: dict[int, Template | None] = {}
+    custom_ops: dict[int, str] = {}  # id(Op) -> its name in the namespace
+    for node in body_nodes:
+        op = _row(node)
+        template = _template(op)
+        templates[id(node)] = template
+        name = names.new(node.label, op.name)
+        xs = [atom[id(p)] for p in node.parents]
+        if template is not None:
+            expression = template.forward(xs, op)
+        else:
+            op_name = custom_ops.setdefault(id(op), f"_op_{_identifier(op.name)}{len(custom_ops)}")
+            namespace[op_name] = op
+            expression = f"{op_name}.forward({', '.join(xs)})"
+        lines.append(f"    {name} = {expression}")
+        atom[id(node)] = name
+
+    # -- backward: reverse creation order, as the engine's sweep --------------------------
+    contributions: dict[int, list[str]] = {}
+    grad_name: dict[int, str | None] = {}
+    backward: list[str] = []
+    remaining = {}  # id(parameter) -> contributions still to come
+    for node in body_nodes:
+        for parent in node.parents:
+            if id(parent) in parameter_ids:
+                remaining[id(parent)] = remaining.get(id(parent), 0) + 1
+    accumulate: list[str] = []
+    if root.parents and id(root) in relevant:
+        grad_name[id(root)] = None  # the seed, d root / d root = 1.0
+    elif id(root) in parameter_ids:
+        accumulate.append(f"    _{atom[id(root)]}.grad += 1.0")
+    for node in reversed(body_nodes):
+        if id(node) not in relevant:
+            continue
+        if node is not root:
+            g = "g_" + atom[id(node)]
+            backward += _sum_lines(g, None, contributions.pop(id(node)), "    ")
+            grad_name[id(node)] = g
+        g_node = grad_name[id(node)]
+        op = _row(node)
+        template = templates[id(node)]
+        xs = [atom[id(p)] for p in node.parents]
+        if template is not None:
+            locals_ = template.local(xs, atom[id(node)], op)
+        else:
+            op_name = custom_ops[id(op)]
+            local_name = "_local_" + atom[id(node)]
+            backward.append(f"    {local_name} = {op_name}.local_grads("
+                            f"{', '.join([atom[id(node)], *xs])})")
+            locals_ = [f"{local_name}[{i}]" for i in range(len(xs))]
+        for parent, local in zip(node.parents, locals_):
+            if id(parent) not in relevant:
+                continue
+            contributions.setdefault(id(parent), []).append(_times(g_node, local))
+            if id(parent) in parameter_ids:
+                remaining[id(parent)] -= 1
+                if remaining[id(parent)] == 0:
+                    name = atom[id(parent)]
+                    terms = contributions.pop(id(parent))
+                    if len(terms) == 1:  # one use: its own line, then .grad += it
+                        backward.append(f"    g_{name} = {terms[0]}")
+                        accumulate.append(f"    _{name}.grad += g_{name}")
+                    else:  # several: added into .grad one by one, as backward() does
+                        accumulate += _sum_lines("_t", f"_{name}.grad", terms, "    ")
+                        accumulate.append(f"    _{name}.grad = _t")
+    if backward:
+        lines += ["    # backward: g_v = d(loss)/dv, the chain rule in reverse creation order",
+                  *backward]
+    if accumulate:
+        lines += ["    # accumulate into the parameters' .grad", *accumulate]
+    lines.append(f"    return {atom[id(root)]}")
+    source = "\n".join(header_lines + lines) + "\n"
+    return Program(source, namespace, function_name)
+
+
+_counter = itertools.count()
+
+
+def build(program: Program) -> Callable[[Sequence[float]], float]:
+    """Compile a :class:`Program` into its function (its source shown in tracebacks)."""
+    filename = f"<autograd.compile #{next(_counter)}>"
+    code = builtins.compile(program.source, filename, "exec")
+    linecache.cache[filename] = (len(program.source), None,
+                                 program.source.splitlines(True), filename)
+    namespace = dict(program.namespace)
+    exec(code, namespace)
+    function: Callable[[Sequence[float]], float] = namespace[program.function_name]
+    return function
+
+
+# ----------------------------------------------------------------------------------------
+# Arguments: structure, flattening, placeholders.
+# ----------------------------------------------------------------------------------------
+
+_FLOATS = frozenset({float})
+
+
+def _to_float(x: numbers.Real) -> float:
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond the float range is ±inf, as Value() makes it
+        return math.inf if x > 0 else -math.inf
+
+
+def _walk(x: object, flat: list[float], where: str) -> Key:
+    """The structure of one argument; its numbers appended to ``flat``."""
+    kind = type(x)
+    if kind is float:
+        flat.append(x)  # type: ignore[arg-type]
+        return 0
+    if isinstance(x, (list, tuple)):
+        container = tuple if isinstance(x, tuple) else list
+        if set(map(type, x)) <= _FLOATS:
+            flat.extend(x)
+            return (container, len(x))
+        keys = tuple(_walk(item, flat, f"{where}[{i}]") for i, item in enumerate(x))
+        if all(k == 0 for k in keys):
+            return (container, len(x))
+        return (container, keys)
+    if isinstance(x, Value):
+        raise TypeError(
+            f"{where} is a Value: pass numbers (or lists of numbers) to a compiled function; "
+            "Values that should receive gradients are captured by the function itself"
+        )
+    if isinstance(x, numbers.Real):
+        flat.append(_to_float(x))
+        return 0
+    raise TypeError(
+        f"{where} must be a real number or a list of them, not {kind.__name__}: {x!r:.60}"
+    )
+
+
+def structure(args: Sequence[object]) -> tuple[Key, list[float]]:
+    """The structure key of ``args`` and their numbers, flattened, as floats."""
+    flat: list[float] = []
+    key = []
+    for i, a in enumerate(args):
+        kind = type(a)
+        if kind is float:
+            flat.append(a)  # type: ignore[arg-type]
+            key.append(0)
+        elif (kind is list or kind is tuple) and set(map(type, a)) <= _FLOATS:  # type: ignore[call-overload]
+            flat.extend(a)  # type: ignore[arg-type]
+            key.append((kind, len(a)))  # type: ignore[arg-type]
+        else:
+            key.append(_walk(a, flat, f"argument {i + 1}"))
+    return tuple(key), flat
+
+
+def _leaf_names(key: Key, name: str) -> list[str]:
+    """Placeholder labels: ``x`` for a number, ``x0, x1`` for a list, ``x0_1`` nested."""
+    if key == 0:
+        return [name]
+    inner = key[1]
+    children = [0] * inner if isinstance(inner, int) else list(inner)
+    sep = "_" if name[-1].isdigit() else ""
+    return [leaf for i, k in enumerate(children) for leaf in _leaf_names(k, f"{name}{sep}{i}")]
+
+
+def _rebuild(key: Key, leaves: Iterator[Value]) -> object:
+    """The argument for structure ``key``, its numbers replaced by ``leaves``."""
+    if key == 0:
+        return next(leaves)
+    container, inner = key
+    if isinstance(inner, int):
+        items = [next(leaves) for _ in range(inner)]
+    else:
+        items = [_rebuild(k, leaves) for k in inner]
+    return items if container is list else tuple(items)
+
+
+def _argument_names(fn: Callable[..., Any], count: int) -> list[str]:
+    """The names of ``fn``'s first ``count`` positional parameters (``arg<i>`` beyond)."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        parameters = []
+    found = []
+    for p in parameters:
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            break
+        found.append(p.name)
+    return [found[i] if i < len(found) else f"arg{i}" for i in range(count)]
+
+
+def _describe(key: Key) -> str:
+    if key == 0:
+        return "number"
+    container, inner = key
+    kind = container.__name__
+    if isinstance(inner, int):
+        return f"{kind}[{inner}]"
+    return f"{kind}[{', '.join(_describe(k) for k in inner)}]"
+
+
+# ----------------------------------------------------------------------------------------
+# The compiled function.
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    source: str
+    function: Callable[[Sequence[float]], float]
+
+
+class Compiled:
+    """``loss_fn`` compiled: call it like ``loss_fn``, get the loss as a float.
+
+    Attributes:
+        fn: the traced function.
+        source: the code generated last ("" before the first call).
+        traces: how many times ``fn`` has been traced (once per argument structure).
+    """
+
+    def __init__(self, fn: Callable[..., Value]) -> None:
+        if not callable(fn):
+            raise TypeError(f"autograd.compile needs a function, not {type(fn).__name__}")
+        self.fn = fn
+        self.source = ""
+        self.traces = 0
+        self._cache: dict[Key, _Entry] = {}
+        self.__doc__ = getattr(fn, "__doc__", None)
+        name = getattr(fn, "__name__", "")
+        self.__name__ = name if isinstance(name, str) and name.isidentifier() else "step"
+
+    def __repr__(self) -> str:
+        return f"autograd.compile({self.fn!r}, traces={self.traces})"
+
+    def __call__(self, *args: object) -> float:
+        """``fn(*args)``'s loss as a float; ``d loss / d p`` added into each ``p.grad``."""
+        if current_mode.get() is not DEFAULT_MODE:
+            return self._eager(args)
+        key, flat = structure(args)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._trace(key, flat)
+        return entry.function(flat)
+
+    def source_for(self, *args: object) -> str:
+        """The generated code for the structure of ``args`` (traced now if it is new)."""
+        key, flat = structure(args)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._trace(key, flat)
+        return entry.source
+
+    def _eager(self, args: tuple[object, ...]) -> float:
+        """Under ``no_grad()``/``detect_anomaly()``: the plain ``fn(*args).backward()``."""
+        structure(args)  # the same argument checks as a compiled call
+        loss = self._check_loss(self.fn(*args))
+        loss.backward()
+        return loss.data
+
+    def _check_loss(self, loss: object) -> Value:
+        if not isinstance(loss, Value):
+            raise TypeError(
+                f"the compiled function must return a Value (a scalar loss), not "
+                f"{type(loss).__name__}"
+            )
+        return loss
+
+    def _trace(self, key: Key, flat: list[float]) -> _Entry:
+        names = _argument_names(self.fn, len(key))
+        labels = [label for k, name in zip(key, names) for label in _leaf_names(k, name)]
+        placeholders = [Value(v, label) for v, label in zip(flat, labels)]
+        leaves = iter(placeholders)
+        args = [_rebuild(k, leaves) for k in key]
+        with enable_grad(), tracing():
+            loss = self._check_loss(self.fn(*args))
+        del args
+        header = (f"autograd.compile: {getattr(self.fn, '__qualname__', self.__name__)}"
+                  f"({', '.join(f'{n}: {_describe(k)}' for n, k in zip(names, key))})")
+        program = generate(loss, placeholders, _identifier(self.__name__), header)
+        entry = _Entry(program.source, build(program))
+        self._cache[key] = entry
+        self.source = program.source
+        self.traces += 1
+        return entry
+
+
+def compile(fn: Callable[..., Value]) -> Compiled:
+    """Compile ``fn`` (args -> scalar loss Value) into straight-line forward+backward code.
+
+    ``step = compile(fn)``; ``step(*args)`` returns ``float(fn(*args))`` and adds
+    ``d loss / d p`` into ``p.grad`` for every parameter ``p`` (every leaf Value the loss
+    depends on that ``fn`` captures), exactly as ``fn(*args).backward()``. ``fn`` is traced
+    once per argument structure; ``step.source`` shows the generated code. Usable as a
+    decorator. (Inside the ``autograd`` namespace this name shadows the builtin
+    ``compile``.)
+    """
+    return Compiled(fn)
