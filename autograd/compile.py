@@ -305,7 +305,7 @@ def _private_leaves(order: list[Value], root: Value) -> set[int]:
 # ----------------------------------------------------------------------------------------
 
 #: Names the generated code may not use for nodes (helpers, builtins, keywords, its own).
-_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_args", "_t"})
+_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_args", "_total"})
 #: Sums of more terms are split into lines (CPython's compiler recurses on long sums).
 _CHUNK = 64
 
@@ -464,7 +464,7 @@ def generate(
     contributions: dict[int, list[str]] = {}
     grad_name: dict[int, str | None] = {}
     backward: list[str] = []
-    remaining = {}  # id(parameter) -> contributions still to come
+    remaining: dict[int, int] = {}  # id(parameter) -> contributions still to come
     for node in body_nodes:
         for parent in node.parents:
             if id(parent) in parameter_ids:
@@ -506,8 +506,8 @@ def generate(
                         backward.append(f"    g_{name} = {terms[0]}")
                         accumulate.append(f"    _{name}.grad += g_{name}")
                     else:  # several: added into .grad one by one, as backward() does
-                        accumulate += _sum_lines("_t", f"_{name}.grad", terms, "    ")
-                        accumulate.append(f"    _{name}.grad = _t")
+                        accumulate += _sum_lines("_total", f"_{name}.grad", terms, "    ")
+                        accumulate.append(f"    _{name}.grad = _total")
     if backward:
         lines += ["    # backward: g_v = d(loss)/dv, the chain rule in reverse creation order",
                   *backward]
@@ -540,7 +540,7 @@ def build(program: Program) -> Callable[[Sequence[float]], float]:
 _FLOATS = frozenset({float})
 
 
-def _to_float(x: numbers.Real) -> float:
+def _to_float(x: Any) -> float:
     try:
         return float(x)
     except OverflowError:  # an int beyond the float range is ±inf, as Value() makes it
@@ -607,6 +607,7 @@ def _rebuild(key: Key, leaves: Iterator[Value]) -> object:
     if key == 0:
         return next(leaves)
     container, inner = key
+    items: list[object]
     if isinstance(inner, int):
         items = [next(leaves) for _ in range(inner)]
     else:
