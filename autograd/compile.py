@@ -57,8 +57,8 @@ from autograd.modes import DEFAULT_MODE, current_mode, enable_grad, tracing
 from autograd.ops import Op
 from autograd.value import Value
 
-#: An argument structure: ``0`` for a number, ``(list|tuple, n)`` for a flat sequence of
-#: ``n`` numbers, ``(list|tuple, (key, ...))`` for a sequence with nested sequences.
+#: An argument structure: ``None`` for a number, ``n`` for a list of ``n`` numbers,
+#: ``(list or tuple, (key, ...))`` for any other list or tuple.
 Key = Any
 
 # ----------------------------------------------------------------------------------------
@@ -224,6 +224,8 @@ HELPERS: dict[str, Any] = {
     "_sum": builtins.sum,
     "_inf": math.inf,
     "_nan": math.nan,
+    "_mode": current_mode.get,
+    "_DEFAULT": DEFAULT_MODE,
 }
 
 
@@ -305,7 +307,7 @@ def _private_leaves(order: list[Value], root: Value) -> set[int]:
 # ----------------------------------------------------------------------------------------
 
 #: Names the generated code may not use for nodes (helpers, builtins, keywords, its own).
-_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_args", "_total"})
+_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_total", "_retrace"})
 #: Sums of more terms are split into lines (CPython's compiler recurses on long sums).
 _CHUNK = 64
 
@@ -365,6 +367,51 @@ def _sum_lines(target: str, start: str | None, terms: list[str], indent: str) ->
     return lines
 
 
+def _structure_checks(key: Key, expression: str) -> list[str]:
+    """Conditions, true when ``expression`` has structure ``key`` (its numbers not checked:
+    the caller checks them once unpacked)."""
+    if key is None:
+        return []
+    if isinstance(key, int):
+        return [f"type({expression}) is list", f"len({expression}) == {key}"]
+    container, inner = key
+    checks = [f"type({expression}) is {container.__name__}", f"len({expression}) == {len(inner)}"]
+    for i, k in enumerate(inner):
+        checks += _structure_checks(k, f"{expression}[{i}]")
+    return checks
+
+
+def _guard_lines(conditions: list[str], call: str) -> list[str]:
+    """``if not (all conditions): return call``, split over lines of a few conditions."""
+    if not conditions:
+        return []
+    rows = [" or ".join(conditions[i : i + 4]) for i in range(0, len(conditions), 4)]
+    return [f"    if ({(' or' + chr(10) + '            ').join(rows)}):", f"        return {call}"]
+
+
+def _leaf_keys(arguments: Sequence[tuple[str, Key]]) -> list[tuple[str, Key]]:
+    """One ``(argument name, key)`` per placeholder: the key of the argument it is in."""
+    return [(name, key) for name, key in arguments for _ in _leaf_names(key, "x")]
+
+
+def _unpack_target(
+    key: Key, leaves: Iterator[Value], names: _Names, atom: dict[int, str], top: bool = False
+) -> str:
+    """The assignment target that unpacks an argument of structure ``key`` into the
+    placeholders' variables: ``x0, x1`` or, nested, ``(b0_0, b0_1), (b1_0,)``."""
+    if key is None:
+        p = next(leaves)
+        name = names.new(p.label, "x")
+        atom[id(p)] = name
+        return name
+    children = [None] * key if isinstance(key, int) else list(key[1])
+    parts = [_unpack_target(k, leaves, names, atom) for k in children]
+    if not parts:
+        return "[]"
+    text = ", ".join(parts) + ("," if len(parts) == 1 else "")
+    return text if top else f"({text})"
+
+
 @dataclass
 class Program:
     """One generated function: its source, the objects it refers to, the placeholders'
@@ -378,15 +425,23 @@ class Program:
 def generate(
     root: Value,
     placeholders: Sequence[Value],
+    arguments: Sequence[tuple[str, Key]] | None = None,
     function_name: str = "step",
     header: str = "",
+    guard: bool = False,
 ) -> Program:
     """Write the forward and backward of ``root``'s graph as one Python function.
 
-    The function takes one list, the numbers for ``placeholders`` in order, adds
-    ``d root / d p`` into ``p.grad`` for every parameter leaf ``p`` and returns
-    ``root``'s value. Gradients are computed only for nodes on a path to a parameter.
+    The function takes ``arguments`` (``(name, structure)`` pairs, see :func:`structure`)
+    holding the numbers of ``placeholders`` in order (default: one number argument per
+    placeholder), adds ``d root / d p`` into ``p.grad`` for every parameter leaf ``p`` and
+    returns ``root``'s value. Gradients are computed only for nodes on a path to a
+    parameter. With ``guard``, the function first checks that it was called outside any
+    mode with arguments of this structure holding floats, and otherwise returns
+    ``_retrace(args)`` (a name the caller puts into the namespace).
     """
+    if arguments is None:
+        arguments = [(p.label, None) for p in placeholders]
     order = topological_order(root)
     placeholder_ids = {id(p) for p in placeholders}
     private = _private_leaves(order, root)
@@ -396,11 +451,21 @@ def generate(
 
     # -- classify and name the leaves --------------------------------------------------
     atom: dict[int, str] = {}  # id(node) -> the expression of its number
-    args = []
-    for p in placeholders:
-        name = names.new(p.label, "x")
-        args.append(name)
-        atom[id(p)] = name
+    signature = []
+    unpack = []
+    checks = []
+    leaves = iter(placeholders)
+    for arg_name, key in arguments:
+        if key is None:  # a number: the placeholder is the argument itself
+            p = next(leaves)
+            name = names.new(p.label, "x")
+            atom[id(p)] = name
+            signature.append(name)
+        else:
+            name = names.new(arg_name, "arg")
+            signature.append(name)
+            checks += _structure_checks(key, name)
+            unpack.append(f"    {_unpack_target(key, leaves, names, atom, top=True)} = {name}")
     parameters: list[tuple[str, Value]] = []  # (name, leaf), in order of first use
     lines: list[str] = []
     leaf_lines: list[str] = []
@@ -437,11 +502,24 @@ def generate(
             relevant.add(id(node))
 
     # -- forward ----------------------------------------------------------------------
-    header_lines = [f"def {function_name}(_args):"]
+    header_lines = [f"def {function_name}({', '.join(signature)}):"]
     if header:
         header_lines += [f"    # {line}" if line else "    #" for line in header.splitlines()]
-    if args:
-        header_lines.append(f"    {', '.join(args)}{',' if len(args) == 1 else ''} = _args")
+    if guard:  # other structures, non-floats and modes go back to the dispatcher
+        retrace = f"_retrace(({', '.join(signature)}{',' if len(signature) == 1 else ''}))"
+        header_lines.append("    # arguments of another structure, or not floats: "
+                            "dispatched (and traced) anew")
+        header_lines += _guard_lines(
+            ["_mode() is not _DEFAULT"]
+            + [c for a, (_, key) in zip(signature, arguments) for c in (
+                [f"type({a}) is not float"] if key is None else
+                [f"not ({' and '.join(_structure_checks(key, a))})"])],
+            retrace)
+    header_lines += unpack
+    if guard:
+        floats = [f"type({atom[id(p)]}) is not float" for p, (_, key) in
+                  zip(placeholders, _leaf_keys(arguments)) if key is not None]
+        header_lines += _guard_lines(floats, retrace)
     lines += ["    # forward", *leaf_lines]
     templates: dict[int, Template | None] = {}
     custom_ops: dict[int, str] = {}  # id(Op) -> its name in the namespace
@@ -521,7 +599,7 @@ def generate(
 _counter = itertools.count()
 
 
-def build(program: Program) -> Callable[[Sequence[float]], float]:
+def build(program: Program) -> Callable[..., float]:
     """Compile a :class:`Program` into its function (its source shown in tracebacks)."""
     filename = f"<autograd.compile #{next(_counter)}>"
     code = builtins.compile(program.source, filename, "exec")
@@ -529,7 +607,7 @@ def build(program: Program) -> Callable[[Sequence[float]], float]:
                                  program.source.splitlines(True), filename)
     namespace = dict(program.namespace)
     exec(code, namespace)
-    function: Callable[[Sequence[float]], float] = namespace[program.function_name]
+    function: Callable[..., float] = namespace[program.function_name]
     return function
 
 
@@ -547,72 +625,72 @@ def _to_float(x: Any) -> float:
         return math.inf if x > 0 else -math.inf
 
 
-def _walk(x: object, flat: list[float], where: str) -> Key:
-    """The structure of one argument; its numbers appended to ``flat``."""
+def _walk(x: object, where: str) -> tuple[Key, object]:
+    """The structure of one argument and the argument with every number a float."""
     kind = type(x)
     if kind is float:
-        flat.append(x)  # type: ignore[arg-type]
-        return 0
+        return None, x
     if isinstance(x, (list, tuple)):
         container = tuple if isinstance(x, tuple) else list
-        if set(map(type, x)) <= _FLOATS:
-            flat.extend(x)
-            return (container, len(x))
-        keys = tuple(_walk(item, flat, f"{where}[{i}]") for i, item in enumerate(x))
-        if all(k == 0 for k in keys):
-            return (container, len(x))
-        return (container, keys)
+        if container is list and _FLOATS.issuperset(map(type, x)):
+            return len(x), x
+        walked = [_walk(item, f"{where}[{i}]") for i, item in enumerate(x)]
+        keys = tuple(k for k, _ in walked)
+        items = [v for _, v in walked]
+        if container is list and all(k is None for k in keys):
+            return len(x), items
+        return (container, keys), container(items)
     if isinstance(x, Value):
         raise TypeError(
             f"{where} is a Value: pass numbers (or lists of numbers) to a compiled function; "
             "Values that should receive gradients are captured by the function itself"
         )
     if isinstance(x, numbers.Real):
-        flat.append(_to_float(x))
-        return 0
+        return None, _to_float(x)
     raise TypeError(
         f"{where} must be a real number or a list of them, not {kind.__name__}: {x!r:.60}"
     )
 
 
-def structure(args: Sequence[object]) -> tuple[Key, list[float]]:
-    """The structure key of ``args`` and their numbers, flattened, as floats."""
-    flat: list[float] = []
-    key = []
-    for i, a in enumerate(args):
-        kind = type(a)
-        if kind is float:
-            flat.append(a)  # type: ignore[arg-type]
-            key.append(0)
-        elif (kind is list or kind is tuple) and set(map(type, a)) <= _FLOATS:  # type: ignore[call-overload]
-            flat.extend(a)  # type: ignore[arg-type]
-            key.append((kind, len(a)))  # type: ignore[arg-type]
-        else:
-            key.append(_walk(a, flat, f"argument {i + 1}"))
-    return tuple(key), flat
+def structure(args: Sequence[object]) -> tuple[Key, list[object]]:
+    """The structure key of ``args`` and the arguments with every number a float.
+
+    In the key, a number is ``None``, a list of ``n`` numbers is ``n``, and any other
+    list or tuple is ``(list or tuple, (key of each item, ...))``.
+    """
+    walked = [_walk(a, f"argument {i + 1}") for i, a in enumerate(args)]
+    return tuple(k for k, _ in walked), [v for _, v in walked]
 
 
 def _leaf_names(key: Key, name: str) -> list[str]:
     """Placeholder labels: ``x`` for a number, ``x0, x1`` for a list, ``x0_1`` nested."""
-    if key == 0:
+    if key is None:
         return [name]
-    inner = key[1]
-    children = [0] * inner if isinstance(inner, int) else list(inner)
+    children = [None] * key if isinstance(key, int) else list(key[1])
     sep = "_" if name[-1].isdigit() else ""
     return [leaf for i, k in enumerate(children) for leaf in _leaf_names(k, f"{name}{sep}{i}")]
 
 
 def _rebuild(key: Key, leaves: Iterator[Value]) -> object:
     """The argument for structure ``key``, its numbers replaced by ``leaves``."""
-    if key == 0:
+    if key is None:
         return next(leaves)
+    if isinstance(key, int):
+        return [next(leaves) for _ in range(key)]
     container, inner = key
-    items: list[object]
-    if isinstance(inner, int):
-        items = [next(leaves) for _ in range(inner)]
-    else:
-        items = [_rebuild(k, leaves) for k in inner]
+    items = [_rebuild(k, leaves) for k in inner]
     return items if container is list else tuple(items)
+
+
+def _flatten(key: Key, arg: Any) -> Iterator[float]:
+    """The numbers of an argument of structure ``key``, in order."""
+    if key is None:
+        yield arg
+    elif isinstance(key, int):
+        yield from arg
+    else:
+        for k, item in zip(key[1], arg):
+            yield from _flatten(k, item)
 
 
 def _argument_names(fn: Callable[..., Any], count: int) -> list[str]:
@@ -630,13 +708,12 @@ def _argument_names(fn: Callable[..., Any], count: int) -> list[str]:
 
 
 def _describe(key: Key) -> str:
-    if key == 0:
+    if key is None:
         return "number"
+    if isinstance(key, int):
+        return f"list[{key}]"
     container, inner = key
-    kind = container.__name__
-    if isinstance(inner, int):
-        return f"{kind}[{inner}]"
-    return f"{kind}[{', '.join(_describe(k) for k in inner)}]"
+    return f"{container.__name__}[{', '.join(_describe(k) for k in inner)}]"
 
 
 # ----------------------------------------------------------------------------------------
@@ -647,7 +724,7 @@ def _describe(key: Key) -> str:
 @dataclass(frozen=True)
 class _Entry:
     source: str
-    function: Callable[[Sequence[float]], float]
+    function: Callable[..., float]
 
 
 class Compiled:
@@ -666,6 +743,7 @@ class Compiled:
         self.source = ""
         self.traces = 0
         self._cache: dict[Key, _Entry] = {}
+        self._last: Callable[..., float] = lambda *args: self._dispatch(args)
         self.__doc__ = getattr(fn, "__doc__", None)
         name = getattr(fn, "__name__", "")
         self.__name__ = name if isinstance(name, str) and name.isidentifier() else "step"
@@ -675,20 +753,29 @@ class Compiled:
 
     def __call__(self, *args: object) -> float:
         """``fn(*args)``'s loss as a float; ``d loss / d p`` added into each ``p.grad``."""
+        return self._last(*args)
+
+    def _dispatch(self, args: tuple[object, ...]) -> float:
+        """The code for ``args``' structure (traced if new), run on ``args`` as floats.
+
+        The generated functions call this when their arguments do not match them, or
+        inside ``no_grad()``/``detect_anomaly()``; the last one used is called first.
+        """
         if current_mode.get() is not DEFAULT_MODE:
             return self._eager(args)
-        key, flat = structure(args)
+        key, converted = structure(args)
         entry = self._cache.get(key)
         if entry is None:
-            entry = self._trace(key, flat)
-        return entry.function(flat)
+            entry = self._trace(key, converted)
+        self._last = entry.function
+        return entry.function(*converted)
 
     def source_for(self, *args: object) -> str:
         """The generated code for the structure of ``args`` (traced now if it is new)."""
-        key, flat = structure(args)
+        key, converted = structure(args)
         entry = self._cache.get(key)
         if entry is None:
-            entry = self._trace(key, flat)
+            entry = self._trace(key, converted)
         return entry.source
 
     def _eager(self, args: tuple[object, ...]) -> float:
@@ -706,18 +793,21 @@ class Compiled:
             )
         return loss
 
-    def _trace(self, key: Key, flat: list[float]) -> _Entry:
+    def _trace(self, key: Key, args: list[object]) -> _Entry:
         names = _argument_names(self.fn, len(key))
         labels = [label for k, name in zip(key, names) for label in _leaf_names(k, name)]
-        placeholders = [Value(v, label) for v, label in zip(flat, labels)]
+        numbers_ = [x for k, a in zip(key, args) for x in _flatten(k, a)]
+        placeholders = [Value(v, label) for v, label in zip(numbers_, labels)]
         leaves = iter(placeholders)
-        args = [_rebuild(k, leaves) for k in key]
+        traced_args = [_rebuild(k, leaves) for k in key]
         with enable_grad(), tracing():
-            loss = self._check_loss(self.fn(*args))
-        del args
+            loss = self._check_loss(self.fn(*traced_args))
+        del traced_args
         header = (f"autograd.compile: {getattr(self.fn, '__qualname__', self.__name__)}"
                   f"({', '.join(f'{n}: {_describe(k)}' for n, k in zip(names, key))})")
-        program = generate(loss, placeholders, _identifier(self.__name__), header)
+        program = generate(loss, placeholders, list(zip(names, key)),
+                           _identifier(self.__name__), header, guard=True)
+        program.namespace["_retrace"] = self._dispatch
         entry = _Entry(program.source, build(program))
         self._cache[key] = entry
         self.source = program.source

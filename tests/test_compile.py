@@ -347,7 +347,8 @@ def test_nested_lists_and_argument_names() -> None:
     step = autograd.compile(lambda batch, t: autograd.add_n(
         [w * x for row in batch for x in row]) - t)
     assert step([[1.0, 2.0], [3.0]], 1.0) == 0.5 * 6.0 - 1.0
-    assert "batch0_0, batch0_1, batch1_0, t = _args" in step.source
+    assert "def step(batch, t):" in step.source
+    assert "    (batch0_0, batch0_1), (batch1_0,) = batch\n" in step.source
     assert step([[1.0], [2.0, 3.0]], 0.0) == 3.0
     assert step.traces == 2
     assert w.grad == 12.0
@@ -456,7 +457,9 @@ def test_huge_ints_and_bools_are_numbers_as_in_value() -> None:
     w = Value(1.0, "w")
     step = autograd.compile(lambda x: w * x)
     assert step(10**400) == INF and step(True) == 1.0
-    assert structure((10**400, -(10**400), False)) == ((0, 0, 0), [INF, -INF, 0.0])
+    assert structure((10**400, -(10**400), False)) == ((None, None, None), [INF, -INF, 0.0])
+    assert structure(([1, 2.0], (3.0,), [[4.0]], [])) == (
+        (2, (tuple, (None,)), (list, (1,)), 0), [[1.0, 2.0], (3.0,), [[4.0]], []])
 
 
 def test_compiled_object_and_generate() -> None:
@@ -467,7 +470,7 @@ def test_compiled_object_and_generate() -> None:
     assert isinstance(step, Compiled) and step.__name__ == "my_loss"
     assert step.source == "" and "traces=0" in repr(step)
     step(2.0)
-    assert step.source.startswith("def my_loss(_args):")
+    assert step.source.startswith("def my_loss(x):")
     a = Value(2.0, "a")
     root = a * Value(3.0, "b")  # b: held by the graph only, a constant
     program = generate(root, [])
