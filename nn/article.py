@@ -371,6 +371,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="where to write the graph picture (default article_graph.svg; "
                         "a .dot or .gv path writes the Graphviz source)")
     parser.add_argument("--no-graph", action="store_true", help="do not draw the graph")
+    parser.add_argument("--show-code", action="store_true",
+                        help="print the forward and backward that autograd.compile generates "
+                        "for the network, beside the article's delta rule")
     return parser
 
 
@@ -572,6 +575,10 @@ def main(argv: list[str] | None = None) -> int:
     deltas = hand_deltas(example.inputs, example.targets, example.weights, example.biases)
     _print_forward(out, p)
     _print_gradients(out, p, hand, deltas)
+    if args.show_code:
+        from nn.article_code import print_code
+
+        print_code(out, example)
     graph_message = ""
     graph: Any = None
     if not args.no_graph:

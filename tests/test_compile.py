@@ -476,3 +476,61 @@ def test_compiled_object_and_generate() -> None:
     program = generate(root, [])
     assert "return mul0" in program.source and program.namespace["_a"] is a
     assert "    b = 3.0\n" in program.source and "_b" not in program.namespace
+
+
+# ----------------------------------------------------------------------------------------
+# python -m nn.article --show-code
+# ----------------------------------------------------------------------------------------
+
+
+def _printed_function(text: str) -> str:
+    start = text.index("def article_loss():")
+    end = text.index("    return J\n", start) + len("    return J\n")
+    return text[start:end]
+
+
+def test_show_code_prints_code_whose_gradients_are_the_articles(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert article.main(["--show-code", "--no-graph"]) == 0
+    text = capsys.readouterr().out
+    code = _printed_function(text)
+    # Run the printed code itself, on stand-in parameter objects holding the example's numbers.
+    from types import SimpleNamespace
+
+    from autograd.compile import HELPERS
+
+    example = article.WORKED_EXAMPLE
+    values = {**example.weights, **example.biases}
+    params = {name: SimpleNamespace(data=v, grad=0.0) for name, v in values.items()}
+    namespace = {**HELPERS, **{f"_{name}": p for name, p in params.items()}}
+    exec(code, namespace)
+    cost = namespace["article_loss"]()
+    hand = article.hand_gradients()
+    for name in article.PARAMETER_NAMES:
+        assert params[name].grad == pytest.approx(hand[name], rel=1e-12, abs=1e-20), name
+    assert cost == pytest.approx(article.hand_forward()["J"], rel=1e-15)
+    # each backward line beside the article's formula
+    for left, right in [
+        ("g_w5 = g_net3 * a0", "dJ/dw5 = -(y1 - o1) * o1(1 - o1) * a0"),
+        ("g_net3 = g_o1 * (o1 * (1.0 - o1))", "δ3 = dJ/dnet3 = -(y1 - o1) * o1(1 - o1)"),
+        ("g_a0 = g_net3 * w5 + g_net2 * w4", "dJ/da0 = δ2*w4 + δ3*w5"),
+        ("g_w0 = g_net0 * x0", "dJ/dw0 = δ0 * x0 = (δ2*w4 + δ3*w5) * a0(1 - a0) * x0"),
+    ]:
+        assert re.search(rf"^  {re.escape(left)} +<->  {re.escape(right)}$", text, re.MULTILINE)
+    assert "_retrace" not in code  # the argument guard is not shown
+    worst = float(re.search(r"largest \|difference\| (\S+)\n", text).group(1))  # type: ignore[union-attr]
+    assert worst < 1e-15
+
+
+@pytest.mark.subprocess
+def test_show_code_command_line() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    proc = subprocess.run([sys.executable, "-m", "nn.article", "--show-code", "--no-graph"],
+                          cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "g_w5 = g_net3 * a0" in proc.stdout and "<->" in proc.stdout
