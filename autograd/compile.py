@@ -45,6 +45,7 @@ import keyword
 import linecache
 import math
 import numbers
+import operator
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -90,10 +91,12 @@ _SUM_IS_PLAIN = sum((1e16, 1.0, -1e16), 0.0) == 0.0
 
 def _wsum_forward(xs: Atoms, op: Op) -> str:
     n = len(xs) // 2
-    products = [f"{w} * {x}" for w, x in zip(xs[:n], xs[n : 2 * n])]
-    if _SUM_IS_PLAIN:  # sum(map(mul, ws, xs), b) = ((b + w0 x0) + w1 x1) + ...
-        return " + ".join([xs[-1], *products])
-    return f"_sum(({''.join(p + ', ' for p in products)}), {xs[-1]})"
+    if _SUM_IS_PLAIN and n < 4:  # sum(map(mul, ws, xs), b) = ((b + w0 x0) + w1 x1) + ...
+        return " + ".join([xs[-1], *(f"{w} * {x}" for w, x in zip(xs[:n], xs[n : 2 * n]))])
+    # the engine's own expression (compensated where sum() is, CPython 3.12+)
+    ws = "".join(w + ", " for w in xs[:n])
+    ins = "".join(x + ", " for x in xs[n : 2 * n])
+    return f"_sum(map(_mul, ({ws}), ({ins})), {xs[-1]})"
 
 
 def _wsum_local(xs: Atoms, out: str, op: Op) -> list[str]:
@@ -222,6 +225,7 @@ HELPERS: dict[str, Any] = {
     "_cos": ops.float_cos,
     "_fsum": math.fsum,
     "_sum": builtins.sum,
+    "_mul": operator.mul,
     "_inf": math.inf,
     "_nan": math.nan,
     "_mode": current_mode.get,
@@ -329,6 +333,7 @@ class _Names:
     def __init__(self) -> None:
         self.taken: set[str] = set(_RESERVED)
         self.counters: dict[str, Iterator[int]] = {}
+        self.suffixes: dict[str, Iterator[int]] = {}
 
     def new(self, label: str, fallback: str) -> str:
         if label:
@@ -337,8 +342,8 @@ class _Names:
             stem = _identifier(fallback)
             base = f"{stem}{next(self.counters.setdefault(stem, itertools.count()))}"
         name = base
-        suffix = itertools.count(1)
-        while {name, "g_" + name, "_" + name} & self.taken:
+        suffix = self.suffixes.setdefault(base, itertools.count(1))
+        while name in self.taken or "g_" + name in self.taken or "_" + name in self.taken:
             name = f"{base}_{next(suffix)}"
         self.taken.update((name, "g_" + name, "_" + name))
         return name
@@ -355,15 +360,31 @@ def _times(g: str | None, local: str) -> str:
     return f"{g} * {local}"
 
 
-def _sum_lines(target: str, start: str | None, terms: list[str], indent: str) -> list[str]:
-    """``target = start + t0 + t1 + ...``, left to right, split into lines of _CHUNK terms."""
+Term = tuple[str | None, str]  # a chain-rule term (g, local): g * local, g None = seed 1.0
+#: Sums of at least this many terms are written ``sum(map(mul, gs, locals), start)``.
+_MAP_MIN = 4
+
+
+def _sum_lines(target: str, start: str | None, terms: list[Term]) -> list[str]:
+    """``target = start + g0 * l0 + g1 * l1 + ...``, added left to right (``start`` None:
+    the first term starts the sum), as the engine's ``+=`` adds them.
+
+    Long sums go through ``sum(map(mul, ...), start)``, which adds in that same order
+    where ``sum()`` is plain (before CPython 3.12), and costs the compiler far less
+    than a chain of ``+``; elsewhere they are split into lines of ``_CHUNK`` terms.
+    """
+    if _SUM_IS_PLAIN and len(terms) >= _MAP_MIN:
+        if start is None:
+            start, terms = _times(*terms[0]), terms[1:]
+        gs = "".join(f"{g or '1.0'}, " for g, _ in terms)
+        ls = "".join(f"{local}, " for _, local in terms)
+        return [f"    {target} = _sum(map(_mul, ({gs}), ({ls})), {start})"]
+    rendered = [_times(g, local) for g, local in terms]
     lines = []
-    first = True
-    for i in range(0, len(terms), _CHUNK):
-        chunk = terms[i : i + _CHUNK]
-        head = start if first else target
-        lines.append(f"{indent}{target} = {' + '.join(([head] if head else []) + chunk)}")
-        first = False
+    for i in range(0, len(rendered), _CHUNK):
+        head = [start] if start else []
+        lines.append(f"    {target} = {' + '.join(head + rendered[i : i + _CHUNK])}")
+        start = target
     return lines
 
 
@@ -539,7 +560,7 @@ def generate(
         atom[id(node)] = name
 
     # -- backward: reverse creation order, as the engine's sweep --------------------------
-    contributions: dict[int, list[str]] = {}
+    contributions: dict[int, list[Term]] = {}
     grad_name: dict[int, str | None] = {}
     backward: list[str] = []
     remaining: dict[int, int] = {}  # id(parameter) -> contributions still to come
@@ -557,7 +578,7 @@ def generate(
             continue
         if node is not root:
             g = "g_" + atom[id(node)]
-            backward += _sum_lines(g, None, contributions.pop(id(node)), "    ")
+            backward += _sum_lines(g, None, contributions.pop(id(node)))
             grad_name[id(node)] = g
         g_node = grad_name[id(node)]
         op = _row(node)
@@ -574,17 +595,17 @@ def generate(
         for parent, local in zip(node.parents, locals_):
             if id(parent) not in relevant:
                 continue
-            contributions.setdefault(id(parent), []).append(_times(g_node, local))
+            contributions.setdefault(id(parent), []).append((g_node, local))
             if id(parent) in parameter_ids:
                 remaining[id(parent)] -= 1
                 if remaining[id(parent)] == 0:
                     name = atom[id(parent)]
                     terms = contributions.pop(id(parent))
                     if len(terms) == 1:  # one use: its own line, then .grad += it
-                        backward.append(f"    g_{name} = {terms[0]}")
+                        backward.append(f"    g_{name} = {_times(*terms[0])}")
                         accumulate.append(f"    _{name}.grad += g_{name}")
                     else:  # several: added into .grad one by one, as backward() does
-                        accumulate += _sum_lines("_total", f"_{name}.grad", terms, "    ")
+                        accumulate += _sum_lines("_total", f"_{name}.grad", terms)
                         accumulate.append(f"    _{name}.grad = _total")
     if backward:
         lines += ["    # backward: g_v = d(loss)/dv, the chain rule in reverse creation order",
