@@ -522,6 +522,17 @@ def generate(
         if any(id(p) in relevant for p in node.parents):
             relevant.add(id(node))
 
+    # -- repeated subgraphs (one per sample, say) become one loop ------------------------
+    def leaf_ref(leaf: Value) -> tuple[Any, ...]:
+        if id(leaf) in placeholder_ids:
+            return ("x",)
+        if id(leaf) in parameter_ids:
+            return ("p", id(leaf))
+        return ("c", _literal(leaf.data))
+
+    group = _find_group(body_nodes, leaf_ref) if len(body_nodes) >= _ROLL_MIN else None
+    rolled = group is not None
+
     # -- forward ----------------------------------------------------------------------
     header_lines = [f"def {function_name}({', '.join(signature)}):"]
     if header:
@@ -542,71 +553,61 @@ def generate(
                   zip(placeholders, _leaf_keys(arguments)) if key is not None]
         header_lines += _guard_lines(floats, retrace)
     lines += ["    # forward", *leaf_lines]
-    templates: dict[int, Template | None] = {}
-    custom_ops: dict[int, str] = {}  # id(Op) -> its name in the namespace
-    for node in body_nodes:
-        op = _row(node)
-        template = _template(op)
-        templates[id(node)] = template
-        name = names.new(node.label, op.name)
-        xs = [atom[id(p)] for p in node.parents]
-        if template is not None:
-            expression = template.forward(xs, op)
-        else:
-            op_name = custom_ops.setdefault(id(op), f"_op_{_identifier(op.name)}{len(custom_ops)}")
-            namespace[op_name] = op
-            expression = f"{op_name}.forward({', '.join(xs)})"
-        lines.append(f"    {name} = {expression}")
-        atom[id(node)] = name
+    gen = _Emitter(names, namespace, atom)
+    position = 0
+    while position < len(body_nodes):
+        if group is not None and position == group.start:
+            lines += gen.rolled_forward(group)
+            position = group.end
+            continue
+        lines.append("    " + gen.forward(body_nodes[position]))
+        position += 1
 
     # -- backward: reverse creation order, as the engine's sweep --------------------------
-    contributions: dict[int, list[Term]] = {}
-    grad_name: dict[int, str | None] = {}
-    backward: list[str] = []
     remaining: dict[int, int] = {}  # id(parameter) -> contributions still to come
     for node in body_nodes:
         for parent in node.parents:
             if id(parent) in parameter_ids:
                 remaining[id(parent)] = remaining.get(id(parent), 0) + 1
+    backward: list[str] = []
     accumulate: list[str] = []
+    if rolled:  # running sums, in the engine's order: g_p = p.grad, g_p = g_p + term, ...
+        backward += [f"    g_{name} = _{name}.grad" for name, _ in parameters]
+        accumulate += [f"    _{name}.grad = g_{name}" for name, _ in parameters]
     if root.parents and id(root) in relevant:
-        grad_name[id(root)] = None  # the seed, d root / d root = 1.0
+        gen.grad_name[id(root)] = None  # the seed, d root / d root = 1.0
     elif id(root) in parameter_ids:
         accumulate.append(f"    _{atom[id(root)]}.grad += 1.0")
-    for node in reversed(body_nodes):
-        if id(node) not in relevant:
+
+    def to_parameter(parent: Value, term: Term) -> list[str]:
+        """A term for a parameter: a running sum (rolled code), or collected until the
+        parameter's last term, then one line."""
+        name = atom[id(parent)]
+        if rolled:
+            return [f"    g_{name} = g_{name} + {_times(*term)}"]
+        gen.contributions.setdefault(id(parent), []).append(term)
+        remaining[id(parent)] -= 1
+        if remaining[id(parent)]:
+            return []
+        terms = gen.contributions.pop(id(parent))
+        if len(terms) == 1:  # one use: its own line, then .grad += it
+            accumulate.append(f"    _{name}.grad += g_{name}")
+            return [f"    g_{name} = {_times(*terms[0])}"]
+        # several: added into .grad one by one, as backward() does
+        accumulate.extend(_sum_lines("_total", f"_{name}.grad", terms))
+        accumulate.append(f"    _{name}.grad = _total")
+        return []
+
+    position = len(body_nodes) - 1
+    while position >= 0:
+        if group is not None and position == group.end - 1:
+            backward += gen.rolled_backward(group, relevant, parameter_ids, _rolled_param_line)
+            position = group.start - 1
             continue
-        if node is not root:
-            g = "g_" + atom[id(node)]
-            backward += _sum_lines(g, None, contributions.pop(id(node)))
-            grad_name[id(node)] = g
-        g_node = grad_name[id(node)]
-        op = _row(node)
-        template = templates[id(node)]
-        xs = [atom[id(p)] for p in node.parents]
-        if template is not None:
-            locals_ = template.local(xs, atom[id(node)], op)
-        else:
-            op_name = custom_ops[id(op)]
-            local_name = "_local_" + atom[id(node)]
-            backward.append(f"    {local_name} = {op_name}.local_grads("
-                            f"{', '.join([atom[id(node)], *xs])})")
-            locals_ = [f"{local_name}[{i}]" for i in range(len(xs))]
-        for parent, local in zip(node.parents, locals_):
-            if id(parent) not in relevant:
-                continue
-            contributions.setdefault(id(parent), []).append((g_node, local))
-            if id(parent) in parameter_ids:
-                remaining[id(parent)] -= 1
-                if remaining[id(parent)] == 0:
-                    name = atom[id(parent)]
-                    terms = contributions.pop(id(parent))
-                    if len(terms) == 1:  # one use: its own line, then .grad += it
-                        backward.append(f"    g_{name} = {_times(*terms[0])}")
-                        accumulate.append(f"    _{name}.grad += g_{name}")
-                    else:  # several: added into .grad one by one, as backward() does
-                        accumulate += _sum_lines("_total", f"_{name}.grad", terms)
-                        accumulate.append(f"    _{name}.grad = _total")
+        node = body_nodes[position]
+        position -= 1
+        if id(node) in relevant:
+            backward += gen.backward(node, node is root, relevant, parameter_ids, to_parameter)
     if backward:
         lines += ["    # backward: g_v = d(loss)/dv, the chain rule in reverse creation order",
                   *backward]
@@ -615,6 +616,271 @@ def generate(
     lines.append(f"    return {atom[id(root)]}")
     source = "\n".join(header_lines + lines) + "\n"
     return Program(source, namespace, function_name)
+
+
+def _rolled_param_line(name: str, term: Term) -> list[str]:
+    """A parameter's term inside a rolled loop: added to its running sum."""
+    return [f"        g_{name} = g_{name} + {_times(*term)}"]
+
+
+#: At least this many structurally equal subgraphs (one per sample, say) become a loop.
+_ROLL_MIN = 8
+#: How many candidate shapes are tried before giving up on a loop.
+_ROLL_TRIES = 12
+
+
+@dataclass
+class _Group:
+    """Repeated subgraphs: ``instances[k]`` is the k-th one's nodes in creation order (its
+    root last), ``slots[k]`` its placeholders in order of use; together they fill the
+    positions ``start .. end - 1`` of the creation order."""
+
+    instances: list[list[Value]]
+    slots: list[list[Value]]
+    start: int
+    end: int
+
+
+def _find_group(
+    body_nodes: list[Value], leaf_ref: Callable[[Value], tuple[Any, ...]]
+) -> _Group | None:
+    """The largest set of repeated subgraphs that can run as one loop, or None.
+
+    Nodes are hash-consed on (op, parents' shapes), leaves by ``leaf_ref`` (the same
+    parameter, the same constant, any placeholder). Shapes that occur at least
+    ``_ROLL_MIN`` times are tried in turn (those feeding no other repeated shape first,
+    then the most frequent, the latest made); one is taken when its instances' subgraphs
+    are disjoint, were created one after another (so a loop over them keeps the engine's
+    order), are isomorphic, read only leaves from outside, and nothing outside reads
+    their inner nodes.
+    """
+    # codes: a node's shape (>= 0); a leaf's -1 (placeholder) or another negative number
+    codes: dict[int, int] = {}
+    leaf_codes: dict[tuple[Any, ...], int] = {("x",): -1}
+    shapes: dict[tuple[int, ...], int] = {}
+    for node in body_nodes:
+        for p in node.parents:
+            if not p.parents and id(p) not in codes:
+                codes[id(p)] = leaf_codes.setdefault(leaf_ref(p), -1 - len(leaf_codes))
+        key = (id(_row(node)), *[codes[id(p)] for p in node.parents])
+        codes[id(node)] = shapes.setdefault(key, len(shapes))
+    shape = codes
+    counts: dict[int, int] = {}
+    for node in body_nodes:
+        counts[shape[id(node)]] = counts.get(shape[id(node)], 0) + 1
+    fed: set[int] = set()  # shapes that a repeated shape consumes
+    for node in body_nodes:
+        if counts[shape[id(node)]] >= _ROLL_MIN:
+            fed.update(shape[id(p)] for p in node.parents if p.parents)
+    last_of: dict[int, int] = {}  # shape -> the position of its last node
+    for i, node in enumerate(body_nodes):
+        last_of[codes[id(node)]] = i
+    # unfed shapes first (they hold the most), then the most frequent, the latest made
+    candidates = sorted((s for s, c in counts.items() if c >= _ROLL_MIN),
+                        key=lambda s: (s not in fed, counts[s], last_of[s]), reverse=True)
+    position = {id(n): i for i, n in enumerate(body_nodes)}
+    for best in candidates[:_ROLL_TRIES]:
+        group = _instances(body_nodes, codes, position, best)
+        if group is not None:
+            return group
+    return None
+
+
+def _instances(
+    body_nodes: list[Value], codes: dict[int, int], position: dict[int, int], best: int
+) -> _Group | None:
+    """The nodes of shape ``best`` as a :class:`_Group`, or None if they cannot be one."""
+    shape = codes
+    roots = [n for n in body_nodes if shape[id(n)] == best]
+    instances = []
+    for root in roots:
+        members = {id(root): root}
+        stack = [root]
+        while stack:
+            for p in stack.pop().parents:
+                if p.parents and id(p) not in members:
+                    members[id(p)] = p
+                    stack.append(p)
+        instances.append(sorted(members.values(), key=lambda n: position[id(n)]))
+    size = len(instances[0])
+    start = position[id(instances[0][0])]
+    for k, instance in enumerate(instances):  # contiguous, in order, hence disjoint
+        if [position[id(n)] for n in instance] != list(
+                range(start + k * size, start + (k + 1) * size)):
+            return None
+    end = start + len(instances) * size
+    root_ids = {id(r) for r in roots}
+    for node in body_nodes[end:]:  # outside, only the roots are read
+        for p in node.parents:
+            if p.parents and start <= position[id(p)] < end and id(p) not in root_ids:
+                return None
+    first = instances[0]
+    slots: list[list[Value]] = []
+    first_slots: dict[int, int] = {}  # id(placeholder) -> its slot, in the first instance
+    for instance in instances:  # isomorphic to the first, placeholders in the same slots
+        index = {id(n): i for i, n in enumerate(instance)}
+        slot_of: dict[int, int] = {}
+        these: list[Value] = []
+        for n0, n in zip(first, instance):
+            if codes[id(n0)] != codes[id(n)]:
+                return None
+            for p0, p in zip(n0.parents, n.parents):
+                if p.parents:
+                    if index[id(p)] != position[id(p0)] - start:
+                        return None
+                elif codes[id(p)] == -1:
+                    if id(p) not in slot_of:
+                        slot_of[id(p)] = len(these)
+                        these.append(p)
+                    if slots and slot_of[id(p)] != first_slots[id(p0)]:
+                        return None
+        if not slots:
+            first_slots = slot_of
+        elif len(these) != len(slots[0]):
+            return None
+        slots.append(these)
+    return _Group(instances, slots, start, end)
+
+
+class _Emitter:
+    """Writes the lines of nodes: forward expressions, gradient sums, rolled loops."""
+
+    def __init__(self, names: _Names, namespace: dict[str, Any], atom: dict[int, str]) -> None:
+        self.names = names
+        self.namespace = namespace
+        self.atom = atom
+        self.templates: dict[int, Template | None] = {}
+        self.custom_ops: dict[int, str] = {}  # id(Op) -> its name in the namespace
+        self.contributions: dict[int, list[Term]] = {}
+        self.grad_name: dict[int, str | None] = {}
+        self.rolled_atoms: dict[int, str] = {}
+        self.saved = ""
+
+    def forward(self, node: Value) -> str:
+        """``name = expression`` for ``node`` (its name allocated)."""
+        op = _row(node)
+        template = _template(op)
+        self.templates[id(node)] = template
+        name = self.names.new(node.label, op.name)
+        xs = [self.atom[id(p)] for p in node.parents]
+        if template is not None:
+            expression = template.forward(xs, op)
+        else:
+            op_name = self.custom_ops.setdefault(
+                id(op), f"_op_{_identifier(op.name)}{len(self.custom_ops)}")
+            self.namespace[op_name] = op
+            expression = f"{op_name}.forward({', '.join(xs)})"
+        self.atom[id(node)] = name
+        return f"{name} = {expression}"
+
+    def backward(
+        self,
+        node: Value,
+        is_root: bool,
+        relevant: set[int],
+        parameter_ids: set[int],
+        to_parameter: Callable[[Value, Term], list[str]],
+        indent: str = "    ",
+    ) -> list[str]:
+        """``g_node`` from its collected terms, then its terms for its parents."""
+        lines = []
+        if not is_root and id(node) not in self.grad_name:
+            g = "g_" + self.atom[id(node)]
+            lines += [indent + line.lstrip() for line in
+                      _sum_lines(g, None, self.contributions.pop(id(node)))]
+            self.grad_name[id(node)] = g
+        g_node = self.grad_name[id(node)]
+        op = _row(node)
+        template = self.templates[id(node)]
+        xs = [self.atom[id(p)] for p in node.parents]
+        if template is not None:
+            locals_ = template.local(xs, self.atom[id(node)], op)
+        else:
+            local_name = "_local_" + self.atom[id(node)]
+            lines.append(f"{indent}{local_name} = {self.custom_ops[id(op)]}.local_grads("
+                         f"{', '.join([self.atom[id(node)], *xs])})")
+            locals_ = [f"{local_name}[{i}]" for i in range(len(xs))]
+        for parent, local in zip(node.parents, locals_):
+            if id(parent) not in relevant:
+                continue
+            if id(parent) in parameter_ids:
+                lines += to_parameter(parent, (g_node, local))
+            else:
+                self.contributions.setdefault(id(parent), []).append((g_node, local))
+        return lines
+
+    def rolled_forward(self, group: _Group) -> list[str]:
+        """The group's forward as a loop over its instances, saving each one's numbers."""
+        first = group.instances[0]
+        outer = dict(self.atom)
+        slots = [self.names.new(f"in{j}", "in") for j in range(len(group.slots[0]))]
+        for p, name in zip(group.slots[0], slots):
+            self.atom[id(p)] = name
+        body = ["        " + self.forward(node) for node in first]
+        values = [*slots, *(self.atom[id(node)] for node in first)]
+        inputs = ", ".join(
+            "(" + "".join(outer[id(p)] + ", " for p in instance_slots) + ")"
+            for instance_slots in group.slots)
+        saved = self.saved = self.names.new("saved", "saved")
+        roots = [self.names.new(inst[-1].label, _row(inst[-1]).name) for inst in group.instances]
+        # instance 0's variables now name the loop's; the roots get names of their own
+        self.rolled_atoms = {id(node): self.atom[id(node)] for node in first}
+        self.rolled_atoms.update({id(p): name for p, name in zip(group.slots[0], slots)})
+        for p in group.slots[0]:
+            self.atom[id(p)] = outer[id(p)]
+        for inst, name in zip(group.instances, roots):
+            self.atom[id(inst[-1])] = name
+        target = ", ".join(slots) + ("," if len(slots) == 1 else "") if slots else "_"
+        source = f"({inputs},)" if slots else f"range({len(group.instances)})"
+        return [
+            f"    # {len(group.instances)} repeated subgraphs of {len(first)} nodes: one loop",
+            f"    {saved} = []",
+            f"    for {target} in {source}:",
+            *body,
+            f"        {saved}.append(({', '.join(values)},))",
+            f"    {', '.join(roots)}, = [_v[-1] for _v in {saved}]",
+        ]
+
+    def rolled_backward(
+        self,
+        group: _Group,
+        relevant: set[int],
+        parameter_ids: set[int],
+        param_line: Callable[[str, Term], list[str]],
+    ) -> list[str]:
+        """Each instance root's gradient, then the group's backward as a loop over the
+        instances in reverse (the engine's order), parameters summed as it goes."""
+        roots = [inst[-1] for inst in group.instances]
+        if id(roots[0]) not in relevant:
+            return []
+        lines = []
+        for root in reversed(roots):
+            g = "g_" + self.atom[id(root)]
+            lines += _sum_lines(g, None, self.contributions.pop(id(root)))
+        first = group.instances[0]
+        outer = dict(self.atom)
+        self.atom.update(self.rolled_atoms)
+        g_root = "g_" + self.atom[id(first[-1])]
+        self.grad_name[id(first[-1])] = g_root
+        values = [*(self.atom[id(p)] for p in group.slots[0]),
+                  *(self.atom[id(node)] for node in first)]
+        saved = self.saved
+        grads = ", ".join("g_" + outer[id(root)] for root in roots)
+        lines += [
+            f"    for ({', '.join(values)},), {g_root} in zip(reversed({saved}), "
+            f"reversed(({grads},))):",
+        ]
+
+        def to_parameter(parent: Value, term: Term) -> list[str]:
+            return param_line(outer[id(parent)], term)
+
+        for node in reversed(first):
+            if id(node) in relevant:
+                lines += self.backward(node, False, relevant, parameter_ids, to_parameter,
+                                       indent="        ")
+        self.atom.clear()
+        self.atom.update(outer)
+        return lines
 
 
 _counter = itertools.count()
