@@ -26,6 +26,12 @@ for the article's network the backward reads as its delta rule::
     g_w5 = g_net3 * a0                         # dJ/dw5 = δ3 * a0
     g_a0 = g_net3 * w5 + g_net2 * w4
 
+Big batches: when the graph holds many structurally equal subgraphs created one after
+another (``[model(x) for x in xs]``), they become one loop over the samples instead of
+one copy per sample, so the code (and the time to compile it) stays small; its backward
+loop runs the samples in reverse, as the engine's sweep does, and keeps every
+parameter's running sum in the engine's order, so the numbers stay bit for bit the same.
+
 What a trace cannot see: Python decisions on a Value's number. While tracing, ``bool()``,
 comparisons, ``float()`` and friends of a Value raise :class:`autograd.modes.TracingError`
 (``if loss > 0:`` would freeze one branch); ops with kinks (``relu``, ``abs``) are recorded
@@ -474,7 +480,6 @@ def generate(
     atom: dict[int, str] = {}  # id(node) -> the expression of its number
     signature = []
     unpack = []
-    checks = []
     leaves = iter(placeholders)
     for arg_name, key in arguments:
         if key is None:  # a number: the placeholder is the argument itself
@@ -485,7 +490,6 @@ def generate(
         else:
             name = names.new(arg_name, "arg")
             signature.append(name)
-            checks += _structure_checks(key, name)
             unpack.append(f"    {_unpack_target(key, leaves, names, atom, top=True)} = {name}")
     parameters: list[tuple[str, Value]] = []  # (name, leaf), in order of first use
     lines: list[str] = []
