@@ -56,7 +56,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd import ops
 from autograd.backward import topological_order
@@ -1042,9 +1042,18 @@ class Compiled:
     def __repr__(self) -> str:
         return f"autograd.compile({self.fn!r}, traces={self.traces})"
 
-    def __call__(self, *args: object) -> float:
-        """``fn(*args)``'s loss as a float; ``d loss / d p`` added into each ``p.grad``."""
-        return self._last(*args)
+    if TYPE_CHECKING:
+
+        def __call__(self, *args: object) -> float:
+            """``fn(*args)``'s loss as a float; ``d loss / d p`` added into each ``p.grad``."""
+
+    else:
+        # Calling the instance calls the generated function of the last structure used
+        # directly: Python looks ``__call__`` up on the type, and this property hands back
+        # that function from C (attrgetter), with no Python frame in between. A call with
+        # another structure, or inside a mode, is sent on to _dispatch by the function's
+        # own guard.
+        __call__ = property(operator.attrgetter("_last"))
 
     def _dispatch(self, args: tuple[object, ...]) -> float:
         """The code for ``args``' structure (traced if new), run on ``args`` as floats.
