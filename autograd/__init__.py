@@ -14,6 +14,7 @@ A custom operation is one :class:`Op` row (forward and local derivatives), used 
 
 from autograd.backward import grad, topological_order
 from autograd.check import GradcheckError, gradcheck
+from autograd.compile import compile
 from autograd.draw import draw_dot
 from autograd.explore import explore
 from autograd.modes import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
@@ -27,6 +28,7 @@ __all__ = [
     "Value",
     "add_n",
     "apply",
+    "compile",
     "detect_anomaly",
     "draw_dot",
     "enable_grad",

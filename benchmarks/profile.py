@@ -1,7 +1,7 @@
 """Where the time and the memory go: the table's workloads under cProfile and tracemalloc.
 
-    python -m benchmarks.profile a     # MLP step (ours): cProfile, functions by own time
-    python -m benchmarks.profile b     # article iteration (ours): cProfile
+    python -m benchmarks.profile a     # article iteration (eager): cProfile, by own time
+    python -m benchmarks.profile b     # MLP step (eager): cProfile
     python -m benchmarks.profile c     # memory per op: tracemalloc, bytes by source line
 
 The workloads are the ones :mod:`benchmarks.run` times (:mod:`benchmarks.workloads`), run
@@ -24,16 +24,16 @@ from benchmarks import workloads
 
 
 def profile_calls(row: str, top: int) -> str:
-    """cProfile of row ``a`` (one MLP step) or ``b`` (2,000 article iterations)."""
+    """cProfile of row ``a`` (2,000 article iterations) or ``b`` (one MLP step), eager."""
     import nn  # noqa: F401  # imported before profiling, so the profile shows no import work
 
     profiler = cProfile.Profile()
-    if row == "a":
+    if row == "b":
         profiler.runcall(workloads.mlp_ours, samples=100, steps=1)
-        title = "a. MLP 2-16-16-1 training step on 100 samples (ours): warm-up step + 1 step"
+        title = "b. MLP 2-16-16-1 training step on 100 samples (eager): warm-up step + 1 step"
     else:
         profiler.runcall(workloads.article_ours, iterations=2000)
-        title = "b. article 2-2-2 iteration (ours): 1 + 2,000 iterations"
+        title = "a. article 2-2-2 iteration (eager): 1 + 2,000 iterations"
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.strip_dirs().sort_stats("tottime").print_stats(top)

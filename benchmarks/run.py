@@ -1,25 +1,30 @@
-"""Print the performance table: this engine against micrograd and against plain floats.
+"""Print the performance table: the eager and the compiled engine against plain floats.
 
-    python -m benchmarks.run            # the full table (about 3 minutes on 2 cores)
+    python -m benchmarks.run            # the full table (about 3-4 minutes on 2 quiet cores)
     python -m benchmarks.run --quick    # CI smoke mode: tiny sizes, one run, no targets
 
-Rows (issue 5):
+Rows (issue 10), each side measured in the same run as the floor it is divided by:
 
-a. an MLP 2-16-16-1 training step on 100 samples (forward, mean squared error, zero_grad,
-   backward, SGD update) against micrograd 0.1.0 with the same sizes and the same initial
-   weights. Target: ours at least 10x faster.
-b. one training iteration of the article's 2-2-2 sigmoid network against the same
-   iteration written by hand with plain floats (the pure-Python floor). Target: within 6x.
-c. memory held per graph op (tracemalloc, a chain of 100,000 ``x * c`` steps) against
-   micrograd. Target: at least 3x less.
-d. a chain of 10^6 mul nodes, build plus backward, against the same chain of 10^5 (ours
-   only: micrograd's recursive backward cannot; the row says what it raises).
-   Target: at most 12x the 10^5 time.
+a. one training iteration of the article's 2-2-2 sigmoid network (forward, J = 1/2 Σ
+   (y - o)^2, zero_grad, backward, SGD on the 8 weights) against the same iteration written
+   by hand with plain floats (the floor). Eager: ``mse_loss(model(x), y, "half_sum")``,
+   ``zero_grad``, ``backward``, ``step``; compiled: ``zero_grad``, ``step(x, y)``,
+   ``opt.step()``. Targets: eager <= 4x the floor (stretch 3x), compiled <= 1.5x.
+b. an MLP 2-16-16-1 training step (relu hidden, linear output, mean squared error, SGD) on
+   100 samples against a hand-written float loop (forward, delta-rule backward, update),
+   with micrograd 0.1.0 as a reference column (not a target: its time is mostly its
+   garbage collector). Targets: eager <= 2x the float loop, compiled <= 0.6x.
+c. a chain of 10^6 ``x * c`` steps, build plus backward, against a plain float loop that
+   builds the same chain as a list of (value, local derivative) tuples and sweeps it back
+   (target: eager <= 6x); its growth from 10^5 (linear is 10x; target <= 12x); and the
+   bytes each op holds (tracemalloc, 100,000 steps; target <= 200 B/op), micrograd beside.
+d. the compile time of each compiled workload (the first call: trace, generate, compile;
+   target < 0.5 s each), from the processes of rows a and b.
 
-Every measurement runs in a fresh process (``python -m benchmarks.worker``); the two sides
-alternate, the side that goes first switching every run, and the table shows medians.
-Each row also checks that both sides computed the same thing (same loss, same cost, the
-closed-form gradient), and fails loudly if not.
+Every measurement runs in a fresh process (``python -m benchmarks.worker``); the sides of
+a row alternate, the side that goes first rotating every run, and the table shows medians.
+Each row also checks that its sides computed the same thing (same loss, same cost and
+weights, the closed-form gradient), and fails loudly if not.
 
 Exit status: 0; 2 if a worker failed or a check failed; with ``--strict``, 1 if a target
 is missed.
@@ -71,10 +76,10 @@ class Sizes:
 
 
 # Rows a and b time each process for at least *_seconds (at least *_steps or one block of
-# *_iterations), so that the fast and the slow side are timed over windows of similar
+# *_iterations), so that the fast and the slow sides are timed over windows of similar
 # length and meet the same machine noise.
-FULL = Sizes(mlp_samples=100, mlp_steps=3, mlp_seconds=3.0, article_iterations=20_000,
-             article_seconds=2.0, memory_steps=100_000, chain_small=100_000,
+FULL = Sizes(mlp_samples=100, mlp_steps=3, mlp_seconds=2.0, article_iterations=20_000,
+             article_seconds=1.5, memory_steps=100_000, chain_small=100_000,
              chain_large=1_000_000, runs=5, chain_runs=3)
 QUICK = Sizes(mlp_samples=10, mlp_steps=1, mlp_seconds=0.0, article_iterations=200,
               article_seconds=0.0, memory_steps=2_000, chain_small=2_000, chain_large=20_000,
@@ -105,24 +110,21 @@ def run_worker(task: str, **kwargs: Any) -> dict[str, Any]:
 
 
 def alternate(
-    first: Callable[[], dict[str, Any]],
-    second: Callable[[], dict[str, Any]],
+    sides: Sequence[Callable[[], dict[str, Any]]],
     runs: int,
     progress: Callable[[str], None],
     name: str,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Run both sides ``runs`` times each, alternating, the side that starts switching
-    every run (A B, B A, A B, ...), so neither always runs on a warmer machine."""
-    results_first: list[dict[str, Any]] = []
-    results_second: list[dict[str, Any]] = []
+) -> list[list[dict[str, Any]]]:
+    """Run every side ``runs`` times, interleaved, the side that starts rotating every run
+    (A B C, B C A, C A B, ...), so that no side always runs on a warmer or a quieter
+    machine; the results per side, in run order."""
+    results: list[list[dict[str, Any]]] = [[] for _ in sides]
     for i in range(runs):
-        order = [(first, results_first), (second, results_second)]
-        if i % 2:
-            order.reverse()
-        for measure, results in order:
-            results.append(measure())
+        k = i % len(sides)
+        for j in [*range(k, len(sides)), *range(k)]:
+            results[j].append(sides[j]())
         progress(f"{name}: run {i + 1}/{runs} done")
-    return results_first, results_second
+    return results
 
 
 # ----------------------------------------------------------------------------------------
@@ -167,145 +169,159 @@ def _close(a: float, b: float, rtol: float) -> bool:
     return abs(a - b) <= rtol * max(1.0, abs(a), abs(b))
 
 
-def row_mlp(sizes: Sizes, progress: Callable[[str], None]) -> RowResult:
-    """a. MLP 2-16-16-1 training step, ours against micrograd."""
-    kw = {"samples": sizes.mlp_samples, "steps": sizes.mlp_steps, "seconds": sizes.mlp_seconds}
-    ours, theirs = alternate(lambda: run_worker("mlp_ours", **kw),
-                             lambda: run_worker("mlp_micrograd", **kw),
-                             sizes.runs, progress, "a. MLP step")
-    loss_ours, loss_theirs = ours[0]["first_loss"], theirs[0]["first_loss"]
-    if not _close(loss_ours, loss_theirs, 1e-9):
-        raise BenchmarkError(f"MLP row: the two sides disagree on the first loss: "
-                             f"{loss_ours!r} (ours) vs {loss_theirs!r} (micrograd)")
-    t_ours, t_theirs = _median(ours, "seconds"), _median(theirs, "seconds")
-    speedup = t_theirs / t_ours
-    return RowResult(
-        name=f"a. MLP 2-16-16-1 training step, {sizes.mlp_samples} samples",
-        ours=f"{_ms(t_ours)}/step",
-        reference=f"micrograd {_ms(t_theirs)}/step",
-        ratio=f"{speedup:.1f}x faster",
-        target=">= 10x faster",
-        met=speedup >= 10.0,
-        details=[
-            f"ours per step: {_runs(ours, 'seconds', _ms)}",
-            f"micrograd per step: {_runs(theirs, 'seconds', _ms)}",
-            f"(per process: 1 warm-up step, then the mean of at least {sizes.mlp_steps} "
-            f"timed steps over at least {sizes.mlp_seconds:g} s: ours "
-            f"{_runs(ours, 'steps', lambda n: f'{n:.0f}')} steps, micrograd "
-            f"{_runs(theirs, 'steps', lambda n: f'{n:.0f}')}; same data and initial "
-            f"weights; first loss {loss_ours:.12g} (ours) vs {loss_theirs:.12g} (micrograd))",
-        ],
-    )
+def _count(results: Sequence[dict[str, Any]], key: str) -> str:
+    return _runs(results, key, lambda n: f"{n:,.0f}")
 
 
-def row_article(sizes: Sizes, progress: Callable[[str], None]) -> RowResult:
-    """b. The article's 2-2-2 network, one training iteration, ours against floats."""
+def _check_article(name: str, side: dict[str, Any], floor: dict[str, Any]) -> None:
+    same_weights = all(_close(a, b, 1e-12) for a, b in zip(side["weights"], floor["weights"]))
+    if not _close(side["last_cost"], floor["last_cost"], 1e-12) or not same_weights:
+        raise BenchmarkError(f"article row: {name} and the floats disagree: final cost "
+                             f"{side['last_cost']!r} vs {floor['last_cost']!r}, weights "
+                             f"{side['weights']} vs {floor['weights']}")
+
+
+def rows_article(sizes: Sizes, progress: Callable[[str], None]) -> list[RowResult]:
+    """a. The article's 2-2-2 network, one training iteration: eager and compiled, each
+    against the plain-float floor of the same run."""
     kw = {"iterations": sizes.article_iterations, "seconds": sizes.article_seconds}
-    ours, floor = alternate(lambda: run_worker("article_ours", **kw),
-                            lambda: run_worker("article_floor", **kw),
-                            sizes.runs, progress, "b. article iteration")
-    cost_ours, cost_floor = ours[0]["last_cost"], floor[0]["last_cost"]
-    same_weights = all(_close(a, b, 1e-12) for a, b in zip(ours[0]["weights"],
-                                                            floor[0]["weights"]))
-    if not _close(cost_ours, cost_floor, 1e-12) or not same_weights:
-        raise BenchmarkError(f"article row: the two sides disagree: final cost "
-                             f"{cost_ours!r} (ours) vs {cost_floor!r} (floats), weights "
-                             f"{ours[0]['weights']} vs {floor[0]['weights']}")
-    t_ours, t_floor = _median(ours, "microseconds"), _median(floor, "microseconds")
-    slowdown = t_ours / t_floor
-    return RowResult(
-        name="b. article 2-2-2 network, one training iteration",
-        ours=f"{_us(t_ours)}/iter",
-        reference=f"plain floats {_us(t_floor)}/iter",
-        ratio=f"{slowdown:.1f}x the floats",
-        target="<= 6x",
-        met=slowdown <= 6.0,
-        details=[
-            f"ours per iteration: {_runs(ours, 'microseconds', _us)}",
-            f"plain floats per iteration: {_runs(floor, 'microseconds', _us)}",
-            f"(per process: 1 warm-up, then blocks of {sizes.article_iterations:,} "
-            f"iterations over at least {sizes.article_seconds:g} s: ours "
-            f"{_runs(ours, 'iterations', lambda n: f'{n:,.0f}')}, floats "
-            f"{_runs(floor, 'iterations', lambda n: f'{n:,.0f}')}; after the first block, "
-            f"cost {cost_ours:.15g} (ours) vs {cost_floor:.15g} (floats), weights equal "
-            f"to 1e-12)",
-        ],
-    )
+    eager, compiled, floor = alternate(
+        [lambda: run_worker("article_ours", **kw), lambda: run_worker("article_compiled", **kw),
+         lambda: run_worker("article_floor", **kw)], sizes.runs, progress, "a. article")
+    _check_article("eager", eager[0], floor[0])
+    _check_article("compiled", compiled[0], floor[0])
+    t_eager, t_compiled = _median(eager, "microseconds"), _median(compiled, "microseconds")
+    t_floor = _median(floor, "microseconds")
+    note = (f"(per process: 1 warm-up, then blocks of {sizes.article_iterations:,} iterations "
+            f"over at least {sizes.article_seconds:g} s; after the first block all sides agree "
+            f"with the floats on the cost, {floor[0]['last_cost']:.15g}, and the weights, to "
+            f"1e-12)")
+    reference = f"floats {_us(t_floor)}/iter"
+    return [
+        RowResult("a. article 2-2-2 iteration, eager", f"{_us(t_eager)}/iter", reference,
+                  f"{t_eager / t_floor:.2f}x the floats", "<= 4x (stretch 3x)",
+                  t_eager / t_floor <= 4.0,
+                  [f"eager per iteration: {_runs(eager, 'microseconds', _us)}",
+                   f"floats per iteration: {_runs(floor, 'microseconds', _us)}", note]),
+        RowResult("a. article 2-2-2 iteration, compiled", f"{_us(t_compiled)}/iter", reference,
+                  f"{t_compiled / t_floor:.2f}x the floats", "<= 1.5x",
+                  t_compiled / t_floor <= 1.5,
+                  [f"compiled per iteration: {_runs(compiled, 'microseconds', _us)}",
+                   "(zero_grad, step(x, y), opt.step(); the generated code is "
+                   "`python -m nn.article --show-code`)"]),
+        _compile_row("article iteration", compiled),
+    ]
 
 
-def row_memory(sizes: Sizes, progress: Callable[[str], None]) -> RowResult:
-    """c. Memory per graph op, ours against micrograd."""
-    kw = {"steps": sizes.memory_steps}
-    ours, theirs = alternate(lambda: run_worker("memory_ours", **kw),
-                             lambda: run_worker("memory_micrograd", **kw),
-                             sizes.runs, progress, "c. memory")
-    for side, results in (("ours", ours), ("micrograd", theirs)):
-        values = results[0]["values"]
-        if values != 2 * sizes.memory_steps:
-            raise BenchmarkError(f"memory row: {side} made {values} Values for "
-                                 f"{sizes.memory_steps} steps, expected 2 per step")
-    per_op_ours = _median(ours, "bytes") / sizes.memory_steps
-    per_op_theirs = _median(theirs, "bytes") / sizes.memory_steps
-    ratio = per_op_theirs / per_op_ours
-    return RowResult(
-        name=f"c. memory per op, chain of {sizes.memory_steps:,} x*c",
-        ours=f"{per_op_ours:.0f} B/op",
-        reference=f"micrograd {per_op_theirs:.0f} B/op",
-        ratio=f"{ratio:.1f}x less",
-        target=">= 3x less",
-        met=ratio >= 3.0,
-        details=[
-            f"ours bytes held: {_runs(ours, 'bytes', lambda b: f'{b:,.0f}')}",
-            f"micrograd bytes held: {_runs(theirs, 'bytes', lambda b: f'{b:,.0f}')}",
-            "(tracemalloc, after gc.collect(); each op is a mul node plus the constant leaf "
-            "that wraps the number, 2 Values per op in both engines: "
-            f"{per_op_ours / 2:.0f} B (ours) vs {per_op_theirs / 2:.0f} B (micrograd) per Value)",
-        ],
-    )
+def rows_mlp(sizes: Sizes, progress: Callable[[str], None]) -> list[RowResult]:
+    """b. MLP 2-16-16-1 training step: eager and compiled against the hand-written float
+    loop of the same run, micrograd beside."""
+    kw = {"samples": sizes.mlp_samples, "steps": sizes.mlp_steps, "seconds": sizes.mlp_seconds}
+    eager, compiled, floats, micrograd = alternate(
+        [lambda: run_worker("mlp_ours", **kw), lambda: run_worker("mlp_compiled", **kw),
+         lambda: run_worker("mlp_floats", **kw), lambda: run_worker("mlp_micrograd", **kw)],
+        sizes.runs, progress, "b. MLP step")
+    losses = {name: r[0]["first_loss"] for name, r in
+              (("eager", eager), ("compiled", compiled), ("floats", floats),
+               ("micrograd", micrograd))}
+    if not all(_close(loss, losses["floats"], 1e-9) for loss in losses.values()):
+        raise BenchmarkError(f"MLP row: the sides disagree on the first loss: {losses}")
+    t_eager, t_compiled = _median(eager, "seconds"), _median(compiled, "seconds")
+    t_floats, t_micrograd = _median(floats, "seconds"), _median(micrograd, "seconds")
+    reference = f"float loop {_ms(t_floats)}; micrograd {_ms(t_micrograd)}"
+    name = f"MLP 2-16-16-1 step, {sizes.mlp_samples} samples"
+    return [
+        RowResult(f"b. {name}, eager", f"{_ms(t_eager)}/step", reference,
+                  f"{t_eager / t_floats:.2f}x the loop ({t_micrograd / t_eager:.0f}x faster "
+                  f"than micrograd)", "<= 2x the loop", t_eager / t_floats <= 2.0,
+                  [f"eager per step: {_runs(eager, 'seconds', _ms)}",
+                   f"float loop per step: {_runs(floats, 'seconds', _ms)}",
+                   f"micrograd per step: {_runs(micrograd, 'seconds', _ms)}",
+                   f"(per process: 1 warm-up step, then at least {sizes.mlp_steps} steps over "
+                   f"at least {sizes.mlp_seconds:g} s: eager {_count(eager, 'steps')}, float "
+                   f"loop {_count(floats, 'steps')}, micrograd {_count(micrograd, 'steps')}; "
+                   f"same data and initial weights, first loss {losses['floats']:.12g} on "
+                   f"every side)"]),
+        RowResult(f"b. {name}, compiled", f"{_ms(t_compiled)}/step", reference,
+                  f"{t_compiled / t_floats:.2f}x the loop ({t_micrograd / t_compiled:.0f}x "
+                  f"faster than micrograd)", "<= 0.6x the loop", t_compiled / t_floats <= 0.6,
+                  [f"compiled per step: {_runs(compiled, 'seconds', _ms)} "
+                   f"({_count(compiled, 'steps')} steps)",
+                   "(zero_grad, step(xs, ys), opt.step(); one generated function for the "
+                   "whole batch)"]),
+        _compile_row(f"MLP step on {sizes.mlp_samples} samples", compiled),
+    ]
 
 
-def row_chain(sizes: Sizes, progress: Callable[[str], None]) -> RowResult:
-    """d. A long chain: build plus backward, 10x more nodes."""
+def _compile_row(what: str, compiled: Sequence[dict[str, Any]]) -> RowResult:
+    """d. The compile time of a compiled workload, from its row's processes."""
+    seconds = _median(compiled, "compile_seconds")
+    return RowResult(f"d. compile time, {what}", _ms(seconds),
+                     "first call: trace, generate, compile", f"{seconds / 0.5:.2f}x the budget",
+                     "< 0.5 s", seconds < 0.5,
+                     [f"compile: {_runs(compiled, 'compile_seconds', _ms)}"])
+
+
+def rows_chain(sizes: Sizes, progress: Callable[[str], None]) -> list[RowResult]:
+    """c. A long chain: build plus backward against the tuple floor, its growth, and the
+    memory each op holds."""
     small, large = sizes.chain_small, sizes.chain_large
-    big, little = alternate(lambda: run_worker("chain_ours", steps=large),
-                            lambda: run_worker("chain_ours", steps=small),
-                            sizes.chain_runs, progress, "d. chain")
-    for result in big + little:
+    big, little, floor = alternate(
+        [lambda: run_worker("chain_ours", steps=large),
+         lambda: run_worker("chain_ours", steps=small),
+         lambda: run_worker("chain_floor", steps=large)], sizes.chain_runs, progress, "c. chain")
+    for result in big + little + floor:
         if result["grad_error"] > 1e-9:
             raise BenchmarkError(f"chain row: d x_n / d x_0 is off its closed form c^n by a "
                                  f"relative {result['grad_error']:.3g}")
     probe = run_worker("chain_micrograd", steps=small)
-    progress("d. chain: micrograd probe done")
+    progress("c. chain: micrograd probe done")
     micrograd = (f"micrograd: {probe['error']} at {small:,}" if probe["error"]
                  else f"micrograd: ran at {small:,}")
-    t_big, t_little = _median(big, "seconds"), _median(little, "seconds")
-    growth = t_big / t_little
-    return RowResult(
-        name=f"d. chain of {large:,} nodes, build + backward",
-        ours=_s(t_big),
-        reference=f"{small:,} nodes {_s(t_little)}; {micrograd}",
-        ratio=f"{growth:.1f}x for {large // small}x nodes",
-        target="<= 12x",
-        met=growth <= 12.0,
-        details=[
-            f"ours at {large:,}: {_runs(big, 'seconds', _s)} "
-            f"(build {_s(_median(big, 'build_seconds'))}, "
-            f"backward {_s(_median(big, 'backward_seconds'))})",
-            f"ours at {small:,}: {_runs(little, 'seconds', _s)} "
-            f"(build {_s(_median(little, 'build_seconds'))}, "
-            f"backward {_s(_median(little, 'backward_seconds'))})",
-            f"(x <- x * c, one mul node and one constant leaf per step; "
-            f"d x_n/d x_0 matches c^n to {max(r['grad_error'] for r in big + little):.1g}; "
-            f"micrograd's backward() is recursive: {probe.get('message', '')})",
-        ],
-    )
+    t_big, t_little, t_floor = (_median(r, "seconds") for r in (big, little, floor))
+    mem_ours, mem_theirs = alternate(
+        [lambda: run_worker("memory_ours", steps=sizes.memory_steps),
+         lambda: run_worker("memory_micrograd", steps=sizes.memory_steps)],
+        sizes.runs, progress, "c. memory")
+    for side, results in (("ours", mem_ours), ("micrograd", mem_theirs)):
+        if results[0]["values"] != 2 * sizes.memory_steps:
+            raise BenchmarkError(f"memory row: {side} made {results[0]['values']} Values for "
+                                 f"{sizes.memory_steps} steps, expected 2 per step")
+    per_op = _median(mem_ours, "bytes") / sizes.memory_steps
+    per_op_theirs = _median(mem_theirs, "bytes") / sizes.memory_steps
+    return [
+        RowResult(f"c. chain of {large:,} x*c, eager, build + backward", _s(t_big),
+                  f"tuple floor {_s(t_floor)}", f"{t_big / t_floor:.1f}x the floor", "<= 6x",
+                  t_big / t_floor <= 6.0,
+                  [f"eager at {large:,}: {_runs(big, 'seconds', _s)} (build "
+                   f"{_s(_median(big, 'build_seconds'))}, backward "
+                   f"{_s(_median(big, 'backward_seconds'))})",
+                   f"tuple floor at {large:,}: {_runs(floor, 'seconds', _s)} (build "
+                   f"{_s(_median(floor, 'build_seconds'))}, sweep "
+                   f"{_s(_median(floor, 'backward_seconds'))})",
+                   f"(d x_n/d x_0 matches c^n to "
+                   f"{max(r['grad_error'] for r in big + floor):.1g} on both sides)"]),
+        RowResult(f"c. chain growth {small:,} -> {large:,}, eager", _s(t_big),
+                  f"{small:,} steps {_s(t_little)}; {micrograd}",
+                  f"{t_big / t_little:.1f}x for {large // small}x the steps", "<= 12x",
+                  t_big / t_little <= 12.0,
+                  [f"eager at {small:,}: {_runs(little, 'seconds', _s)}",
+                   f"(micrograd's backward() is recursive: {probe.get('message', '')})"]),
+        RowResult(f"c. memory per op, chain of {sizes.memory_steps:,} x*c, eager",
+                  f"{per_op:.0f} B/op", f"micrograd {per_op_theirs:.0f} B/op",
+                  f"{per_op_theirs / per_op:.1f}x less than micrograd", "<= 200 B/op",
+                  per_op <= 200.0,
+                  [f"eager bytes held: {_runs(mem_ours, 'bytes', lambda b: f'{b:,.0f}')}",
+                   f"micrograd bytes held: {_runs(mem_theirs, 'bytes', lambda b: f'{b:,.0f}')}",
+                   "(tracemalloc after gc.collect(); each op is a mul node plus the constant "
+                   "leaf wrapping the number in both engines today)"]),
+    ]
 
 
-ROWS: dict[str, Callable[[Sizes, Callable[[str], None]], RowResult]] = {
-    "a": row_mlp,
-    "b": row_article,
-    "c": row_memory,
-    "d": row_chain,
+ROWS: dict[str, Callable[[Sizes, Callable[[str], None]], list[RowResult]]] = {
+    "a": rows_article,
+    "b": rows_mlp,
+    "c": rows_chain,
 }
 
 
@@ -363,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="processes per side for rows a-c (default 5, at least 3)")
     parser.add_argument("--chain-runs", type=int, default=None,
                         help="processes per size for row d (default 3, at least 3)")
-    parser.add_argument("--rows", default="abcd", help="which rows to run (default abcd)")
+    parser.add_argument("--rows", default="abc",
+                        help="which rows to run (default abc; d comes with a and b)")
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -390,14 +407,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for key in ROWS:
             if key in args.rows:
-                results.append(ROWS[key](sizes, progress))
+                results.extend(ROWS[key](sizes, progress))
     except BenchmarkError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 2
     elapsed = time.perf_counter() - start
+    results.sort(key=lambda row: row.name[:2])  # a, b, c, then the compile times (d)
 
     mode = "quick smoke mode: tiny sizes, 1 run, targets not judged" if args.quick else (
-        f"medians of {sizes.runs} fresh processes per side (row d: {sizes.chain_runs})")
+        f"medians of {sizes.runs} fresh processes per side (chain: {sizes.chain_runs}); "
+        "ratios against the floor measured in the same run")
     print(info)
     print(f"python -m benchmarks.run{' --quick' if args.quick else ''} ({mode})")
     print()

@@ -18,12 +18,16 @@ from benchmarks import workloads
 
 TASKS: dict[str, Callable[..., workloads.Result]] = {
     "mlp_ours": workloads.mlp_ours,
+    "mlp_compiled": workloads.mlp_compiled,
+    "mlp_floats": workloads.mlp_floats,
     "mlp_micrograd": workloads.mlp_micrograd,
     "article_ours": workloads.article_ours,
+    "article_compiled": workloads.article_compiled,
     "article_floor": workloads.article_floor,
     "memory_ours": workloads.memory_ours,
     "memory_micrograd": workloads.memory_micrograd,
     "chain_ours": workloads.chain_ours,
+    "chain_floor": workloads.chain_floor,
     "chain_micrograd": workloads.chain_micrograd,
 }
 

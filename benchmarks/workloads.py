@@ -85,12 +85,10 @@ def mlp_ours(samples: int, steps: int, seconds: float = 0.0) -> Result:
     """Our engine through the ``nn`` API: ``model(x)`` per sample, ``mse_loss(outputs, ys)``
     (one node), ``opt.zero_grad()``, ``loss.backward()``, ``opt.step()``; relu hidden
     layers and a linear output, as micrograd's MLP."""
-    from nn import MLP, SGD, mse_loss
+    from nn import SGD, mse_loss
 
-    model = MLP(MLP_SIZES[0], list(MLP_SIZES[1:]), activation="relu",
-                output_activation="linear", seed=0)
-    _load(model.parameters(), mlp_initial_parameters())
-    opt = SGD(model.parameters(), lr=MLP_LR)
+    model, params = _mlp_model()
+    opt = SGD(params, lr=MLP_LR)
     xs, ys = mlp_data(samples)
 
     def step() -> float:
@@ -126,6 +124,110 @@ def mlp_micrograd(samples: int, steps: int, seconds: float = 0.0) -> Result:
     return _time_steps(step, steps, seconds)
 
 
+def _mlp_model() -> tuple[Any, list[Any]]:
+    from nn import MLP
+
+    # activations given explicitly: relu hidden layers, a linear output (micrograd's MLP)
+    model = MLP(MLP_SIZES[0], list(MLP_SIZES[1:]), activation="relu",
+                output_activation="linear", seed=0)
+    params = model.parameters()
+    _load(params, mlp_initial_parameters())
+    return model, params
+
+
+def mlp_compiled(samples: int, steps: int, seconds: float = 0.0) -> Result:
+    """Our engine, compiled: ``step = autograd.compile(loss of the batch)``; each step is
+    ``opt.zero_grad()``, ``step(xs, ys)``, ``opt.step()``. The first call traces and
+    compiles (timed apart, as ``compile_seconds``), then the steps are timed as the others."""
+    import autograd
+    from nn import SGD, mse_loss
+
+    model, params = _mlp_model()
+    opt = SGD(params, lr=MLP_LR)
+    xs, ys = mlp_data(samples)
+    compiled = autograd.compile(lambda xb, yb: mse_loss([model(x)[0] for x in xb], yb, "mean"))
+    start = time.perf_counter()
+    compiled.source_for(xs, ys)
+    compile_seconds = time.perf_counter() - start
+
+    def step() -> float:
+        opt.zero_grad()
+        loss = compiled(xs, ys)
+        opt.step()
+        return loss
+
+    result = _time_steps(step, steps, seconds)
+    return {**result, "compile_seconds": compile_seconds, "traces": compiled.traces}
+
+
+def mlp_float_layers() -> list[tuple[list[list[float]], list[float]]]:
+    """The MLP's initial parameters as ``(weight rows, biases)`` per layer, plain floats."""
+    it = iter(mlp_initial_parameters())
+    layers = []
+    for nin, nout in itertools.pairwise(MLP_SIZES):
+        rows: list[list[float]] = []
+        biases: list[float] = []
+        for _ in range(nout):
+            rows.append([next(it) for _ in range(nin)])
+            biases.append(next(it))
+        layers.append((rows, biases))
+    return layers
+
+
+def mlp_floats(samples: int, steps: int, seconds: float = 0.0) -> Result:
+    """The same training step hand-written with floats and lists: per sample a forward
+    pass keeping each layer's input, the backward pass of the mean squared error through
+    the linear output and the relu layers (delta rule), gradients summed over the batch;
+    then the SGD update. No engine. Returns the loss and, as a check, the parameters."""
+    layers = mlp_float_layers()
+    xs, ys = mlp_data(samples)
+    last = len(layers) - 1
+    n = len(xs)
+    lr = MLP_LR
+
+    def step() -> float:
+        grads = [([[0.0] * len(row) for row in rows], [0.0] * len(biases))
+                 for rows, biases in layers]
+        total = 0.0
+        for x, y in zip(xs, ys):
+            inputs = []
+            h = x
+            for k, (rows, biases) in enumerate(layers):
+                inputs.append(h)
+                z = [sum(w * v for w, v in zip(row, h)) + b for row, b in zip(rows, biases)]
+                h = z if k == last else [v if v > 0.0 else 0.0 for v in z]
+            error = h[0] - y
+            total += error * error
+            deltas = [2.0 / n * error]  # dL/dz of the output neuron
+            for k in range(last, -1, -1):
+                rows, _ = layers[k]
+                g_rows, g_biases = grads[k]
+                h = inputs[k]
+                for j, d in enumerate(deltas):
+                    g_biases[j] += d
+                    g_row = g_rows[j]
+                    for i, v in enumerate(h):
+                        g_row[i] += d * v
+                if k:  # through the weights, then the relu below (h > 0 where z > 0)
+                    deltas = [sum(d * rows[j][i] for j, d in enumerate(deltas))
+                              if h[i] > 0.0 else 0.0 for i in range(len(h))]
+        for (rows, biases), (g_rows, g_biases) in zip(layers, grads):
+            for row, g_row in zip(rows, g_rows):
+                for i, g in enumerate(g_row):
+                    row[i] -= lr * g
+            for j, g in enumerate(g_biases):
+                biases[j] -= lr * g
+        return total / n
+
+    result = _time_steps(step, steps, seconds)
+    return {**result, "parameters": mlp_float_parameters(layers)}
+
+
+def mlp_float_parameters(layers: Sequence[tuple[list[list[float]], list[float]]]) -> list[float]:
+    """The parameters of :func:`mlp_float_layers` in micrograd's (and our) order."""
+    return [v for rows, biases in layers for row, b in zip(rows, biases) for v in (*row, b)]
+
+
 # ----------------------------------------------------------------------------------------
 # b. One training iteration of the article's 2-2-2 sigmoid network.
 # ----------------------------------------------------------------------------------------
@@ -138,10 +240,9 @@ ARTICLE_B = (0.35, 0.35, 0.60, 0.60)
 ARTICLE_LR = 0.5
 
 
-def article_ours(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Result:
-    """Our engine through the ``nn`` API: ``model(x)``, ``mse_loss(out, y, "half_sum")``,
-    ``opt.zero_grad()``, ``loss.backward()``, ``opt.step()`` (SGD on the 8 weights)."""
-    from nn import MLP, SGD, mse_loss
+def _article_model() -> tuple[Any, list[Any]]:
+    """The article's network with the worked example's numbers; its 8 weights in order."""
+    from nn import MLP
 
     model = MLP(2, [2, 2], activation="sigmoid", seed=0)
     hidden, output = model.layers
@@ -151,6 +252,15 @@ def article_ours(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Resu
     biases = [layer.neurons[k].b for layer in (hidden, output) for k in (0, 1)]
     _load(weights, ARTICLE_W)
     _load(biases, ARTICLE_B)
+    return model, weights
+
+
+def article_ours(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Result:
+    """Our engine through the ``nn`` API: ``model(x)``, ``mse_loss(out, y, "half_sum")``,
+    ``opt.zero_grad()``, ``loss.backward()``, ``opt.step()`` (SGD on the 8 weights)."""
+    from nn import SGD, mse_loss
+
+    model, weights = _article_model()
     opt = SGD(weights, lr=ARTICLE_LR)
     x = list(ARTICLE_X)
     y = list(ARTICLE_Y)
@@ -164,6 +274,33 @@ def article_ours(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Resu
 
     return _time_iterations(iteration, iterations, warmup, seconds,
                             lambda: [p.data for p in weights])
+
+
+def article_compiled(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Result:
+    """Our engine, compiled: ``step = autograd.compile(lambda x, y: mse_loss(model(x), y,
+    "half_sum"))`` traced once (timed apart, as ``compile_seconds``); each iteration is
+    ``opt.zero_grad()``, ``step(x, y)``, ``opt.step()``."""
+    import autograd
+    from nn import SGD, mse_loss
+
+    model, weights = _article_model()
+    opt = SGD(weights, lr=ARTICLE_LR)
+    x = list(ARTICLE_X)
+    y = list(ARTICLE_Y)
+    compiled = autograd.compile(lambda xs, ys: mse_loss(model(xs), ys, "half_sum"))
+    start = time.perf_counter()
+    compiled.source_for(x, y)
+    compile_seconds = time.perf_counter() - start
+
+    def iteration() -> float:
+        opt.zero_grad()
+        cost = compiled(x, y)
+        opt.step()
+        return cost
+
+    result = _time_iterations(iteration, iterations, warmup, seconds,
+                              lambda: [p.data for p in weights])
+    return {**result, "compile_seconds": compile_seconds, "traces": compiled.traces}
 
 
 def article_floor(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Result:
@@ -296,6 +433,32 @@ def chain_ours(steps: int) -> Result:
         "build_seconds": built - start,
         "backward_seconds": done - built,
         "grad_error": abs(x0.grad - expected) / expected,
+    }
+
+
+def chain_floor(steps: int) -> Result:
+    """The floor for the chain: plain floats building the same chain as a list of
+    ``(value, local derivative)`` tuples, then sweeping it back (``g *= d`` from the end).
+
+    Checks the result against the closed form ``c^n``, as :func:`chain_ours`.
+    """
+    start = time.perf_counter()
+    x = 1.0
+    tape = []
+    for _ in range(steps):
+        x = x * CHAIN_FACTOR
+        tape.append((x, CHAIN_FACTOR))
+    built = time.perf_counter()
+    g = 1.0
+    for _, d in reversed(tape):
+        g *= d
+    done = time.perf_counter()
+    expected = CHAIN_FACTOR**steps
+    return {
+        "seconds": done - start,
+        "build_seconds": built - start,
+        "backward_seconds": done - built,
+        "grad_error": abs(g - expected) / expected,
     }
 
 

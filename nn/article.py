@@ -467,6 +467,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--html", metavar="PATH",
                         help="also write the interactive explorer page (autograd.explore) of "
                         "the article's graph to PATH")
+    parser.add_argument("--show-code", action="store_true",
+                        help="print the forward and backward that autograd.compile generates "
+                        "for the network, beside the article's delta rule")
     return parser
 
 
@@ -680,6 +683,10 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     deltas = hand_deltas(example.inputs, example.targets, example.weights, example.biases)
     _print_forward(out, p)
     _print_gradients(out, p, hand, deltas)
+    if args.show_code:
+        from nn.article_code import print_code
+
+        print_code(out, example)
     graph_message = ""
     graph: Any = None
     if not args.no_graph:

@@ -24,7 +24,8 @@ def _python(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=300, check=False)
 
 
-def test_quick_mode_prints_the_table_with_all_four_rows() -> None:
+@pytest.mark.subprocess
+def test_quick_mode_prints_every_row_with_its_floor_and_target() -> None:
     proc = _python("-m", "benchmarks.run", "--quick")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
@@ -32,20 +33,29 @@ def test_quick_mode_prints_the_table_with_all_four_rows() -> None:
                      r"\d{4}-\d\d-\d\d", out, re.MULTILINE), out
     assert "| benchmark" in out and "| target" in out
     rows = [line for line in out.splitlines() if re.match(r"\| [abcd]\. ", line)]
-    assert [row[2] for row in rows] == ["a", "b", "c", "d"], out
+    names = [row.split("|")[1].strip() for row in rows]
+    assert [n[0] for n in names] == list("aabbcccdd"), out
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert len(cells) == 6, row
         assert cells[5] == "n/a (quick)", row  # quick mode judges no target
         ratio = float(re.match(r"([\d.]+)x", cells[3]).group(1))  # type: ignore[union-attr]
-        assert ratio > 0.0 and math.isfinite(ratio), row
-    assert "MLP 2-16-16-1" in rows[0] and "micrograd" in rows[0]
-    assert "article 2-2-2" in rows[1] and "plain floats" in rows[1]
-    assert "B/op" in rows[2] and "micrograd" in rows[2]
+        assert ratio >= 0.0 and math.isfinite(ratio), row
+    article_eager, article_compiled, mlp_eager, mlp_compiled, chain, growth, memory = rows[:7]
+    for row, target in [(article_eager, "<= 4x (stretch 3x)"), (article_compiled, "<= 1.5x"),
+                        (mlp_eager, "<= 2x the loop"), (mlp_compiled, "<= 0.6x the loop"),
+                        (chain, "<= 6x"), (memory, "<= 200 B/op")]:
+        assert target in row, row
+    assert "eager" in article_eager and "compiled" in article_compiled
+    assert "floats" in article_eager and "floats" in article_compiled
+    assert "float loop" in mlp_eager and "micrograd" in mlp_eager and "compiled" in mlp_compiled
+    assert "tuple floor" in chain and "B/op" in memory
     # micrograd's recursive backward cannot sweep a long chain: the row says so
-    assert "micrograd: RecursionError" in rows[3]
+    assert "micrograd: RecursionError" in growth
+    assert all("< 0.5 s" in row for row in rows[7:])
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("args", [["--runs", "1"], ["--chain-runs", "2"], ["--rows", "xz"]])
 def test_bad_options_are_refused_before_anything_runs(args: list[str]) -> None:
     proc = _python("-m", "benchmarks.run", *args)
@@ -53,6 +63,7 @@ def test_bad_options_are_refused_before_anything_runs(args: list[str]) -> None:
     assert "error:" in proc.stderr
 
 
+@pytest.mark.subprocess
 def test_worker_refuses_an_unknown_task() -> None:
     proc = _python("-m", "benchmarks.worker", "no_such_task")
     assert proc.returncode == 2
@@ -65,7 +76,7 @@ def test_article_iteration_matches_mazurs_published_numbers() -> None:
     # order w0..w7 (w_index = 2 * input + neuron), are published to 8-9 digits.
     published = [0.149780716, 0.24975114, 0.19956143, 0.29950229,
                  0.35891648, 0.511301270, 0.408666186, 0.561370121]
-    for side in (workloads.article_ours, workloads.article_floor):
+    for side in (workloads.article_ours, workloads.article_compiled, workloads.article_floor):
         result = side(iterations=1, warmup=0)
         assert result["last_cost"] == pytest.approx(0.298371109, abs=1e-9)
         assert result["weights"] == pytest.approx(published, abs=1e-8)
@@ -89,10 +100,37 @@ def test_mlp_first_loss_matches_a_plain_float_forward() -> None:
         return h[0]
 
     expected = sum((forward(x) - y) ** 2 for x, y in zip(xs, ys)) / samples
-    assert workloads.mlp_ours(samples=samples, steps=1)["first_loss"] == pytest.approx(
-        expected, rel=1e-12)
-    assert workloads.mlp_micrograd(samples=samples, steps=1)["first_loss"] == pytest.approx(
-        expected, rel=1e-12)
+    for side in (workloads.mlp_ours, workloads.mlp_compiled, workloads.mlp_floats,
+                 workloads.mlp_micrograd):
+        assert side(samples=samples, steps=1)["first_loss"] == pytest.approx(
+            expected, rel=1e-12), side.__name__
+
+
+def test_mlp_float_loop_takes_the_engines_sgd_step() -> None:
+    # The hand-written backward must be a real gradient: after its steps (1 warm-up + 2
+    # timed) its parameters equal those of three eager SGD steps on the same batch.
+    from nn import SGD, mse_loss
+
+    samples = 9
+    floats = workloads.mlp_floats(samples=samples, steps=2)
+    assert floats["steps"] == 2
+    model, params = workloads._mlp_model()
+    opt = SGD(params, lr=workloads.MLP_LR)
+    xs, ys = workloads.mlp_data(samples)
+    for _ in range(3):
+        loss = mse_loss([model(x)[0] for x in xs], ys, "mean")
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert floats["parameters"] == pytest.approx([p.data for p in params], rel=1e-9, abs=1e-12)
+
+
+def test_compiled_workloads_trace_once_and_report_their_compile_time() -> None:
+    article = workloads.article_compiled(iterations=3)
+    mlp = workloads.mlp_compiled(samples=5, steps=2)
+    for result in (article, mlp):
+        assert result["traces"] == 1
+        assert 0.0 < result["compile_seconds"] < 60.0
 
 
 def test_memory_workloads_count_two_values_per_op() -> None:
@@ -104,7 +142,24 @@ def test_memory_workloads_count_two_values_per_op() -> None:
 
 def test_chain_gradient_is_the_closed_form_and_micrograd_hits_its_recursion_limit() -> None:
     assert workloads.chain_ours(steps=3000)["grad_error"] < 1e-12  # d x_n/d x_0 = c^n
+    floor = workloads.chain_floor(steps=3000)
+    assert floor["grad_error"] < 1e-12
+    assert floor["seconds"] >= floor["build_seconds"] >= 0.0
     assert workloads.chain_micrograd(steps=3000)["error"] == "RecursionError"
+
+
+def test_alternate_rotates_the_side_that_goes_first() -> None:
+    calls: list[str] = []
+
+    def side(name: str) -> dict[str, str]:
+        calls.append(name)
+        return {"name": name}
+
+    results = run.alternate([lambda: side("A"), lambda: side("B"), lambda: side("C")], 4,
+                            lambda message: None, "test")
+    assert calls == list("ABC" "BCA" "CAB" "ABC")
+    assert [[r["name"] for r in per_side] for per_side in results] == [["A"] * 4, ["B"] * 4,
+                                                                       ["C"] * 4]
 
 
 def test_table_is_aligned_markdown() -> None:
@@ -122,5 +177,5 @@ def test_profile_commands_name_the_hot_spots() -> None:
     total = float(re.search(r"([\d.]+) B/op in all", memory).group(1))  # type: ignore[union-attr]
     assert 2 * 56 < total < 1000, memory  # two slotted objects at least; far below micrograd
     assert "value.py" in memory
-    calls = profile.profile_calls("b", top=5)
+    calls = profile.profile_calls("a", top=5)
     assert "backward" in calls and "ncalls" in calls

@@ -1,0 +1,1128 @@
+"""``autograd.compile``: trace a loss function once, then run it as generated Python.
+
+    step = autograd.compile(loss_fn)   # loss_fn(*args) builds a scalar Value
+    loss = step(x, y)                  # a float; every parameter's .grad accumulated
+
+``loss_fn`` builds a scalar loss from Values it captures (the parameters) and from its
+arguments (numbers, lists of numbers, lists of lists...). The first call with a given
+argument *structure* (how many arguments, number or list, the lengths, the nesting) runs
+``loss_fn`` once on placeholder leaf Values under :func:`autograd.modes.tracing`, walks
+the recorded graph, and writes ONE straight-line Python function for it: the forward
+pass, then the backward pass (the chain rule, node by node, in the engine's own order),
+then ``p.grad += dJ/dp`` for every parameter ``p``. It is compiled with :func:`compile`
+and ``exec``, cached per structure, and reused by every later call with that structure.
+
+Calling ``step(*args)`` returns the loss as a float and adds into ``.grad`` exactly what
+``loss_fn(*args).backward()`` would: the generated code does the same floating-point
+operations in the same order (the engine's sweep visits nodes in reverse creation order,
+and so does the generated backward), so the numbers are bit for bit the same, NaN and
+infinity included (``log(0) = -inf``, ``1/0 = inf``, the ``relu``/``abs``/``pow`` masks).
+Parameters' ``.data`` is read on every call, so an optimizer step between calls is seen.
+
+``step.source`` is the generated code. Variables are named after the nodes' labels, so
+for the article's network the backward reads as its delta rule::
+
+    g_net3 = g_o1 * (o1 * (1.0 - o1))          # δ3 = dJ/do1 * o1(1 - o1)
+    g_w5 = g_net3 * a0                         # dJ/dw5 = δ3 * a0
+    g_a0 = g_net3 * w5 + g_net2 * w4
+
+Big batches: when the graph holds many structurally equal subgraphs created one after
+another (``[model(x) for x in xs]``), they become one loop over the samples instead of
+one copy per sample, so the code (and the time to compile it) stays small; its backward
+loop runs the samples in reverse, as the engine's sweep does, and keeps every
+parameter's running sum in the engine's order, so the numbers stay bit for bit the same.
+
+What a trace cannot see: Python decisions on a Value's number. While tracing, ``bool()``,
+comparisons, ``float()`` and friends of a Value raise :class:`autograd.modes.TracingError`
+(``if loss > 0:`` would freeze one branch); ops with kinks (``relu``, ``abs``) are recorded
+as ops and are fine. Numbers read from ``.data`` inside ``loss_fn``, or computed under
+``no_grad()``, are frozen at their trace-time values.
+
+Under ``no_grad()`` or ``detect_anomaly()`` a call runs ``loss_fn`` eagerly instead, so
+those modes keep their meaning.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import itertools
+import keyword
+import linecache
+import math
+import numbers
+import operator
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from autograd import ops
+from autograd.backward import topological_order
+from autograd.modes import DEFAULT_MODE, current_mode, enable_grad, tracing
+from autograd.ops import Op
+from autograd.value import Value
+
+#: An argument structure: ``None`` for a number, ``n`` for a list of ``n`` numbers,
+#: ``(list or tuple, (key, ...))`` for any other list or tuple.
+Key = Any
+
+# ----------------------------------------------------------------------------------------
+# The code templates: one row per op of the rule table (autograd.ops).
+#
+# ``forward(xs, op)`` gives the expression of the op's result from its input atoms ``xs``
+# (variable names or literals); ``local(xs, out, op)`` gives d out / d input_i for each
+# input, in terms of the inputs and the result ``out``. Every expression does exactly the
+# float operations of the Op row's forward and local_grads (same order, same IEEE-safe
+# helpers), so the generated code computes the engine's numbers bit for bit. A local
+# derivative is an atom or is parenthesised, so ``g * local`` needs no further brackets.
+# ----------------------------------------------------------------------------------------
+
+Atoms = Sequence[str]
+
+
+@dataclass(frozen=True)
+class Template:
+    """How to write one op as code: its forward expression and its local derivatives."""
+
+    forward: Callable[[Atoms, Op], str]
+    local: Callable[[Atoms, str, Op], list[str]]
+
+
+# CPython 3.12 made sum() of floats compensated (Neumaier); before, it adds left to right.
+# The engine's wsum/add_n use sum(), so the generated code must do what sum() does here.
+_SUM_IS_PLAIN = sum((1e16, 1.0, -1e16), 0.0) == 0.0
+
+
+def _wsum_forward(xs: Atoms, op: Op) -> str:
+    n = len(xs) // 2
+    if _SUM_IS_PLAIN and n < 4:  # sum(map(mul, ws, xs), b) = ((b + w0 x0) + w1 x1) + ...
+        return " + ".join([xs[-1], *(f"{w} * {x}" for w, x in zip(xs[:n], xs[n : 2 * n]))])
+    # the engine's own expression (compensated where sum() is, CPython 3.12+)
+    ws = "".join(w + ", " for w in xs[:n])
+    ins = "".join(x + ", " for x in xs[n : 2 * n])
+    return f"_sum(map(_mul, ({ws}), ({ins})), {xs[-1]})"
+
+
+def _wsum_local(xs: Atoms, out: str, op: Op) -> list[str]:
+    n = len(xs) // 2
+    return [*xs[n : 2 * n], *xs[:n], "1.0"]
+
+
+def _add_n_forward(xs: Atoms, op: Op) -> str:
+    if len(xs) > 2:
+        return f"_fsum(({', '.join(xs)},))"
+    if _SUM_IS_PLAIN:  # sum(xs, 0.0): 0.0 + x0 + x1 (0.0 + -0.0 is 0.0, as in the engine)
+        return " + ".join(["0.0", *xs])
+    return f"_sum(({''.join(x + ', ' for x in xs)}), 0.0)"
+
+
+def _squared_error_scale(op: Op) -> float | None:
+    return {"mse": None, "sse": 1.0, "half_sse": 0.5}[op.name]
+
+
+def _squared_error_forward(xs: Atoms, op: Op) -> str:
+    n = len(xs) // 2
+    # total = 0.0; total += e * e: 0.0 + e*e is e*e (a square is never -0.0)
+    total = " + ".join(f"({o} - {y}) * ({o} - {y})" for o, y in zip(xs[:n], xs[n:]))
+    scale = _squared_error_scale(op)
+    if scale is None:
+        return f"({total}) / {n}"
+    return f"{_literal(scale)} * ({total})"
+
+
+def _squared_error_local(xs: Atoms, out: str, op: Op) -> list[str]:
+    n = len(xs) // 2
+    scale = _squared_error_scale(op)
+    factor = 2.0 / n if scale is None else 2.0 * scale
+    if factor == 1.0:  # the article's J: dJ/do_i = o_i - y_i = -(y_i - o_i)
+        d_outputs = [f"({o} - {y})" for o, y in zip(xs[:n], xs[n:])]
+    else:
+        d_outputs = [f"({_literal(factor)} * ({o} - {y}))" for o, y in zip(xs[:n], xs[n:])]
+    return [*d_outputs, *(f"-{d}" for d in d_outputs)]
+
+
+def _pow_const_exponent(op: Op) -> float | None:
+    """The ``c`` of a ``pow_const(c)`` row (read from its rule's closure), or None."""
+    fn = op.local_grads
+    names = fn.__code__.co_freevars
+    if "c" not in names or fn.__closure__ is None:
+        return None
+    c = fn.__closure__[names.index("c")].cell_contents
+    if type(c) is not float or ops.pow_const(c) is not op:
+        return None
+    return c
+
+
+def _pow_const_forward(xs: Atoms, op: Op) -> str:
+    return f"_pow({xs[0]}, {_literal(_exponent(op))})"
+
+
+def _pow_const_local(xs: Atoms, out: str, op: Op) -> list[str]:
+    c = _exponent(op)
+    if c == 0.0:
+        return ["0.0"]
+    return [f"({_literal(c)} * _pow({xs[0]}, {_literal(c - 1.0)}))"]
+
+
+def _exponent(op: Op) -> float:
+    c = _pow_const_exponent(op)
+    assert c is not None  # _template() only picks this row when it can read c
+    return c
+
+
+def _div_forward(xs: Atoms, op: Op) -> str:
+    return f"_div({xs[0]}, {xs[1]})"
+
+
+# fmt: off
+TEMPLATES: dict[str, Template] = {
+    "add": Template(lambda xs, op: f"{xs[0]} + {xs[1]}", lambda xs, out, op: ["1.0", "1.0"]),
+    "sub": Template(lambda xs, op: f"{xs[0]} - {xs[1]}", lambda xs, out, op: ["1.0", "-1.0"]),
+    "mul": Template(lambda xs, op: f"{xs[0]} * {xs[1]}", lambda xs, out, op: [xs[1], xs[0]]),
+    "div": Template(_div_forward,
+                    lambda xs, out, op: [f"_div(1.0, {xs[1]})", f"-_div({out}, {xs[1]})"]),
+    "pow": Template(lambda xs, op: f"_pow({xs[0]}, {xs[1]})",
+                    lambda xs, out, op: [
+                        f"(0.0 if {xs[1]} == 0.0 else {xs[1]} * _pow({xs[0]}, {xs[1]} - 1.0))",
+                        f"(0.0 if {xs[0]} == 0.0 and {xs[1]} >= 0.0 else {out} * _log({xs[0]}))"]),
+    "pow_const": Template(_pow_const_forward, _pow_const_local),
+    "neg": Template(lambda xs, op: f"-{xs[0]}", lambda xs, out, op: ["-1.0"]),
+    "exp": Template(lambda xs, op: f"_exp({xs[0]})", lambda xs, out, op: [out]),
+    "log": Template(lambda xs, op: f"_log({xs[0]})", lambda xs, out, op: [f"_div(1.0, {xs[0]})"]),
+    "tanh": Template(lambda xs, op: f"_tanh({xs[0]})",
+                     lambda xs, out, op: [f"(1.0 - {out} * {out})"]),
+    # float_sigmoid, inline: 1/(1 + e^-x) for x >= 0; else (and for nan) the helper
+    "sigmoid": Template(lambda xs, op: f"1.0 / (1.0 + _math_exp(-{xs[0]})) if {xs[0]} >= 0.0 "
+                                       f"else _sigmoid({xs[0]})",
+                        lambda xs, out, op: [f"({out} * (1.0 - {out}))"]),
+    # float_relu, inline: x if x > 0 or x is nan, else 0.0
+    "relu": Template(lambda xs, op: f"{xs[0]} if {xs[0]} > 0.0 or {xs[0]} != {xs[0]} else 0.0",
+                     lambda xs, out, op: [f"(1.0 if {xs[0]} > 0.0 else 0.0)"]),
+    "sqrt": Template(lambda xs, op: f"_sqrt({xs[0]})", lambda xs, out, op: [f"_div(0.5, {out})"]),
+    "abs": Template(lambda xs, op: f"abs({xs[0]})",
+                    lambda xs, out, op: [f"(1.0 if {xs[0]} > 0.0 else -1.0 if {xs[0]} < 0.0 "
+                                         f"else 0.0)"]),
+    "sin": Template(lambda xs, op: f"_sin({xs[0]})", lambda xs, out, op: [f"_cos({xs[0]})"]),
+    "cos": Template(lambda xs, op: f"_cos({xs[0]})", lambda xs, out, op: [f"-_sin({xs[0]})"]),
+    "softplus": Template(lambda xs, op: f"_softplus({xs[0]})",
+                         lambda xs, out, op: [f"_sigmoid({xs[0]})"]),
+    "add_n": Template(_add_n_forward, lambda xs, out, op: ["1.0"] * len(xs)),
+    "wsum": Template(_wsum_forward, _wsum_local),
+    "mse": Template(_squared_error_forward, _squared_error_local),
+    "sse": Template(_squared_error_forward, _squared_error_local),
+    "half_sse": Template(_squared_error_forward, _squared_error_local),
+}
+# fmt: on
+
+#: The names the generated code calls: the rule table's own IEEE-safe float functions.
+HELPERS: dict[str, Any] = {
+    "_div": ops.float_div,
+    "_pow": ops.float_pow,
+    "_exp": ops.float_exp,
+    "_math_exp": math.exp,
+    "_log": ops.float_log,
+    "_sqrt": ops.float_sqrt,
+    "_tanh": ops.TANH.forward,
+    "_sigmoid": ops.float_sigmoid,
+    "_softplus": ops.float_softplus,
+    "_sin": ops.float_sin,
+    "_cos": ops.float_cos,
+    "_fsum": math.fsum,
+    "_sum": builtins.sum,
+    "_mul": operator.mul,
+    "_inf": math.inf,
+    "_nan": math.nan,
+    "_mode": current_mode.get,
+    "_DEFAULT": DEFAULT_MODE,
+}
+
+
+def _literal(x: float) -> str:
+    """``x`` as Python source that evaluates to the same float (sign of zero included)."""
+    if math.isnan(x):
+        return "_nan"
+    if math.isinf(x):
+        return "_inf" if x > 0.0 else "(-_inf)"
+    text = repr(float(x))
+    return f"({text})" if text.startswith("-") else text
+
+
+def _row(node: Value) -> Op:
+    """The rule-table row that made ``node`` (its ``operation``)."""
+    op = getattr(node, "operation", None)
+    if isinstance(op, Op):
+        return op
+    found = ops.OPS.get(node.op)
+    if found is None:
+        raise TypeError(f"autograd.compile cannot find the op {node.op!r} of {node!r}")
+    return found
+
+
+def _template(op: Op) -> Template | None:
+    """The code template for ``op``, or None for an op the table does not know (custom)."""
+    if op.name == "pow_const":
+        return TEMPLATES["pow_const"] if _pow_const_exponent(op) is not None else None
+    if ops.OPS.get(op.name) is op:
+        return TEMPLATES.get(op.name)
+    return None
+
+
+# ----------------------------------------------------------------------------------------
+# Leaves: parameters, constants, placeholders.
+# ----------------------------------------------------------------------------------------
+
+# sys.getrefcount counts a local variable's reference exactly up to CPython 3.13 (3.14
+# may borrow references); elsewhere every leaf is treated as a parameter.
+_REFCOUNTS_EXACT = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+
+
+def _private_leaves(order: list[Value], root: Value) -> set[int]:
+    """The ids of the leaves that nothing outside the traced graph refers to.
+
+    This is the one place that decides which non-placeholder leaves are *parameters*
+    (their ``.data`` read on every call, their ``.grad`` accumulated) and which are
+    *constants* (their number written into the code, no gradient). A leaf is a constant
+    only when no object but the graph itself holds it: a number that ``loss_fn`` wrapped
+    (``x * 2.0``, ``1 + v``) or a Value it made and dropped. Nobody can read such a leaf's
+    ``.grad`` or change its ``.data``, so freezing it changes nothing anyone can observe.
+    Every leaf that anything else holds (a model's weights, a module-level Value, a Value
+    the function stored somewhere) stays a parameter, which is always correct. The test
+    is CPython's reference count: the references we know (the graph's parents tuples,
+    ``order``, the loop variable, ``getrefcount``'s argument) must be all there are.
+    """
+    if not _REFCOUNTS_EXACT:
+        return set()
+    uses: dict[int, int] = {}
+    seen_tuples: set[int] = set()
+    for node in order:
+        parents = node.parents
+        if id(parents) in seen_tuples:
+            continue
+        seen_tuples.add(id(parents))
+        for parent_id in map(id, parents):
+            uses[parent_id] = uses.get(parent_id, 0) + 1
+    private = set()
+    for leaf in order:
+        if leaf.parents or leaf is root:
+            continue
+        if sys.getrefcount(leaf) == uses.get(id(leaf), 0) + 3:  # + order, leaf, argument
+            private.add(id(leaf))
+    return private
+
+
+# ----------------------------------------------------------------------------------------
+# Code generation.
+# ----------------------------------------------------------------------------------------
+
+#: Names the generated code may not use for nodes (helpers, builtins, keywords, its own).
+_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_total", "_retrace"})
+#: Sums of more terms are split into lines (CPython's compiler recurses on long sums).
+_CHUNK = 64
+
+
+def _identifier(text: str) -> str:
+    """``text`` as a Python identifier: other characters become ``_``; never leading ``_``."""
+    name = re.sub(r"\W", "_", text)
+    if not name.isidentifier():
+        name = "v_" + name
+    if name.startswith("_"):
+        name = "v" + name
+    return name
+
+
+class _Names:
+    """Variable names: for node ``n``, ``n`` (its number), ``g_n`` (its gradient) and
+    ``_n`` (the parameter object), all unique in the function."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set(_RESERVED)
+        self.counters: dict[str, Iterator[int]] = {}
+        self.suffixes: dict[str, Iterator[int]] = {}
+
+    def new(self, label: str, fallback: str) -> str:
+        if label:
+            base = _identifier(label)
+        else:
+            stem = _identifier(fallback)
+            base = f"{stem}{next(self.counters.setdefault(stem, itertools.count()))}"
+        name = base
+        suffix = self.suffixes.setdefault(base, itertools.count(1))
+        while name in self.taken or "g_" + name in self.taken or "_" + name in self.taken:
+            name = f"{base}_{next(suffix)}"
+        self.taken.update((name, "g_" + name, "_" + name))
+        return name
+
+
+def _times(g: str | None, local: str) -> str:
+    """The chain-rule term ``g * local`` (``g`` None is the seed 1.0; 1.0 * x is x)."""
+    if g is None:
+        return local
+    if local == "1.0":
+        return g
+    if local == "-1.0":
+        return f"-{g}"
+    return f"{g} * {local}"
+
+
+Term = tuple[str | None, str]  # a chain-rule term (g, local): g * local, g None = seed 1.0
+#: Sums of at least this many terms are written ``sum(map(mul, gs, locals), start)``.
+_MAP_MIN = 4
+
+
+def _sum_lines(target: str, start: str | None, terms: list[Term]) -> list[str]:
+    """``target = start + g0 * l0 + g1 * l1 + ...``, added left to right (``start`` None:
+    the first term starts the sum), as the engine's ``+=`` adds them.
+
+    Long sums go through ``sum(map(mul, ...), start)``, which adds in that same order
+    where ``sum()`` is plain (before CPython 3.12), and costs the compiler far less
+    than a chain of ``+``; elsewhere they are split into lines of ``_CHUNK`` terms.
+    """
+    if _SUM_IS_PLAIN and len(terms) >= _MAP_MIN:
+        if start is None:
+            start, terms = _times(*terms[0]), terms[1:]
+        gs = "".join(f"{g or '1.0'}, " for g, _ in terms)
+        ls = "".join(f"{local}, " for _, local in terms)
+        return [f"    {target} = _sum(map(_mul, ({gs}), ({ls})), {start})"]
+    rendered = [_times(g, local) for g, local in terms]
+    lines = []
+    for i in range(0, len(rendered), _CHUNK):
+        head = [start] if start else []
+        lines.append(f"    {target} = {' + '.join(head + rendered[i : i + _CHUNK])}")
+        start = target
+    return lines
+
+
+def _structure_checks(key: Key, expression: str) -> list[str]:
+    """Conditions, true when ``expression`` has structure ``key`` (its numbers not checked:
+    the caller checks them once unpacked)."""
+    if key is None:
+        return []
+    if isinstance(key, int):
+        return [f"type({expression}) is list", f"len({expression}) == {key}"]
+    container, inner = key
+    checks = [f"type({expression}) is {container.__name__}", f"len({expression}) == {len(inner)}"]
+    for i, k in enumerate(inner):
+        checks += _structure_checks(k, f"{expression}[{i}]")
+    return checks
+
+
+def _guard_lines(conditions: list[str], call: str) -> list[str]:
+    """``if not (all conditions): return call``, split over lines of a few conditions."""
+    if not conditions:
+        return []
+    rows = [" or ".join(conditions[i : i + 4]) for i in range(0, len(conditions), 4)]
+    return [f"    if ({(' or' + chr(10) + '            ').join(rows)}):", f"        return {call}"]
+
+
+def _leaf_keys(arguments: Sequence[tuple[str, Key]]) -> list[tuple[str, Key]]:
+    """One ``(argument name, key)`` per placeholder: the key of the argument it is in."""
+    return [(name, key) for name, key in arguments for _ in _leaf_names(key, "x")]
+
+
+def _unpack_target(
+    key: Key, leaves: Iterator[Value], names: _Names, atom: dict[int, str], top: bool = False
+) -> str:
+    """The assignment target that unpacks an argument of structure ``key`` into the
+    placeholders' variables: ``x0, x1`` or, nested, ``(b0_0, b0_1), (b1_0,)``."""
+    if key is None:
+        p = next(leaves)
+        name = names.new(p.label, "x")
+        atom[id(p)] = name
+        return name
+    children = [None] * key if isinstance(key, int) else list(key[1])
+    parts = [_unpack_target(k, leaves, names, atom) for k in children]
+    if not parts:
+        return "[]"
+    text = ", ".join(parts) + ("," if len(parts) == 1 else "")
+    return text if top else f"({text})"
+
+
+@dataclass
+class Program:
+    """One generated function: its source, the objects it refers to, the placeholders'
+    names in argument order."""
+
+    source: str
+    namespace: dict[str, Any]
+    function_name: str
+
+
+def generate(
+    root: Value,
+    placeholders: Sequence[Value],
+    arguments: Sequence[tuple[str, Key]] | None = None,
+    function_name: str = "step",
+    header: str = "",
+    guard: bool = False,
+) -> Program:
+    """Write the forward and backward of ``root``'s graph as one Python function.
+
+    The function takes ``arguments`` (``(name, structure)`` pairs, see :func:`structure`)
+    holding the numbers of ``placeholders`` in order (default: one number argument per
+    placeholder), adds ``d root / d p`` into ``p.grad`` for every parameter leaf ``p`` and
+    returns ``root``'s value. Gradients are computed only for nodes on a path to a
+    parameter. With ``guard``, the function first checks that it was called outside any
+    mode with arguments of this structure holding floats, and otherwise returns
+    ``_retrace(args)`` (a name the caller puts into the namespace).
+    """
+    if arguments is None:
+        arguments = [(p.label, None) for p in placeholders]
+    order = topological_order(root)
+    placeholder_ids = {id(p) for p in placeholders}
+    private = _private_leaves(order, root)
+    names = _Names()
+    function_name = names.new(function_name, "step")
+    namespace: dict[str, Any] = dict(HELPERS)
+
+    # -- classify and name the leaves --------------------------------------------------
+    atom: dict[int, str] = {}  # id(node) -> the expression of its number
+    signature = []
+    unpack = []
+    leaves = iter(placeholders)
+    for arg_name, key in arguments:
+        if key is None:  # a number: the placeholder is the argument itself
+            p = next(leaves)
+            name = names.new(p.label, "x")
+            atom[id(p)] = name
+            signature.append(name)
+        else:
+            name = names.new(arg_name, "arg")
+            signature.append(name)
+            unpack.append(f"    {_unpack_target(key, leaves, names, atom, top=True)} = {name}")
+    parameters: list[tuple[str, Value]] = []  # (name, leaf), in order of first use
+    lines: list[str] = []
+    leaf_lines: list[str] = []
+    body_nodes = [n for n in order if n.parents]
+    ordered_leaves: list[Value] = []  # the other leaves, in the order the forward uses them
+    seen_leaf: set[int] = set(placeholder_ids)
+    for node in body_nodes:
+        for parent in node.parents:
+            if not parent.parents and id(parent) not in seen_leaf:
+                seen_leaf.add(id(parent))
+                ordered_leaves.append(parent)
+    if not root.parents and id(root) not in seen_leaf:  # fn returned a leaf itself
+        ordered_leaves.append(root)
+    for leaf in ordered_leaves:
+        if id(leaf) in private:
+            if leaf.label:  # a labelled constant keeps its name: x0 = 0.05
+                name = names.new(leaf.label, "c")
+                leaf_lines.append(f"    {name} = {_literal(leaf.data)}")
+                atom[id(leaf)] = name
+            else:
+                atom[id(leaf)] = _literal(leaf.data)
+        else:
+            name = names.new(leaf.label, "p")
+            namespace["_" + name] = leaf
+            parameters.append((name, leaf))
+            leaf_lines.append(f"    {name} = _{name}.data")
+            atom[id(leaf)] = name
+
+    # -- which nodes need a gradient: those with a path down to a parameter -------------
+    parameter_ids = {id(leaf) for _, leaf in parameters}
+    relevant: set[int] = set(parameter_ids)
+    for node in body_nodes:
+        if any(id(p) in relevant for p in node.parents):
+            relevant.add(id(node))
+
+    # -- repeated subgraphs (one per sample, say) become one loop ------------------------
+    def leaf_ref(leaf: Value) -> tuple[Any, ...]:
+        if id(leaf) in placeholder_ids:
+            return ("x",)
+        if id(leaf) in parameter_ids:
+            return ("p", id(leaf))
+        return ("c", _literal(leaf.data))
+
+    group = _find_group(body_nodes, leaf_ref) if len(body_nodes) >= _ROLL_MIN else None
+    rolled = group is not None
+
+    # -- forward ----------------------------------------------------------------------
+    header_lines = [f"def {function_name}({', '.join(signature)}):"]
+    if header:
+        header_lines += [f"    # {line}" if line else "    #" for line in header.splitlines()]
+    if guard:  # other structures, non-floats and modes go back to the dispatcher
+        retrace = f"_retrace(({', '.join(signature)}{',' if len(signature) == 1 else ''}))"
+        header_lines.append("    # arguments of another structure, or not floats: "
+                            "dispatched (and traced) anew")
+        header_lines += _guard_lines(
+            ["_mode() is not _DEFAULT"]
+            + [c for a, (_, key) in zip(signature, arguments) for c in (
+                [f"type({a}) is not float"] if key is None else
+                [f"not ({' and '.join(_structure_checks(key, a))})"])],
+            retrace)
+    header_lines += unpack
+    if guard:
+        floats = [f"type({atom[id(p)]}) is not float" for p, (_, key) in
+                  zip(placeholders, _leaf_keys(arguments)) if key is not None]
+        header_lines += _guard_lines(floats, retrace)
+    lines += ["    # forward", *leaf_lines]
+    gen = _Emitter(names, namespace, atom)
+    position = 0
+    while position < len(body_nodes):
+        if group is not None and position == group.start:
+            lines += gen.rolled_forward(group)
+            position = group.end
+            continue
+        lines.append("    " + gen.forward(body_nodes[position]))
+        position += 1
+
+    # -- backward: reverse creation order, as the engine's sweep --------------------------
+    remaining: dict[int, int] = {}  # id(parameter) -> contributions still to come
+    for node in body_nodes:
+        for parent in node.parents:
+            if id(parent) in parameter_ids:
+                remaining[id(parent)] = remaining.get(id(parent), 0) + 1
+    backward: list[str] = []
+    accumulate: list[str] = []
+    if rolled:  # running sums, in the engine's order: g_p = p.grad, g_p = g_p + term, ...
+        backward += [f"    g_{name} = _{name}.grad" for name, _ in parameters]
+        accumulate += [f"    _{name}.grad = g_{name}" for name, _ in parameters]
+    if root.parents and id(root) in relevant:
+        gen.grad_name[id(root)] = None  # the seed, d root / d root = 1.0
+    elif id(root) in parameter_ids:
+        accumulate.append(f"    _{atom[id(root)]}.grad += 1.0")
+
+    def to_parameter(parent: Value, term: Term) -> list[str]:
+        """A term for a parameter: a running sum (rolled code), or collected until the
+        parameter's last term, then one line."""
+        name = atom[id(parent)]
+        if rolled:
+            return [f"    g_{name} = g_{name} + {_times(*term)}"]
+        gen.contributions.setdefault(id(parent), []).append(term)
+        remaining[id(parent)] -= 1
+        if remaining[id(parent)]:
+            return []
+        terms = gen.contributions.pop(id(parent))
+        if len(terms) == 1:  # one use: its own line, then .grad += it
+            accumulate.append(f"    _{name}.grad += g_{name}")
+            return [f"    g_{name} = {_times(*terms[0])}"]
+        # several: added into .grad one by one, as backward() does
+        accumulate.extend(_sum_lines("_total", f"_{name}.grad", terms))
+        accumulate.append(f"    _{name}.grad = _total")
+        return []
+
+    position = len(body_nodes) - 1
+    while position >= 0:
+        if group is not None and position == group.end - 1:
+            backward += gen.rolled_backward(group, relevant, parameter_ids, _rolled_param_line)
+            position = group.start - 1
+            continue
+        node = body_nodes[position]
+        position -= 1
+        if id(node) in relevant:
+            backward += gen.backward(node, node is root, relevant, parameter_ids, to_parameter)
+    if backward:
+        lines += ["    # backward: g_v = d(loss)/dv, the chain rule in reverse creation order",
+                  *backward]
+    if accumulate:
+        lines += ["    # accumulate into the parameters' .grad", *accumulate]
+    lines.append(f"    return {atom[id(root)]}")
+    source = "\n".join(header_lines + lines) + "\n"
+    return Program(source, namespace, function_name)
+
+
+def _rolled_param_line(name: str, term: Term) -> list[str]:
+    """A parameter's term inside a rolled loop: added to its running sum."""
+    return [f"        g_{name} = g_{name} + {_times(*term)}"]
+
+
+#: At least this many structurally equal subgraphs (one per sample, say) become a loop.
+_ROLL_MIN = 8
+#: How many candidate shapes are tried before giving up on a loop.
+_ROLL_TRIES = 12
+
+
+@dataclass
+class _Group:
+    """Repeated subgraphs: ``instances[k]`` is the k-th one's nodes in creation order (its
+    root last), ``slots[k]`` its placeholders in order of use; together they fill the
+    positions ``start .. end - 1`` of the creation order."""
+
+    instances: list[list[Value]]
+    slots: list[list[Value]]
+    start: int
+    end: int
+
+
+def _find_group(
+    body_nodes: list[Value], leaf_ref: Callable[[Value], tuple[Any, ...]]
+) -> _Group | None:
+    """The largest set of repeated subgraphs that can run as one loop, or None.
+
+    Nodes are hash-consed on (op, parents' shapes), leaves by ``leaf_ref`` (the same
+    parameter, the same constant, any placeholder). Shapes that occur at least
+    ``_ROLL_MIN`` times are tried in turn (those feeding no other repeated shape first,
+    then the most frequent, the latest made); one is taken when its instances' subgraphs
+    are disjoint, were created one after another (so a loop over them keeps the engine's
+    order), are isomorphic, read only leaves from outside, and nothing outside reads
+    their inner nodes.
+    """
+    # codes: a node's shape (>= 0); a leaf's -1 (placeholder) or another negative number
+    codes: dict[int, int] = {}
+    leaf_codes: dict[tuple[Any, ...], int] = {("x",): -1}
+    shapes: dict[tuple[int, ...], int] = {}
+    for node in body_nodes:
+        for p in node.parents:
+            if not p.parents and id(p) not in codes:
+                codes[id(p)] = leaf_codes.setdefault(leaf_ref(p), -1 - len(leaf_codes))
+        key = (id(_row(node)), *[codes[id(p)] for p in node.parents])
+        codes[id(node)] = shapes.setdefault(key, len(shapes))
+    shape = codes
+    counts: dict[int, int] = {}
+    for node in body_nodes:
+        counts[shape[id(node)]] = counts.get(shape[id(node)], 0) + 1
+    fed: set[int] = set()  # shapes that a repeated shape consumes
+    for node in body_nodes:
+        if counts[shape[id(node)]] >= _ROLL_MIN:
+            fed.update(shape[id(p)] for p in node.parents if p.parents)
+    last_of: dict[int, int] = {}  # shape -> the position of its last node
+    for i, node in enumerate(body_nodes):
+        last_of[codes[id(node)]] = i
+    # unfed shapes first (they hold the most), then the most frequent, the latest made
+    candidates = sorted((s for s, c in counts.items() if c >= _ROLL_MIN),
+                        key=lambda s: (s not in fed, counts[s], last_of[s]), reverse=True)
+    position = {id(n): i for i, n in enumerate(body_nodes)}
+    for best in candidates[:_ROLL_TRIES]:
+        group = _instances(body_nodes, codes, position, best)
+        if group is not None:
+            return group
+    return None
+
+
+def _instances(
+    body_nodes: list[Value], codes: dict[int, int], position: dict[int, int], best: int
+) -> _Group | None:
+    """The nodes of shape ``best`` as a :class:`_Group`, or None if they cannot be one."""
+    shape = codes
+    roots = [n for n in body_nodes if shape[id(n)] == best]
+    instances = []
+    for root in roots:
+        members = {id(root): root}
+        stack = [root]
+        while stack:
+            for p in stack.pop().parents:
+                if p.parents and id(p) not in members:
+                    members[id(p)] = p
+                    stack.append(p)
+        instances.append(sorted(members.values(), key=lambda n: position[id(n)]))
+    size = len(instances[0])
+    start = position[id(instances[0][0])]
+    for k, instance in enumerate(instances):  # contiguous, in order, hence disjoint
+        if [position[id(n)] for n in instance] != list(
+                range(start + k * size, start + (k + 1) * size)):
+            return None
+    end = start + len(instances) * size
+    root_ids = {id(r) for r in roots}
+    for node in body_nodes[end:]:  # outside, only the roots are read
+        for p in node.parents:
+            if p.parents and start <= position[id(p)] < end and id(p) not in root_ids:
+                return None
+    first = instances[0]
+    slots: list[list[Value]] = []
+    first_slots: dict[int, int] = {}  # id(placeholder) -> its slot, in the first instance
+    for instance in instances:  # isomorphic to the first, placeholders in the same slots
+        index = {id(n): i for i, n in enumerate(instance)}
+        slot_of: dict[int, int] = {}
+        these: list[Value] = []
+        for n0, n in zip(first, instance):
+            if codes[id(n0)] != codes[id(n)]:
+                return None
+            for p0, p in zip(n0.parents, n.parents):
+                if p.parents:
+                    if index[id(p)] != position[id(p0)] - start:
+                        return None
+                elif codes[id(p)] == -1:
+                    if id(p) not in slot_of:
+                        slot_of[id(p)] = len(these)
+                        these.append(p)
+                    if slots and slot_of[id(p)] != first_slots[id(p0)]:
+                        return None
+        if not slots:
+            first_slots = slot_of
+        elif len(these) != len(slots[0]):
+            return None
+        slots.append(these)
+    return _Group(instances, slots, start, end)
+
+
+class _Emitter:
+    """Writes the lines of nodes: forward expressions, gradient sums, rolled loops."""
+
+    def __init__(self, names: _Names, namespace: dict[str, Any], atom: dict[int, str]) -> None:
+        self.names = names
+        self.namespace = namespace
+        self.atom = atom
+        self.templates: dict[int, Template | None] = {}
+        self.custom_ops: dict[int, str] = {}  # id(Op) -> its name in the namespace
+        self.contributions: dict[int, list[Term]] = {}
+        self.grad_name: dict[int, str | None] = {}
+        self.rolled_atoms: dict[int, str] = {}
+        self.saved = ""
+
+    def forward(self, node: Value) -> str:
+        """``name = expression`` for ``node`` (its name allocated)."""
+        op = _row(node)
+        template = _template(op)
+        self.templates[id(node)] = template
+        name = self.names.new(node.label, op.name)
+        xs = [self.atom[id(p)] for p in node.parents]
+        if template is not None:
+            expression = template.forward(xs, op)
+        else:
+            op_name = self.custom_ops.setdefault(
+                id(op), f"_op_{_identifier(op.name)}{len(self.custom_ops)}")
+            self.namespace[op_name] = op
+            expression = f"{op_name}.forward({', '.join(xs)})"
+        self.atom[id(node)] = name
+        return f"{name} = {expression}"
+
+    def backward(
+        self,
+        node: Value,
+        is_root: bool,
+        relevant: set[int],
+        parameter_ids: set[int],
+        to_parameter: Callable[[Value, Term], list[str]],
+        indent: str = "    ",
+    ) -> list[str]:
+        """``g_node`` from its collected terms, then its terms for its parents."""
+        lines = []
+        if not is_root and id(node) not in self.grad_name:
+            g = "g_" + self.atom[id(node)]
+            lines += [indent + line.lstrip() for line in
+                      _sum_lines(g, None, self.contributions.pop(id(node)))]
+            self.grad_name[id(node)] = g
+        g_node = self.grad_name[id(node)]
+        op = _row(node)
+        template = self.templates[id(node)]
+        xs = [self.atom[id(p)] for p in node.parents]
+        if template is not None:
+            locals_ = template.local(xs, self.atom[id(node)], op)
+        else:
+            local_name = "_local_" + self.atom[id(node)]
+            lines.append(f"{indent}{local_name} = {self.custom_ops[id(op)]}.local_grads("
+                         f"{', '.join([self.atom[id(node)], *xs])})")
+            locals_ = [f"{local_name}[{i}]" for i in range(len(xs))]
+        for parent, local in zip(node.parents, locals_):
+            if id(parent) not in relevant:
+                continue
+            if id(parent) in parameter_ids:
+                lines += to_parameter(parent, (g_node, local))
+            else:
+                self.contributions.setdefault(id(parent), []).append((g_node, local))
+        return lines
+
+    def rolled_forward(self, group: _Group) -> list[str]:
+        """The group's forward as a loop over its instances, saving each one's numbers."""
+        first = group.instances[0]
+        outer = dict(self.atom)
+        slots = [self.names.new(f"in{j}", "in") for j in range(len(group.slots[0]))]
+        for p, name in zip(group.slots[0], slots):
+            self.atom[id(p)] = name
+        body = ["        " + self.forward(node) for node in first]
+        values = [*slots, *(self.atom[id(node)] for node in first)]
+        inputs = ", ".join(
+            "(" + "".join(outer[id(p)] + ", " for p in instance_slots) + ")"
+            for instance_slots in group.slots)
+        saved = self.saved = self.names.new("saved", "saved")
+        roots = [self.names.new(inst[-1].label, _row(inst[-1]).name) for inst in group.instances]
+        # instance 0's variables now name the loop's; the roots get names of their own
+        self.rolled_atoms = {id(node): self.atom[id(node)] for node in first}
+        self.rolled_atoms.update({id(p): name for p, name in zip(group.slots[0], slots)})
+        for p in group.slots[0]:
+            self.atom[id(p)] = outer[id(p)]
+        for inst, name in zip(group.instances, roots):
+            self.atom[id(inst[-1])] = name
+        target = ", ".join(slots) + ("," if len(slots) == 1 else "") if slots else "_"
+        source = f"({inputs},)" if slots else f"range({len(group.instances)})"
+        return [
+            f"    # {len(group.instances)} repeated subgraphs of {len(first)} nodes: one loop",
+            f"    {saved} = []",
+            f"    for {target} in {source}:",
+            *body,
+            f"        {saved}.append(({', '.join(values)},))",
+            f"    {', '.join(roots)}, = [_v[-1] for _v in {saved}]",
+        ]
+
+    def rolled_backward(
+        self,
+        group: _Group,
+        relevant: set[int],
+        parameter_ids: set[int],
+        param_line: Callable[[str, Term], list[str]],
+    ) -> list[str]:
+        """Each instance root's gradient, then the group's backward as a loop over the
+        instances in reverse (the engine's order), parameters summed as it goes."""
+        roots = [inst[-1] for inst in group.instances]
+        if id(roots[0]) not in relevant:
+            return []
+        lines = []
+        for root in reversed(roots):
+            g = "g_" + self.atom[id(root)]
+            lines += _sum_lines(g, None, self.contributions.pop(id(root)))
+        first = group.instances[0]
+        outer = dict(self.atom)
+        self.atom.update(self.rolled_atoms)
+        g_root = "g_" + self.atom[id(first[-1])]
+        self.grad_name[id(first[-1])] = g_root
+        values = [*(self.atom[id(p)] for p in group.slots[0]),
+                  *(self.atom[id(node)] for node in first)]
+        saved = self.saved
+        grads = ", ".join("g_" + outer[id(root)] for root in roots)
+        lines += [
+            f"    for ({', '.join(values)},), {g_root} in zip(reversed({saved}), "
+            f"reversed(({grads},))):",
+        ]
+
+        def to_parameter(parent: Value, term: Term) -> list[str]:
+            return param_line(outer[id(parent)], term)
+
+        for node in reversed(first):
+            if id(node) in relevant:
+                lines += self.backward(node, False, relevant, parameter_ids, to_parameter,
+                                       indent="        ")
+        self.atom.clear()
+        self.atom.update(outer)
+        return lines
+
+
+_counter = itertools.count()
+
+
+def build(program: Program) -> Callable[..., float]:
+    """Compile a :class:`Program` into its function (its source shown in tracebacks)."""
+    filename = f"<autograd.compile #{next(_counter)}>"
+    code = builtins.compile(program.source, filename, "exec")
+    linecache.cache[filename] = (len(program.source), None,
+                                 program.source.splitlines(True), filename)
+    namespace = dict(program.namespace)
+    exec(code, namespace)
+    function: Callable[..., float] = namespace[program.function_name]
+    return function
+
+
+# ----------------------------------------------------------------------------------------
+# Arguments: structure, flattening, placeholders.
+# ----------------------------------------------------------------------------------------
+
+_FLOATS = frozenset({float})
+
+
+def _to_float(x: Any) -> float:
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond the float range is ±inf, as Value() makes it
+        return math.inf if x > 0 else -math.inf
+
+
+def _walk(x: object, where: str) -> tuple[Key, object]:
+    """The structure of one argument and the argument with every number a float."""
+    kind = type(x)
+    if kind is float:
+        return None, x
+    if isinstance(x, (list, tuple)):
+        container = tuple if isinstance(x, tuple) else list
+        if container is list and _FLOATS.issuperset(map(type, x)):
+            return len(x), x
+        walked = [_walk(item, f"{where}[{i}]") for i, item in enumerate(x)]
+        keys = tuple(k for k, _ in walked)
+        items = [v for _, v in walked]
+        if container is list and all(k is None for k in keys):
+            return len(x), items
+        return (container, keys), container(items)
+    if isinstance(x, Value):
+        raise TypeError(
+            f"{where} is a Value: pass numbers (or lists of numbers) to a compiled function; "
+            "Values that should receive gradients are captured by the function itself"
+        )
+    if isinstance(x, numbers.Real):
+        return None, _to_float(x)
+    raise TypeError(
+        f"{where} must be a real number or a list of them, not {kind.__name__}: {x!r:.60}"
+    )
+
+
+def structure(args: Sequence[object]) -> tuple[Key, list[object]]:
+    """The structure key of ``args`` and the arguments with every number a float.
+
+    In the key, a number is ``None``, a list of ``n`` numbers is ``n``, and any other
+    list or tuple is ``(list or tuple, (key of each item, ...))``.
+    """
+    walked = [_walk(a, f"argument {i + 1}") for i, a in enumerate(args)]
+    return tuple(k for k, _ in walked), [v for _, v in walked]
+
+
+def _leaf_names(key: Key, name: str) -> list[str]:
+    """Placeholder labels: ``x`` for a number, ``x0, x1`` for a list, ``x0_1`` nested."""
+    if key is None:
+        return [name]
+    children = [None] * key if isinstance(key, int) else list(key[1])
+    sep = "_" if name[-1].isdigit() else ""
+    return [leaf for i, k in enumerate(children) for leaf in _leaf_names(k, f"{name}{sep}{i}")]
+
+
+def _rebuild(key: Key, leaves: Iterator[Value]) -> object:
+    """The argument for structure ``key``, its numbers replaced by ``leaves``."""
+    if key is None:
+        return next(leaves)
+    if isinstance(key, int):
+        return [next(leaves) for _ in range(key)]
+    container, inner = key
+    items = [_rebuild(k, leaves) for k in inner]
+    return items if container is list else tuple(items)
+
+
+def _flatten(key: Key, arg: Any) -> Iterator[float]:
+    """The numbers of an argument of structure ``key``, in order."""
+    if key is None:
+        yield arg
+    elif isinstance(key, int):
+        yield from arg
+    else:
+        for k, item in zip(key[1], arg):
+            yield from _flatten(k, item)
+
+
+def _argument_names(fn: Callable[..., Any], count: int) -> list[str]:
+    """The names of ``fn``'s first ``count`` positional parameters (``arg<i>`` beyond)."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        parameters = []
+    found = []
+    for p in parameters:
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            break
+        found.append(p.name)
+    return [found[i] if i < len(found) else f"arg{i}" for i in range(count)]
+
+
+def _describe(key: Key) -> str:
+    if key is None:
+        return "number"
+    if isinstance(key, int):
+        return f"list[{key}]"
+    container, inner = key
+    return f"{container.__name__}[{', '.join(_describe(k) for k in inner)}]"
+
+
+# ----------------------------------------------------------------------------------------
+# The compiled function.
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    source: str
+    function: Callable[..., float]
+
+
+class Compiled:
+    """``loss_fn`` compiled: call it like ``loss_fn``, get the loss as a float.
+
+    Attributes:
+        fn: the traced function.
+        source: the code generated last ("" before the first call).
+        traces: how many times ``fn`` has been traced (once per argument structure).
+    """
+
+    def __init__(self, fn: Callable[..., Value]) -> None:
+        if not callable(fn):
+            raise TypeError(f"autograd.compile needs a function, not {type(fn).__name__}")
+        self.fn = fn
+        self.source = ""
+        self.traces = 0
+        self._cache: dict[Key, _Entry] = {}
+        self._last: Callable[..., float] = lambda *args: self._dispatch(args)
+        self.__doc__ = getattr(fn, "__doc__", None)
+        name = getattr(fn, "__name__", "")
+        self.__name__ = name if isinstance(name, str) and name.isidentifier() else "step"
+
+    def __repr__(self) -> str:
+        return f"autograd.compile({self.fn!r}, traces={self.traces})"
+
+    if TYPE_CHECKING:
+
+        def __call__(self, *args: object) -> float:
+            """``fn(*args)``'s loss as a float; ``d loss / d p`` added into each ``p.grad``."""
+
+    else:
+        # Calling the instance calls the generated function of the last structure used
+        # directly: Python looks ``__call__`` up on the type, and this property hands back
+        # that function from C (attrgetter), with no Python frame in between. A call with
+        # another structure, or inside a mode, is sent on to _dispatch by the function's
+        # own guard.
+        __call__ = property(operator.attrgetter("_last"))
+
+    def _dispatch(self, args: tuple[object, ...]) -> float:
+        """The code for ``args``' structure (traced if new), run on ``args`` as floats.
+
+        The generated functions call this when their arguments do not match them, or
+        inside ``no_grad()``/``detect_anomaly()``; the last one used is called first.
+        """
+        if current_mode.get() is not DEFAULT_MODE:
+            return self._eager(args)
+        key, converted = structure(args)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._trace(key, converted)
+        self._last = entry.function
+        return entry.function(*converted)
+
+    def source_for(self, *args: object) -> str:
+        """The generated code for the structure of ``args`` (traced now if it is new)."""
+        key, converted = structure(args)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._trace(key, converted)
+        return entry.source
+
+    def _eager(self, args: tuple[object, ...]) -> float:
+        """Under ``no_grad()``/``detect_anomaly()``: the plain ``fn(*args).backward()``."""
+        structure(args)  # the same argument checks as a compiled call
+        loss = self._check_loss(self.fn(*args))
+        loss.backward()
+        return loss.data
+
+    def _check_loss(self, loss: object) -> Value:
+        if not isinstance(loss, Value):
+            raise TypeError(
+                f"the compiled function must return a Value (a scalar loss), not "
+                f"{type(loss).__name__}"
+            )
+        return loss
+
+    def _trace(self, key: Key, args: list[object]) -> _Entry:
+        names = _argument_names(self.fn, len(key))
+        labels = [label for k, name in zip(key, names) for label in _leaf_names(k, name)]
+        numbers_ = [x for k, a in zip(key, args) for x in _flatten(k, a)]
+        placeholders = [Value(v, label) for v, label in zip(numbers_, labels)]
+        leaves = iter(placeholders)
+        traced_args = [_rebuild(k, leaves) for k in key]
+        with enable_grad(), tracing():
+            loss = self._check_loss(self.fn(*traced_args))
+        del traced_args
+        header = (f"autograd.compile: {getattr(self.fn, '__qualname__', self.__name__)}"
+                  f"({', '.join(f'{n}: {_describe(k)}' for n, k in zip(names, key))})")
+        program = generate(loss, placeholders, list(zip(names, key)),
+                           _identifier(self.__name__), header, guard=True)
+        program.namespace["_retrace"] = self._dispatch
+        entry = _Entry(program.source, build(program))
+        self._cache[key] = entry
+        self.source = program.source
+        self.traces += 1
+        return entry
+
+
+def compile(fn: Callable[..., Value]) -> Compiled:
+    """Compile ``fn`` (args -> scalar loss Value) into straight-line forward+backward code.
+
+    ``step = compile(fn)``; ``step(*args)`` returns ``float(fn(*args))`` and adds
+    ``d loss / d p`` into ``p.grad`` for every parameter ``p`` (every leaf Value the loss
+    depends on that ``fn`` captures), exactly as ``fn(*args).backward()``. ``fn`` is traced
+    once per argument structure; ``step.source`` shows the generated code. Usable as a
+    decorator. (Inside the ``autograd`` namespace this name shadows the builtin
+    ``compile``.)
+    """
+    return Compiled(fn)

@@ -1,0 +1,632 @@
+"""autograd.compile: the generated code computes what the eager engine computes, bit for bit.
+
+Every comparison is against the eager engine run on the same numbers (``fn(*args)
+.backward()`` on fresh Values), against the article's hand-derived delta rule, or against
+closed forms written here; ``same`` means equal floats with the same sign of zero, or both
+NaN.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Callable, Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+from autograd import OPS, Op, Value, detect_anomaly, no_grad
+from autograd.compile import TEMPLATES, Compiled, generate, structure
+from autograd.modes import TracingError
+from autograd.ops import pow_const
+from autograd.strategies import CONSTANT_EXPONENTS, Expression, expressions
+from autograd.value import apply
+from nn import MLP, SGD, article, mse_loss
+
+COMPILE_MODULE = __import__("sys").modules["autograd.compile"]
+INF = math.inf
+NAN = math.nan
+TINY = 5e-324  # the smallest subnormal
+EDGE = [0.0, -0.0, TINY, -TINY, 2.2e-308, 0.5, -0.5, 1.0, -1.0, 2.5, -3.0, 20.0, 710.0,
+        -710.0, 1e308, -1e308, INF, -INF, NAN]
+
+
+def same(a: float, b: float) -> bool:
+    """Equal floats with the same sign (so 0.0 and -0.0 differ), or both NaN."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+def assert_same(got: Sequence[float], expected: Sequence[float]) -> None:
+    assert len(got) == len(expected)
+    bad = [(i, g, e) for i, (g, e) in enumerate(zip(got, expected)) if not same(g, e)]
+    assert not bad, f"(index, compiled, eager): {bad[:10]}"
+
+
+# ----------------------------------------------------------------------------------------
+# The article
+# ----------------------------------------------------------------------------------------
+
+
+def test_article_gradients_are_the_engines_and_the_delta_rules() -> None:
+    model = article.build_network()
+    step = autograd.compile(lambda: article.forward(model).J)
+    loss = step()
+    params = article.article_parameters(model)
+    compiled = {name: p.grad for name, p in params.items()}
+
+    eager_model = article.build_network()
+    p = article.forward(eager_model)
+    p.J.backward()
+    assert same(loss, p.J.data)
+    assert_same([compiled[n] for n in article.PARAMETER_NAMES],
+                [p.params[n].grad for n in article.PARAMETER_NAMES])
+    hand = article.hand_gradients()
+    for name in article.PARAMETER_NAMES:
+        assert compiled[name] == pytest.approx(hand[name], rel=1e-13, abs=1e-18)
+    # Mazur's published figures: E_total = 0.298371109, dE/dw5 (our w4) = 0.082167041
+    assert loss == pytest.approx(0.298371109, abs=1e-9)
+    assert compiled["w4"] == pytest.approx(0.082167041, abs=1e-9)
+
+
+def test_article_source_reads_as_the_delta_rule() -> None:
+    model = article.build_network()
+    step = autograd.compile(lambda: article.forward(model).J)
+    step()
+    lines = {line.strip() for line in step.source.splitlines()}
+    expected = [
+        "net3 = b3 + w5 * a0 + w7 * a1",          # net3 = w5 a0 + w7 a1 + b3
+        "g_o1 = (o1 - y1)",                       # dJ/do1 = -(y1 - o1)
+        "g_net3 = g_o1 * (o1 * (1.0 - o1))",      # δ3 = dJ/do1 * o1(1 - o1)
+        "g_w5 = g_net3 * a0",                     # dJ/dw5 = δ3 * a0
+        "g_b3 = g_net3",
+        "g_a0 = g_net3 * w5 + g_net2 * w4",       # the hidden neuron's sum over its outputs
+        "g_net0 = g_a0 * (a0 * (1.0 - a0))",      # δ0 = (δ2 w4 + δ3 w5) a0(1 - a0)
+        "g_w0 = g_net0 * x0",
+        "_w5.grad += g_w5",
+        "x0 = 0.05",                              # labelled constants keep their names
+        "return J",
+    ]
+    for line in expected:
+        assert line in lines, f"{line!r} not in\n{step.source}"
+
+
+def test_article_training_with_sgd_follows_the_eager_engine_step_by_step() -> None:
+    x, y = list(article.WORKED_EXAMPLE.inputs), list(article.WORKED_EXAMPLE.targets)
+    compiled_model, eager_model = article.build_network(), article.build_network()
+    step = autograd.compile(lambda xs, ys: mse_loss(compiled_model(xs), ys, "half_sum"))
+    opt_c = SGD(compiled_model.parameters(), lr=0.5)
+    opt_e = SGD(eager_model.parameters(), lr=0.5)
+    for _ in range(20):
+        opt_c.zero_grad()
+        loss_c = step(x, y)
+        opt_c.step()  # the next call must read the updated .data
+        loss_e = mse_loss(eager_model(x), y, "half_sum")
+        opt_e.zero_grad()
+        loss_e.backward()
+        opt_e.step()
+        assert same(loss_c, loss_e.data)
+    assert_same([p.data for p in compiled_model.parameters()],
+                [p.data for p in eager_model.parameters()])
+    assert step.traces == 1
+
+
+# ----------------------------------------------------------------------------------------
+# MLPs
+# ----------------------------------------------------------------------------------------
+
+
+def _svm_loss(model: MLP, xs: Sequence[Sequence[Value]], ys: Sequence[Value]) -> Value:
+    """micrograd's demo: max-margin loss plus L2 regularisation."""
+    scores = [model(x)[0] for x in xs]
+    losses = [(1 + -y * s).relu() for y, s in zip(ys, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+    return data_loss + reg_loss  # type: ignore[no-any-return]
+
+
+def _moons(n: int, seed: int) -> tuple[list[list[float]], list[float]]:
+    rng = random.Random(seed)
+    xs = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(n)]
+    return xs, [1.0 if x0 * x1 > 0 else -1.0 for x0, x1 in xs]
+
+
+def _eager_run(make: Callable[[], MLP], loss_fn: Callable[..., Value],
+               *args: object) -> tuple[float, list[float]]:
+    model = make()
+    loss = loss_fn(model, *args)
+    loss.backward()
+    return loss.data, [p.grad for p in model.parameters()]
+
+
+@pytest.fixture(params=["rolled", "straight"])
+def rolling(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with repeated subgraphs rolled into loops, and with straight-line code."""
+    if request.param == "straight":
+        monkeypatch.setattr(COMPILE_MODULE, "_ROLL_MIN", 10**9)
+    return str(request.param)
+
+
+def test_relu_mlp_with_micrograds_svm_loss_matches_eager_bit_for_bit(rolling: str) -> None:
+    def make() -> MLP:
+        return MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=3)
+
+    model = make()
+    step = autograd.compile(lambda xs, ys: _svm_loss(model, xs, ys))
+    for seed in (0, 1):  # the same structure twice: traced once
+        xs, ys = _moons(12, seed)
+        model.zero_grad()
+        loss = step(xs, ys)
+        eager_loss, eager_grads = _eager_run(make, _svm_loss, xs, ys)
+        assert same(loss, eager_loss)
+        assert_same([p.grad for p in model.parameters()], eager_grads)
+    assert step.traces == 1
+    # the relu kinks were recorded as ops, not as branches
+    assert "if" in step.source and "> 0.0" in step.source
+    assert ("12 repeated subgraphs" in step.source) == (rolling == "rolled")
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "half_sum"])
+def test_smooth_mlps_match_eager(activation: str, reduction: str, rolling: str) -> None:
+    def make() -> MLP:
+        return MLP(3, [5, 4, 2], activation=activation, seed=7)
+
+    def loss_fn(model: MLP, xs: list[list[float]], ys: list[list[float]]) -> Value:
+        outputs = [o for x in xs for o in model(x)]
+        return mse_loss(outputs, [t for y in ys for t in y], reduction)
+
+    rng = random.Random(5)
+    xs = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(9)]
+    ys = [[rng.uniform(-1, 1) for _ in range(2)] for _ in range(9)]
+    model = make()
+    step = autograd.compile(lambda a, b: loss_fn(model, a, b))
+    loss = step(xs, ys)
+    eager_loss, eager_grads = _eager_run(make, loss_fn, xs, ys)
+    assert same(loss, eager_loss)
+    assert_same([p.grad for p in model.parameters()], eager_grads)
+
+
+def test_a_parameter_used_hundreds_of_times_is_summed_in_the_engines_order(
+    rolling: str,
+) -> None:
+    w = Value(0.3, "w")
+    step = autograd.compile(lambda xs: autograd.add_n([(w * x).tanh() for x in xs]))
+    rng = random.Random(1)
+    xs = [rng.uniform(-3, 3) * (i % 7 + 1) for i in range(300)]
+    w.grad = 0.1  # accumulation starts from a non-zero .grad
+    loss = step(xs)
+    ref = Value(0.3)
+    ref.grad = 0.1
+    eager = autograd.add_n([(ref * x).tanh() for x in xs])
+    eager.backward()
+    assert same(loss, eager.data) and same(w.grad, ref.grad)
+    assert max(line.count(" + ") for line in step.source.splitlines()) <= 64  # sums split
+
+
+# ----------------------------------------------------------------------------------------
+# Random expression graphs and every op at edge points
+# ----------------------------------------------------------------------------------------
+
+_points = st.lists(st.one_of(st.sampled_from(EDGE), st.floats(-5.0, 5.0)), min_size=3,
+                   max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(expr=expressions(max_steps=10), n_params=st.integers(0, 3), other=_points)
+def test_random_graphs_match_eager_here_and_at_edge_points(
+    expr: Expression, n_params: int, other: list[float]
+) -> None:
+    """Some inputs are parameters (captured), the rest arguments; the compiled step must
+    give eager's loss and gradients at the trace point and at a second point (edge values
+    included: 0, -0.0, subnormals, inf, nan)."""
+    k = min(n_params, expr.n_inputs)
+
+    def run(point: Sequence[float]) -> None:
+        got_params = [Value(v, f"x{i}") for i, v in enumerate(point[:k])]
+        step = autograd.compile(lambda *args: expr(*got_params, *args))
+        # trace at the strategy's own point, then run at `point`
+        trace_params = [p.data for p in got_params]
+        for p, v in zip(got_params, expr.point[:k]):
+            p.data = v
+        step.source_for(*expr.point[k:])
+        for p, v in zip(got_params, trace_params):
+            p.data = v
+        ref_params = [Value(v) for v in point[:k]]
+        try:
+            eager = expr(*ref_params, *[Value(v) for v in point[k:]])
+        except (OverflowError, ValueError):  # math.fsum's own errors (add_n): the compiled
+            try:  # code raises them too, unless the add_n is not under the loss (eager makes
+                step(*point[k:])  # every node of the expression; compiled code only the loss's)
+            except (OverflowError, ValueError):
+                pass
+            return
+        eager.backward()
+        loss = step(*point[k:])
+        assert same(loss, eager.data), (loss, eager.data)
+        assert_same([p.grad for p in got_params], [p.grad for p in ref_params])
+
+    run(expr.point)
+    run([other[i % 3] for i in range(expr.n_inputs)])
+
+
+def _single_op_rows() -> list[tuple[str, Op, int]]:
+    rows = []
+    for name, op in sorted(OPS.items()):
+        if name == "pow_const":
+            continue
+        arities = [op.arity] if op.arity is not None else [
+            op.group[0] * n + op.group[1] for n in (1, 2, 3)]
+        rows += [(f"{name}/{a}", op, a) for a in arities]
+    rows += [(f"pow_const[{c:g}]", pow_const(c), 1) for c in (*CONSTANT_EXPONENTS, -2.0, 1e300)]
+    return rows
+
+
+@pytest.mark.parametrize(("name", "op", "arity"), _single_op_rows(),
+                         ids=[r[0] for r in _single_op_rows()])
+def test_every_template_is_the_op_row_at_edge_points(name: str, op: Op, arity: int) -> None:
+    """The generated forward and gradients equal the Op row's forward and local_grads
+    (evaluated here directly, not through the engine) at every edge point."""
+    params = [Value(1.0, f"p{i}") for i in range(arity)]
+    step = autograd.compile(lambda: apply(op, *params))
+    step()
+    rng = random.Random(hash(name) & 0xFFFF)
+    points = [[v] * arity for v in EDGE] + [
+        [rng.choice(EDGE) for _ in range(arity)] for _ in range(150)]
+    for point in points:
+        for p, v in zip(params, point):
+            p.data, p.grad = v, 0.0
+        try:
+            out = op.forward(*point)
+        except (OverflowError, ValueError) as error:  # math.fsum's own errors (add_n)
+            with pytest.raises(type(error)):
+                step()
+            continue
+        loss = step()
+        assert same(loss, out), (point, loss, out)
+        expected = op.local_grads(out, *point)
+        # backward() seeds 1.0 and adds into .grad = 0.0: 0.0 + 1.0 * d
+        assert_same([p.grad for p in params], [0.0 + 1.0 * d for d in expected])
+
+
+def test_templates_cover_the_whole_rule_table() -> None:
+    assert set(TEMPLATES) == set(OPS)
+
+
+def test_a_custom_op_without_a_template_is_called_through_its_row() -> None:
+    cube = Op("cube", "³", lambda x: x * x * x, lambda out, x: (3.0 * x * x,), "d x³/dx = 3x²")
+    w = Value(1.5, "w")
+    step = autograd.compile(lambda x: apply(cube, w * x) + w)
+    loss = step(2.0)
+    assert loss == 1.5 * 2.0 * (1.5 * 2.0) * (1.5 * 2.0) + 1.5
+    assert w.grad == 3.0 * 3.0 * 3.0 * 2.0 + 1.0  # d/dw (wx)^3 + w = 3 (wx)^2 x + 1
+    assert "_op_cube" in step.source and ".local_grads(" in step.source
+
+
+# ----------------------------------------------------------------------------------------
+# IEEE edge points, identical to eager
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fn", "x", "loss", "grad"), [
+    (lambda w, x: (w * x).relu(), 0.0, 0.0, 0.0),          # relu at its kink: slope 0
+    (lambda w, x: (w * x).relu(), -0.0, 0.0, 0.0),         # relu(-0.0) = 0.0; 0.0 + 0 * -0.0
+    (lambda w, x: (w * x).log(), 0.0, -INF, NAN),          # log(0) = -inf; 1/0 * 0 = nan
+    (lambda w, x: 1.0 / (w * x), 0.0, INF, NAN),           # 1/0 = inf; -inf/0 * 0 = nan
+    (lambda w, x: w / x, 0.0, INF, INF),                   # w/0 = inf, d/dw = 1/0 = inf
+    (lambda w, x: (w * x).exp(), 1000.0, INF, INF),        # overflow is inf
+    (lambda w, x: (w * x) ** 0.5, -8.0, NAN, NAN),         # (-8) ** 0.5 = nan
+    (lambda w, x: (w * x).abs(), 0.0, 0.0, 0.0),           # |x|' = 0 at 0, as PyTorch
+    (lambda w, x: (w * x).sigmoid(), -1000.0, 0.0, 0.0),   # stable sigmoid, no overflow
+])
+def test_edge_points_are_identical_to_eager(
+    fn: Callable[[Value, Value], Value], x: float, loss: float, grad: float
+) -> None:
+    w = Value(1.0, "w")
+    step = autograd.compile(lambda a: fn(w, a))
+    got = step(x)
+    ref = Value(1.0)
+    eager = fn(ref, Value(x))
+    eager.backward()
+    assert same(got, eager.data) and same(w.grad, ref.grad)
+    assert same(got, loss) and same(w.grad, grad)  # the closed forms, by hand
+
+
+# ----------------------------------------------------------------------------------------
+# Tracing and caching
+# ----------------------------------------------------------------------------------------
+
+
+def test_traced_once_per_structure_and_reused() -> None:
+    w = Value(2.0, "w")
+    calls: list[int] = []
+
+    def fn(xs: list[float], c: float) -> Value:
+        calls.append(1)
+        return autograd.add_n([w * x for x in xs]) * c
+
+    step = autograd.compile(fn)
+    assert step([1.0, 2.0], 3.0) == 2.0 * 3.0 * 3.0
+    assert step([4.0, 5.0], 1.0) == 18.0
+    assert step.traces == 1 and len(calls) == 1
+    assert step([1.0, 2.0, 3.0], 1.0) == 12.0  # a new length: traced again
+    assert step.traces == 2
+    assert step((1.0, 2.0), 1.0) == 6.0        # a tuple is another structure
+    assert step([1, 2], 1) == 6.0              # ints are numbers: the first structure
+    assert step.traces == 3 and len(calls) == 3
+    assert w.grad == 9.0 + 9.0 + 6.0 + 3.0 + 3.0
+
+
+def test_nested_lists_and_argument_names() -> None:
+    w = Value(0.5, "w")
+    step = autograd.compile(lambda batch, t: autograd.add_n(
+        [w * x for row in batch for x in row]) - t)
+    assert step([[1.0, 2.0], [3.0]], 1.0) == 0.5 * 6.0 - 1.0
+    assert "def step(batch, t):" in step.source
+    assert "    (batch0_0, batch0_1), (batch1_0,) = batch\n" in step.source
+    assert step([[1.0], [2.0, 3.0]], 0.0) == 3.0
+    assert step.traces == 2
+    assert w.grad == 12.0
+
+
+def test_source_for_traces_without_running() -> None:
+    w = Value(2.0, "w")
+    step = autograd.compile(lambda x: w * x)
+    source = step.source_for(3.0)
+    assert w.grad == 0.0 and step.traces == 1
+    assert "g_w = x" in source and source == step.source
+    assert step.source_for(5.0) is source and step.traces == 1
+
+
+def test_sums_where_sum_is_compensated_are_written_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CPython 3.12+ sums floats compensated: the code then writes parameter and node sums
+    as chains of + (still the engine's order) and wsum as the engine's own sum(); on a
+    plain-sum build the result must still equal eager bit for bit."""
+    monkeypatch.setattr(COMPILE_MODULE, "_SUM_IS_PLAIN", False)
+    monkeypatch.setattr(COMPILE_MODULE, "_ROLL_MIN", 10**9)
+    test_smooth_mlps_match_eager("tanh", "mean", "straight")
+    test_a_parameter_used_hundreds_of_times_is_summed_in_the_engines_order("straight")
+    w = Value(2.0, "w")
+    step = autograd.compile(lambda x, y: autograd.add_n([w * x, w * y]).tanh())
+    step(0.1, 0.2)
+    assert "_sum((mul0, mul1, ), 0.0)" in step.source
+
+
+@settings(max_examples=60, deadline=None)
+@given(expr=expressions(min_inputs=2, max_inputs=3, max_steps=8), copies=st.integers(8, 12),
+       n_params=st.integers(1, 2), prior=st.sampled_from([0.0, -0.0, 0.25]))
+def test_repeated_random_subgraphs_roll_into_a_loop_that_matches_eager(
+    expr: Expression, copies: int, n_params: int, prior: float
+) -> None:
+    """``copies`` instances of a random expression, each on its own arguments and on the
+    same parameters, summed: rolled into one loop, and equal to eager bit for bit."""
+    k = min(n_params, expr.n_inputs - 1)
+    rng = random.Random(copies)
+    rows = [[rng.uniform(-2.0, 2.0) for _ in range(expr.n_inputs - k)] for _ in range(copies)]
+    params = [Value(v, f"p{i}") for i, v in enumerate(expr.point[:k])]
+    ref = [Value(v) for v in expr.point[:k]]
+    for p in params + ref:
+        p.grad = prior
+    step = autograd.compile(lambda batch: autograd.add_n([expr(*params, *row) for row in batch]))
+    try:
+        eager = autograd.add_n([expr(*ref, *[Value(v) for v in row]) for row in rows])
+    except (OverflowError, ValueError):  # math.fsum's own errors (add_n)
+        return
+    eager.backward()
+    loss = step(rows)
+    assert same(loss, eager.data)
+    assert_same([p.grad for p in params], [p.grad for p in ref])
+    assert f"{copies} repeated subgraphs" in step.source
+
+
+def test_subgraphs_that_cannot_be_one_loop_are_still_exact() -> None:
+    """Repeated shapes that break a loop's conditions: another shape (or none) is rolled,
+    and the numbers stay eager's."""
+    w = Value(0.5, "w")
+    xs = [0.1 * i - 0.3 for i in range(10)]
+
+    def interleaved(batch: list[Value]) -> Value:  # all products first, then all tanh
+        products = [w * x for x in batch]
+        return autograd.add_n([p.tanh() for p in products])
+
+    def leaky(batch: list[Value]) -> Value:  # an inner node is read outside its instance
+        first = []
+        outs = []
+        for x in batch:
+            p = w * x
+            first.append(p)
+            outs.append(p.tanh())
+        return autograd.add_n(outs) * first[0]
+
+    def mixed_slots(batch: list[Value]) -> Value:  # x*w + x, then x*w + another x
+        terms = [batch[i] * w + (batch[i] if i < 9 else batch[0]) for i in range(10)]
+        return autograd.add_n([t.exp() for t in terms])
+
+    for fn in (interleaved, leaky, mixed_slots):
+        w.grad = 0.0
+        step = autograd.compile(fn)
+        got = step(xs)
+        compiled_grad = w.grad
+        # the loop never covers the tanh/exp subgraphs: they break a loop's conditions
+        assert not re.search(r"for .*:\n(        .*\n)*        \w+ = _(tanh|exp)\(", step.source)
+        w.grad = 0.0
+        eager = fn([Value(x) for x in xs])
+        eager.backward()
+        assert same(got, eager.data) and same(compiled_grad, w.grad), fn.__name__
+
+
+def test_gradients_accumulate_across_calls_as_backward_does() -> None:
+    w = Value(0.7, "w")
+    step = autograd.compile(lambda x: (w * x).tanh() + w * w)
+    ref = Value(0.7)
+    for x in (0.3, -1.1, 2.0):
+        step(x)
+        ((ref * x).tanh() + ref * ref).backward()
+        assert same(w.grad, ref.grad)
+
+
+def test_tracing_refuses_python_branches_on_a_value() -> None:
+    # Passes once the engine's bool()/comparisons check autograd.modes.tracing().
+    w = Value(1.0, "w")
+
+    def fn(x: float) -> Value:
+        loss = w * x
+        if loss > 0:
+            return loss
+        return -loss
+
+    with pytest.raises(TracingError, match="eager"):
+        autograd.compile(fn)(2.0)
+
+
+def test_captured_numbers_become_literals_and_held_values_stay_parameters() -> None:
+    held = Value(3.0, "k")  # referenced from here: a parameter
+    w = Value(2.0, "w")
+    step = autograd.compile(lambda x: w * x * 10.0 + held * 1.5)
+    assert step(1.0) == 2.0 * 1.0 * 10.0 + 4.5
+    assert w.grad == 10.0 and held.grad == 1.5  # eager: both are leaves it sweeps into
+    assert "10.0" in step.source and "_k.grad += g_k" in step.source
+    assert not re.search(r"\b_p\d", step.source)  # the wrapped numbers are not parameters
+
+
+def test_modes_run_the_function_eagerly() -> None:
+    w = Value(0.0, "w")
+    step = autograd.compile(lambda x: (w * x).log())
+    with detect_anomaly(), pytest.raises(FloatingPointError):
+        step(1.0)  # log(0): the anomaly check still works
+    assert step.traces == 0
+    with no_grad():
+        assert step(1.0) == -INF
+    assert w.grad == 0.0  # no graph under no_grad: nothing to accumulate
+
+
+def test_returned_leaves_and_functions_without_parameters() -> None:
+    w = Value(4.0, "w")
+    assert autograd.compile(lambda: w)() == 4.0
+    assert w.grad == 1.0  # eager: w.backward() seeds a leaf with 1.0
+    assert autograd.compile(lambda x: x)(3.0) == 3.0
+    assert autograd.compile(lambda x, y: x * y + 1.0)(2.0, 5.0) == 11.0
+
+
+def test_labels_become_unique_identifiers() -> None:
+    a = Value(1.0, "J(W)")
+    b = Value(2.0, "if")
+    c = Value(3.0, "abs")
+    d = Value(4.0, "δ0")
+    e = Value(5.0, "_args")
+    f = Value(6.0, "2x")
+    g = Value(7.0, "g_J_W_")  # would collide with J(W)'s gradient variable
+    h = Value(8.0, "J(W)")    # the same label twice
+    step = autograd.compile(lambda: autograd.add_n([a, b, c, d, e, f, g, h]).abs())
+    assert step() == 36.0
+    assert [v.grad for v in (a, b, c, d, e, f, g, h)] == [1.0] * 8
+    names = set(re.findall(r"^    (\w+) = _\w+\.data$", step.source, re.MULTILINE))
+    expected = {"J_W_", "if_1", "abs_1", "δ0", "v_args", "v_2x", "g_J_W__1", "J_W__2"}
+    assert expected <= names, step.source
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("1.0",), "argument 1 must be a real number"),
+    ((None,), "not NoneType"),
+    (([1.0, "x"],), r"argument 1\[1\]"),
+    ((Value(1.0),), "is a Value"),
+    (({"a": 1.0},), "not dict"),
+])
+def test_bad_arguments_are_type_errors(args: tuple[object, ...], message: str) -> None:
+    step = autograd.compile(lambda x: Value(1.0, "w") * 1.0)
+    with pytest.raises(TypeError, match=message):
+        step(*args)
+
+
+def test_a_non_value_result_or_a_non_function_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="must return a Value"):
+        autograd.compile(lambda x: 2.0 * x.data)(1.0)
+    with pytest.raises(TypeError, match="needs a function"):
+        autograd.compile(3.0)  # type: ignore[arg-type]
+
+
+def test_huge_ints_and_bools_are_numbers_as_in_value() -> None:
+    w = Value(1.0, "w")
+    step = autograd.compile(lambda x: w * x)
+    assert step(10**400) == INF and step(True) == 1.0
+    assert structure((10**400, -(10**400), False)) == ((None, None, None), [INF, -INF, 0.0])
+    assert structure(([1, 2.0], (3.0,), [[4.0]], [])) == (
+        (2, (tuple, (None,)), (list, (1,)), 0), [[1.0, 2.0], (3.0,), [[4.0]], []])
+
+
+def test_compiled_object_and_generate() -> None:
+    def my_loss(x: float) -> Value:
+        return Value(1.0, "w") * x
+
+    step = autograd.compile(my_loss)
+    assert isinstance(step, Compiled) and step.__name__ == "my_loss"
+    assert step.source == "" and "traces=0" in repr(step)
+    step(2.0)
+    assert step.source.startswith("def my_loss(x):")
+    a = Value(2.0, "a")
+    root = a * Value(3.0, "b")  # b: held by the graph only, a constant
+    program = generate(root, [])
+    assert "return mul0" in program.source and program.namespace["_a"] is a
+    assert "    b = 3.0\n" in program.source and "_b" not in program.namespace
+
+
+# ----------------------------------------------------------------------------------------
+# python -m nn.article --show-code
+# ----------------------------------------------------------------------------------------
+
+
+def _printed_function(text: str) -> str:
+    start = text.index("def article_loss():")
+    end = text.index("    return J\n", start) + len("    return J\n")
+    return text[start:end]
+
+
+def test_show_code_prints_code_whose_gradients_are_the_articles(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert article.main(["--show-code", "--no-graph"]) == 0
+    text = capsys.readouterr().out
+    code = _printed_function(text)
+    # Run the printed code itself, on stand-in parameter objects holding the example's numbers.
+    from types import SimpleNamespace
+
+    from autograd.compile import HELPERS
+
+    example = article.WORKED_EXAMPLE
+    values = {**example.weights, **example.biases}
+    params = {name: SimpleNamespace(data=v, grad=0.0) for name, v in values.items()}
+    namespace = {**HELPERS, **{f"_{name}": p for name, p in params.items()}}
+    exec(code, namespace)
+    cost = namespace["article_loss"]()
+    hand = article.hand_gradients()
+    for name in article.PARAMETER_NAMES:
+        assert params[name].grad == pytest.approx(hand[name], rel=1e-12, abs=1e-20), name
+    assert cost == pytest.approx(article.hand_forward()["J"], rel=1e-15)
+    # each backward line beside the article's formula
+    for left, right in [
+        ("g_w5 = g_net3 * a0", "dJ/dw5 = -(y1 - o1) * o1(1 - o1) * a0"),
+        ("g_net3 = g_o1 * (o1 * (1.0 - o1))", "δ3 = dJ/dnet3 = -(y1 - o1) * o1(1 - o1)"),
+        ("g_a0 = g_net3 * w5 + g_net2 * w4", "dJ/da0 = δ2*w4 + δ3*w5"),
+        ("g_w0 = g_net0 * x0", "dJ/dw0 = δ0 * x0 = (δ2*w4 + δ3*w5) * a0(1 - a0) * x0"),
+    ]:
+        assert re.search(rf"^  {re.escape(left)} +<->  {re.escape(right)}$", text, re.MULTILINE)
+    assert "_retrace" not in code  # the argument guard is not shown
+    worst = float(re.search(r"largest \|difference\| (\S+)\n", text).group(1))  # type: ignore[union-attr]
+    assert worst < 1e-15
+
+
+@pytest.mark.subprocess
+def test_show_code_command_line() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    proc = subprocess.run([sys.executable, "-m", "nn.article", "--show-code", "--no-graph"],
+                          cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "g_w5 = g_net3 * a0" in proc.stdout and "<->" in proc.stdout
