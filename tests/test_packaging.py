@@ -63,10 +63,3 @@ def test_mypy_finds_the_packages_from_a_script_outside_the_repository(tmp_path: 
     assert 'Revealed type is "builtins.float"' in out or 'Revealed type is "float"' in out, out
     assert "Incompatible types in assignment" in out and '"Value"' in out, out
     assert "Cannot find implementation or library stub" not in out, out
-
-
-def test_no_document_links_outside_the_repository() -> None:
-    for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
-        text = path.read_text(encoding="utf-8")
-        assert not re.search(r"\]\(\.\./", text), path
-        assert "../shared" not in text, path
