@@ -149,6 +149,7 @@ def _check_params(params: object, index: dict[Value, int]) -> list[Value]:
             f"params must be an iterable of leaf Values (or None), not {type(params).__name__}"
         )
     marked: list[Value] = []
+    chosen: set[Value] = set()  # by identity: Values compare by their numbers
     for p in params:
         if not isinstance(p, Value):
             raise TypeError(f"params must hold Values, not {type(p).__name__}")
@@ -161,7 +162,8 @@ def _check_params(params: object, index: dict[Value, int]) -> list[Value]:
             raise ValueError(
                 f"parameter {p.label or p.op!r} is not a leaf: only leaves can be parameters"
             )
-        if p not in marked:
+        if p not in chosen:
+            chosen.add(p)
             marked.append(p)
     return marked
 
