@@ -534,7 +534,7 @@ def test_labels_become_unique_identifiers() -> None:
     (("1.0",), "argument 1 must be a real number"),
     ((None,), "not NoneType"),
     (([1.0, "x"],), r"argument 1\[1\]"),
-    ((Value(1.0),), "is a Value"),
+    ((Value(1.0),), "is a Value: .* captured by the function itself"),
     (({"a": 1.0},), "not dict"),
 ])
 def test_bad_arguments_are_type_errors(args: tuple[object, ...], message: str) -> None:
@@ -728,3 +728,66 @@ def test_an_op_named_pow_const_that_is_not_the_tables_runs_its_own_functions(op:
     step = autograd.compile(lambda x: apply(op, w * x))
     assert step(2.0) == 2.5**3 and w.grad == 3.0 * 2.5 * 2.5 * 2.0
     assert ".forward(" in step.source
+
+
+def test_captured_special_numbers_are_written_as_literals() -> None:
+    w = Value(1.5, "w")
+
+    def fn(x: Value) -> Value:
+        return w * -2.0 + (w * x) * -INF + (w + NAN) * 0.0 + (w + -0.0) + w * INF
+
+    step = autograd.compile(fn)
+    got = step(1.0)
+    for literal in ("(-2.0)", "(-_inf)", "_nan", "(-0.0)", "_inf"):
+        assert literal in step.source, literal
+    ref = Value(1.5)
+    eager = ref * -2.0 + (ref * 1.0) * -INF + (ref + NAN) * 0.0 + (ref + -0.0) + ref * INF
+    eager.backward()
+    assert same(got, eager.data) and same(w.grad, ref.grad)
+    w.grad = 0.0
+    neg_zero = autograd.compile(lambda: w * -0.0)
+    assert same(neg_zero(), -0.0) and same(w.grad, 0.0)  # w.grad = 0.0 + 1.0 * -0.0
+    assert "(-0.0)" in neg_zero.source
+
+
+def test_headers_describe_the_structure_and_tuples_stay_tuples() -> None:
+    w = Value(2.0, "w")
+    seen: list[type] = []
+
+    def fn(pair: tuple[float, float], rows: list[list[float]], t: float) -> Value:
+        seen.append(type(pair))
+        return w * pair[0] + w * pair[1] + autograd.add_n([w * v for r in rows for v in r]) * t
+
+    step = autograd.compile(fn)
+    assert step((1.0, 2.0), [[3.0], [4.0, 5.0]], 1.0) == 2.0 * 15.0
+    assert seen == [tuple]
+    assert "fn(pair: tuple[number, number], rows: list[list[1], list[2]], t: number)" in (
+        step.source)
+
+
+def test_the_op_row_is_found_by_name_when_a_node_does_not_carry_it() -> None:
+    from types import SimpleNamespace
+
+    assert COMPILE_MODULE._row(SimpleNamespace(op="mul")) is OPS["mul"]
+    with pytest.raises(TypeError, match="cannot find the op 'nope'"):
+        COMPILE_MODULE._row(SimpleNamespace(op="nope"))
+
+
+def test_weighted_sums_of_four_or_more_terms_use_the_engines_sum() -> None:
+    from nn import Neuron
+
+    for nin, mapped in ((3, False), (4, True)):
+        neuron = Neuron(nin, activation="linear", rng=random.Random(nin))
+        step = autograd.compile(neuron)
+        step([0.5] * nin)
+        assert ("_sum(map(_mul," in step.source) == mapped
+
+
+def test_where_sum_is_compensated_even_short_weighted_sums_use_the_engines_sum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(COMPILE_MODULE, "_SUM_IS_PLAIN", False)
+    model = article.build_network()
+    step = autograd.compile(lambda: article.forward(model).J)
+    step()
+    assert "net0 = _sum(map(_mul, (w0, w2, ), (x0, x1, )), b0)" in step.source
