@@ -8,6 +8,7 @@ NaN.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import re
@@ -240,10 +241,10 @@ def test_random_graphs_match_eager_here_and_at_edge_points(
         try:
             eager = expr(*ref_params, *[Value(v) for v in point[k:]])
         except (OverflowError, ValueError):  # math.fsum's own errors (add_n): the compiled
-            try:  # code raises them too, unless the add_n is not under the loss (eager makes
-                step(*point[k:])  # every node of the expression; compiled code only the loss's)
-            except (OverflowError, ValueError):
-                pass
+            # code raises them too, unless the add_n is not under the loss (eager makes
+            # every node of the expression; compiled code only the loss's)
+            with contextlib.suppress(OverflowError, ValueError):
+                step(*point[k:])
             return
         eager.backward()
         loss = step(*point[k:])
@@ -533,7 +534,7 @@ def test_labels_become_unique_identifiers() -> None:
     (("1.0",), "argument 1 must be a real number"),
     ((None,), "not NoneType"),
     (([1.0, "x"],), r"argument 1\[1\]"),
-    ((Value(1.0),), "is a Value"),
+    ((Value(1.0),), "is a Value: .* captured by the function itself"),
     (({"a": 1.0},), "not dict"),
 ])
 def test_bad_arguments_are_type_errors(args: tuple[object, ...], message: str) -> None:
@@ -630,3 +631,163 @@ def test_show_code_command_line() -> None:
                           text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "g_w5 = g_net3 * a0" in proc.stdout and "<->" in proc.stdout
+
+
+# ----------------------------------------------------------------------------------------
+# Loops over repeated subgraphs: when they are made, and what they must not merge
+# ----------------------------------------------------------------------------------------
+
+
+def _compiled_and_eager(fn: Callable[[list[Value]], Value], xs: list[float],
+                        params: Sequence[Value]) -> str:
+    """Run ``fn`` compiled and eagerly on the same numbers; assert the loss and every
+    parameter's gradient agree bit for bit; return the generated source."""
+    for p in params:
+        p.grad = 0.0
+    step = autograd.compile(fn)
+    got = step(xs)
+    compiled_grads = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    eager = fn([Value(x) for x in xs])
+    eager.backward()
+    assert same(got, eager.data)
+    assert_same(compiled_grads, [p.grad for p in params])
+    return step.source
+
+
+def test_a_loop_needs_eight_copies_and_may_start_after_other_nodes() -> None:
+    w = Value(0.5, "w")
+    for copies, rolled in ((7, False), (8, True)):
+        def fn(batch: list[Value]) -> Value:
+            extra = w * 3.0  # made before the copies: the loop starts at node 1
+            return autograd.add_n([(w * x).tanh() for x in batch]) + extra
+
+        source = _compiled_and_eager(fn, [0.1 * i for i in range(copies)], [w])
+        assert (f"{copies} repeated subgraphs of 2 nodes" in source) == rolled, source
+
+
+def test_copies_with_their_own_parameters_or_ops_are_not_merged() -> None:
+    ws = [Value(0.1 * i + 0.2, f"w{i}") for i in range(10)]
+    w = Value(0.7, "w")
+
+    def own_parameters(batch: list[Value]) -> Value:
+        return autograd.add_n([(wi * x).tanh() for wi, x in zip(ws, batch)])
+
+    def alternating_ops(batch: list[Value]) -> Value:
+        return autograd.add_n([(w * x).tanh() if i % 2 else (w * x).sigmoid()
+                               for i, x in enumerate(batch)])
+
+    def swapped_reuse(batch: list[Value]) -> Value:  # (a*w + b*w) * a, then ... * b
+        pairs = list(zip(batch[::2], batch[1::2]))
+        return autograd.add_n([(a * w + b * w) * (a if i else b) for i, (a, b) in
+                               enumerate(pairs)])
+
+    xs = [0.3 * i - 1.0 for i in range(20)]
+    assert "repeated" not in _compiled_and_eager(own_parameters, xs[:10], ws)
+    assert "10 repeated" not in _compiled_and_eager(alternating_ops, xs[:10], [w])
+    assert "10 repeated" not in _compiled_and_eager(swapped_reuse, xs, [w])
+
+
+def test_copies_without_arguments_and_arguments_also_read_outside() -> None:
+    w = Value(0.4, "w")
+
+    def no_arguments(batch: list[Value]) -> Value:
+        return autograd.add_n([(w * 2.0).tanh() for _ in range(9)]) * batch[0]
+
+    def argument_read_outside(batch: list[Value]) -> Value:
+        return autograd.add_n([(w * x).tanh() for x in batch]) * batch[0] + batch[-1]
+
+    source = _compiled_and_eager(no_arguments, [1.5], [w])
+    assert "for _ in range(9):" in source
+    source = _compiled_and_eager(argument_read_outside, [0.2 * i + 0.1 for i in range(9)], [w])
+    assert "9 repeated subgraphs" in source
+
+
+def test_an_empty_list_argument() -> None:
+    w = Value(1.5, "w")
+    step = autograd.compile(lambda xs, y: autograd.add_n([w * x for x in xs] + [w * y]))
+    assert step([], 2.0) == 3.0 and w.grad == 2.0
+    assert "    [] = xs\n" in step.source
+
+
+def _pow_const_impostors() -> list[Op]:
+    def closure(c: float) -> Op:
+        def local_grads(out: float, x: float) -> tuple[float, ...]:
+            return (c * x ** (c - 1),)
+
+        return Op("pow_const", "**c", lambda x: x**c, local_grads, "x^c")
+
+    plain = Op("pow_const", "**3", lambda x: x**3, lambda out, x: (3.0 * x * x,), "x^3")
+    return [plain, closure(3), closure(3.0)]  # no c; an int c; not the table's own row
+
+
+@pytest.mark.parametrize("op", _pow_const_impostors())
+def test_an_op_named_pow_const_that_is_not_the_tables_runs_its_own_functions(op: Op) -> None:
+    w = Value(1.25, "w")
+    step = autograd.compile(lambda x: apply(op, w * x))
+    assert step(2.0) == 2.5**3 and w.grad == 3.0 * 2.5 * 2.5 * 2.0
+    assert ".forward(" in step.source
+
+
+def test_captured_special_numbers_are_written_as_literals() -> None:
+    w = Value(1.5, "w")
+
+    def fn(x: Value) -> Value:
+        return w * -2.0 + (w * x) * -INF + (w + NAN) * 0.0 + (w + -0.0) + w * INF
+
+    step = autograd.compile(fn)
+    got = step(1.0)
+    for literal in ("(-2.0)", "(-_inf)", "_nan", "(-0.0)", "_inf"):
+        assert literal in step.source, literal
+    ref = Value(1.5)
+    eager = ref * -2.0 + (ref * 1.0) * -INF + (ref + NAN) * 0.0 + (ref + -0.0) + ref * INF
+    eager.backward()
+    assert same(got, eager.data) and same(w.grad, ref.grad)
+    w.grad = 0.0
+    neg_zero = autograd.compile(lambda: w * -0.0)
+    assert same(neg_zero(), -0.0) and same(w.grad, 0.0)  # w.grad = 0.0 + 1.0 * -0.0
+    assert "(-0.0)" in neg_zero.source
+
+
+def test_headers_describe_the_structure_and_tuples_stay_tuples() -> None:
+    w = Value(2.0, "w")
+    seen: list[type] = []
+
+    def fn(pair: tuple[float, float], rows: list[list[float]], t: float) -> Value:
+        seen.append(type(pair))
+        return w * pair[0] + w * pair[1] + autograd.add_n([w * v for r in rows for v in r]) * t
+
+    step = autograd.compile(fn)
+    assert step((1.0, 2.0), [[3.0], [4.0, 5.0]], 1.0) == 2.0 * 15.0
+    assert seen == [tuple]
+    assert "fn(pair: tuple[number, number], rows: list[list[1], list[2]], t: number)" in (
+        step.source)
+
+
+def test_the_op_row_is_found_by_name_when_a_node_does_not_carry_it() -> None:
+    from types import SimpleNamespace
+
+    assert COMPILE_MODULE._row(SimpleNamespace(op="mul")) is OPS["mul"]
+    with pytest.raises(TypeError, match="cannot find the op 'nope'"):
+        COMPILE_MODULE._row(SimpleNamespace(op="nope"))
+
+
+def test_weighted_sums_of_four_or_more_terms_use_the_engines_sum() -> None:
+    from nn import Neuron
+
+    for nin, mapped in ((3, False), (4, True)):
+        neuron = Neuron(nin, activation="linear", rng=random.Random(nin))
+        step = autograd.compile(neuron)
+        step([0.5] * nin)
+        assert ("_sum(map(_mul," in step.source) == mapped
+
+
+def test_where_sum_is_compensated_even_short_weighted_sums_use_the_engines_sum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(COMPILE_MODULE, "_SUM_IS_PLAIN", False)
+    model = article.build_network()
+    step = autograd.compile(lambda: article.forward(model).J)
+    step()
+    assert "net0 = _sum(map(_mul, (w0, w2, ), (x0, x1, )), b0)" in step.source
