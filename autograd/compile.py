@@ -111,11 +111,8 @@ def _wsum_local(xs: Atoms, out: str, op: Op) -> list[str]:
 
 
 def _add_n_forward(xs: Atoms, op: Op) -> str:
-    if len(xs) > 2:
-        return f"_fsum(({', '.join(xs)},))"
-    if _SUM_IS_PLAIN:  # sum(xs, 0.0): 0.0 + x0 + x1 (0.0 + -0.0 is 0.0, as in the engine)
-        return " + ".join(["0.0", *xs])
-    return f"_sum(({''.join(x + ', ' for x in xs)}), 0.0)"
+    # the row's own forward: fsum for 3+ terms, IEEE's inf/nan where fsum raises, -0.0 kept
+    return f"_add_n({''.join(x + ', ' for x in xs)})"
 
 
 def _squared_error_scale(op: Op) -> float | None:
@@ -162,7 +159,7 @@ def _pow_const_forward(xs: Atoms, op: Op) -> str:
 def _pow_const_local(xs: Atoms, out: str, op: Op) -> list[str]:
     c = _exponent(op)
     if c == 0.0:
-        return ["0.0"]
+        return ["_MASKED"]
     return [f"({_literal(c)} * _pow({xs[0]}, {_literal(c - 1.0)}))"]
 
 
@@ -182,15 +179,16 @@ TEMPLATES: dict[str, Template] = {
     "sub": Template(lambda xs, op: f"{xs[0]} - {xs[1]}", lambda xs, out, op: ["1.0", "-1.0"]),
     "mul": Template(lambda xs, op: f"{xs[0]} * {xs[1]}", lambda xs, out, op: [xs[1], xs[0]]),
     "div": Template(_div_forward,
-                    lambda xs, out, op: [f"_div(1.0, {xs[1]})", f"-_div({out}, {xs[1]})"]),
+                    lambda xs, out, op: [f"_recip({xs[1]})", f"-_div({out}, {xs[1]})"]),
     "pow": Template(lambda xs, op: f"_pow({xs[0]}, {xs[1]})",
                     lambda xs, out, op: [
-                        f"(0.0 if {xs[1]} == 0.0 else {xs[1]} * _pow({xs[0]}, {xs[1]} - 1.0))",
-                        f"(0.0 if {xs[0]} == 0.0 and {xs[1]} >= 0.0 else {out} * _log({xs[0]}))"]),
+                        f"(_MASKED if {xs[1]} == 0.0 else {xs[1]} * _pow({xs[0]}, {xs[1]} - 1.0))",
+                        f"(_MASKED if {xs[0]} == 0.0 and {xs[1]} >= 0.0 "
+                        f"else {out} * _log({xs[0]}))"]),
     "pow_const": Template(_pow_const_forward, _pow_const_local),
     "neg": Template(lambda xs, op: f"-{xs[0]}", lambda xs, out, op: ["-1.0"]),
     "exp": Template(lambda xs, op: f"_exp({xs[0]})", lambda xs, out, op: [out]),
-    "log": Template(lambda xs, op: f"_log({xs[0]})", lambda xs, out, op: [f"_div(1.0, {xs[0]})"]),
+    "log": Template(lambda xs, op: f"_log({xs[0]})", lambda xs, out, op: [f"_recip({xs[0]})"]),
     "tanh": Template(lambda xs, op: f"_tanh({xs[0]})",
                      lambda xs, out, op: [f"(1.0 - {out} * {out})"]),
     # float_sigmoid, inline: 1/(1 + e^-x) for x >= 0; else (and for nan) the helper
@@ -199,11 +197,11 @@ TEMPLATES: dict[str, Template] = {
                         lambda xs, out, op: [f"({out} * (1.0 - {out}))"]),
     # float_relu, inline: x if x > 0 or x is nan, else 0.0
     "relu": Template(lambda xs, op: f"{xs[0]} if {xs[0]} > 0.0 or {xs[0]} != {xs[0]} else 0.0",
-                     lambda xs, out, op: [f"(1.0 if {xs[0]} > 0.0 else 0.0)"]),
+                     lambda xs, out, op: [f"(_MASKED if {xs[0]} <= 0.0 else 1.0)"]),
     "sqrt": Template(lambda xs, op: f"_sqrt({xs[0]})", lambda xs, out, op: [f"_div(0.5, {out})"]),
     "abs": Template(lambda xs, op: f"abs({xs[0]})",
                     lambda xs, out, op: [f"(1.0 if {xs[0]} > 0.0 else -1.0 if {xs[0]} < 0.0 "
-                                         f"else 0.0)"]),
+                                         f"else _MASKED)"]),
     "sin": Template(lambda xs, op: f"_sin({xs[0]})", lambda xs, out, op: [f"_cos({xs[0]})"]),
     "cos": Template(lambda xs, op: f"_cos({xs[0]})", lambda xs, out, op: [f"-_sin({xs[0]})"]),
     "softplus": Template(lambda xs, op: f"_softplus({xs[0]})",
@@ -219,6 +217,9 @@ TEMPLATES: dict[str, Template] = {
 #: The names the generated code calls: the rule table's own IEEE-safe float functions.
 HELPERS: dict[str, Any] = {
     "_div": ops.float_div,
+    "_recip": ops.reciprocal,
+    "_MASKED": ops.MASKED,
+    "_add_n": ops.ADD_N.forward,
     "_pow": ops.float_pow,
     "_exp": ops.float_exp,
     "_math_exp": math.exp,
@@ -1079,10 +1080,15 @@ class Compiled:
         return entry.source
 
     def _eager(self, args: tuple[object, ...]) -> float:
-        """Under ``no_grad()``/``detect_anomaly()``: the plain ``fn(*args).backward()``."""
+        """Under ``no_grad()``/``detect_anomaly()``: the plain ``fn(*args).backward()``.
+
+        Under ``no_grad()`` nothing is recorded, so there is nothing to back-propagate: the
+        call only evaluates the loss (``backward()`` itself would refuse such a result).
+        """
         structure(args)  # the same argument checks as a compiled call
         loss = self._check_loss(self.fn(*args))
-        loss.backward()
+        if loss.requires_grad:
+            loss.backward()
         return loss.data
 
     def _check_loss(self, loss: object) -> Value:
