@@ -559,3 +559,45 @@ def test_overrides_that_call_super_do_not_recurse() -> None:
     b = Both()
     assert list(map(id, b.parameters())) == [id(b.a), id(b.b)]
     assert b.state_dict() == {"a": 1.0, "b": 2.0}
+
+
+def test_a_sub_module_is_asked_through_its_overrides_not_its_attributes() -> None:
+    class Secret(Module):  # micrograd style: the parameters live in a private attribute
+        def __init__(self) -> None:
+            self._w = [Value(1.0), Value(2.0)]
+            self.public = Value(99.0)  # not a parameter: parameters() says so
+
+        def parameters(self) -> list[Value]:
+            return list(self._w)
+
+    class Named(Module):  # names its parameters itself, a subset of its attributes
+        def __init__(self) -> None:
+            self.kept, self.ignored = Value(3.0), Value(98.0)
+
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("kept", self.kept)]
+
+    class Peer(Module):
+        def __init__(self) -> None:
+            self.v = Value(4.0)
+
+    class Root(Module):
+        def __init__(self) -> None:
+            self.secret = Secret()
+            self.named = Named()
+            self.torch_style = TorchStyle()
+            a, b = Peer(), Peer()
+            a.peer, b.peer = b, a  # type: ignore[attr-defined]  # a cycle below the root
+            self.peers = [a]
+
+    root = Root()
+    root.torch_style(XS[0])  # leaves a Value in its private _cache
+    ps = root.parameters()
+    assert [p.data for p in ps[:3]] == [1.0, 2.0, 3.0]
+    assert 98.0 not in [p.data for p in ps] and 99.0 not in [p.data for p in ps]
+    assert all(p is not root.torch_style._cache for p in ps)
+    assert len(ps) == 3 + 41 + 2
+    names = [n for n, _ in root.named_parameters()]
+    assert names[:3] == ["secret.0", "secret.1", "named.kept"]
+    assert names[-2:] == ["peers.0.v", "peers.0.peer.v"]
+    assert list(map(id, (p for _, p in root.named_parameters()))) == list(map(id, ps))
