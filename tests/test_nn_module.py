@@ -509,7 +509,8 @@ def test_saving_onto_a_directory_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("path", "error", "match"),
-                         [("", ValueError, "empty path"), (3, TypeError, "not int"),
+                         [("", ValueError, r"^save\(path\) got an empty path$"),
+                          (3, TypeError, "not int"),
                           (b"m.json", TypeError, "not bytes")])
 def test_save_path_types(path: Any, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
@@ -874,6 +875,16 @@ def test_save_names_a_module_with_bad_named_parameters(tmp_path: Path) -> None:
 
     with pytest.raises(TypeError, match=r"^BadNames\.named_parameters\(\) must give"):
         BadNames().save(tmp_path / "b.json")
+    with pytest.raises(TypeError, match=r"^BadNames\.named_parameters\(\) must give"):
+        BadNames().state_dict()
+
+    class Holder(Module):
+        def __init__(self) -> None:
+            self.inner = BadNames()
+
+    for call in (Holder().named_parameters, Holder().parameters, Holder().state_dict):
+        with pytest.raises(TypeError, match=r"^BadNames\.named_parameters\(\) must give"):
+            call()
 
 
 def put_temp(directory: Path, head: str, pid: int) -> Path:
