@@ -433,14 +433,17 @@ def test_activation_modules(name: str, f: Any) -> None:
     assert act(Value(-0.5)).op == name.lower()
     assert act.parameters() == [] and repr(act) == f"{name}()"
     for bad in ("ab", {1.0}, True, None):
-        with pytest.raises(TypeError, match=f"{name} takes a Value"):
+        with pytest.raises(TypeError, match=f"{name} takes a Value") as info:
             act(bad)
+        assert str(info.value).endswith(f"not {type(bad).__name__}")
 
 
 def test_linear_is_a_layer_without_activation() -> None:
     from nn import Linear
 
     lin = Linear(3, 2, rng=random.Random(4))
+    draws = random.Random(4)
+    assert [p.data for n in lin.neurons for p in n.w] == [draws.uniform(-1, 1) for _ in range(6)]
     x = [1.0, -2.0, 0.5]
     for out, n in zip(lin(x), lin.neurons):
         assert out.data == pytest.approx(sum(w.data * v for w, v in zip(n.w, x)) + n.b.data,
@@ -601,3 +604,35 @@ def test_a_sub_module_is_asked_through_its_overrides_not_its_attributes() -> Non
     assert names[:3] == ["secret.0", "secret.1", "named.kept"]
     assert names[-2:] == ["peers.0.v", "peers.0.peer.v"]
     assert list(map(id, (p for _, p in root.named_parameters()))) == list(map(id, ps))
+
+
+def test_extra_parameters_anywhere_in_a_built_in_network_are_found() -> None:
+    class Gained(Neuron):
+        def __init__(self) -> None:
+            super().__init__(2, "linear", rng=random.Random(0))
+            self.gain = Value(3.0)
+
+    model = MLP(2, [2, 1], seed=0)
+    base = len(model.parameters())
+    model.layers[0].neurons[1] = Gained()  # a Neuron subclass inside a plain Layer
+    assert any(p is model.layers[0].neurons[1].gain for p in model.layers[0].parameters())
+    assert any(p is model.layers[0].neurons[1].gain for p in model.parameters())
+    model.layers[1].extra = Value(5.0)  # type: ignore[attr-defined]  # a plain Layer's extra
+    ps = model.parameters()
+    assert len(ps) == base + 2
+    assert any(p is model.layers[1].extra for p in ps)  # type: ignore[attr-defined]
+    layer = Layer(2, 2)
+    layer.extra = Value(6.0)  # type: ignore[attr-defined]
+    assert layer.parameters()[-1] is layer.extra  # type: ignore[attr-defined]
+    assert len(layer.parameters()) == 7
+    assert [n for n, _ in model.named_parameters()][-1] == "layers.1.extra"
+
+
+def test_an_mlp_with_an_activation_module_among_its_layers() -> None:
+    from nn import ReLU
+
+    model = MLP(2, [2, 2], "linear", seed=0)
+    model.layers.append(ReLU())
+    out = model([1.0, -1.0])
+    plain = [v.data for v in MLP(2, [2, 2], "linear", seed=0)([1.0, -1.0])]
+    assert [v.data for v in out] == [max(v, 0.0) for v in plain]
