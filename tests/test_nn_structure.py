@@ -636,3 +636,29 @@ def test_an_mlp_with_an_activation_module_among_its_layers() -> None:
     out = model([1.0, -1.0])
     plain = [v.data for v in MLP(2, [2, 2], "linear", seed=0)([1.0, -1.0])]
     assert [v.data for v in out] == [max(v, 0.0) for v in plain]
+
+
+def test_unusual_containers_and_value_subclasses_inside_built_ins_are_found() -> None:
+    class MyValue(Value):
+        pass
+
+    model = MLP(2, [2, 1], seed=0)
+    n = model.layers[0].neurons[0]
+    n.w[1] = MyValue(0.5)
+    n.b = MyValue(0.25)
+    model.layers[0].neurons[1].w = tuple(model.layers[0].neurons[1].w)  # type: ignore[assignment]
+    model.layers[1].neurons = tuple(model.layers[1].neurons)  # type: ignore[assignment]
+    ps = model.parameters()
+    assert len(ps) == 9
+    assert any(p is n.w[1] for p in ps) and any(p is n.b for p in ps)
+    assert list(map(id, ps)) == list(map(id, (p for _, p in model.named_parameters())))
+    assert len(model.layers[1].parameters()) == 3
+    assert len(n.parameters()) == 3
+
+
+@pytest.mark.parametrize(("make", "error", "match"),
+                         [(lambda: MLP(0, [1]), ValueError, "^nin must be at least 1, got 0$"),
+                          (lambda: MLP(2.5, [1]), TypeError, "^nin must be an int, not float")])
+def test_mlp_nin_messages(make: Any, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        make()
