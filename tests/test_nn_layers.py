@@ -421,3 +421,36 @@ def test_every_neuron_of_a_layer_makes_a_net_node() -> None:
         assert [net.label for net in nets] == ["net", "net", "net"]
         assert [net.op for net in nets] == ["wsum", "wsum", "wsum"]
     assert MLP(2, [2, 1], "linear")([1.0, 1.0])[0].label == "net"
+
+
+class IndexOnly:
+    """Indexable but without a length."""
+
+    def __getitem__(self, i: int) -> float:
+        raise IndexError(i)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: Layer(0, 2), ValueError, "nin must be at least 1, got 0"),
+        (lambda: Layer(10_001, 1_000), ValueError,
+         "a Layer would hold 10001 * 1000 = 10001000 weights, more than the limit "
+         "MAX_LAYER_WEIGHTS = 10000000 (a scalar engine is not made for this)"),
+        (lambda: Layer(2, 2, rng="r"), TypeError, "rng must be a random.Random or None, not str"),
+        (lambda: MLP(2, {2: 1}), TypeError, "nouts must be a list of layer sizes, not dict"),
+        (lambda: MLP(2, []), ValueError, "nouts must name at least one layer size"),
+        (lambda: MLP(2, [1], seed=1.5), TypeError, "seed must be an int or None, not float"),
+        (lambda: MLP(2, [1])(IndexOnly()), TypeError,
+         "inputs must be a sequence of 2 numbers or Values, not IndexOnly"),
+    ],
+)
+def test_exact_messages(make: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error) as info:
+        make()
+    assert str(info.value) == message
+
+
+def test_the_seed_is_kept() -> None:
+    assert MLP(2, [1], seed=7).seed == 7
+    assert MLP(2, [1]).seed is None

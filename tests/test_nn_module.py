@@ -509,7 +509,8 @@ def test_saving_onto_a_directory_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("path", "error", "match"),
-                         [("", ValueError, "empty path"), (3, TypeError, "not int"),
+                         [("", ValueError, r"^save\(path\) got an empty path$"),
+                          (3, TypeError, "not int"),
                           (b"m.json", TypeError, "not bytes")])
 def test_save_path_types(path: Any, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
@@ -768,7 +769,7 @@ def test_bad_named_parameters_are_named_when_loading() -> None:
         BadNames().load_state_dict({})
 
 
-@pytest.mark.parametrize("name", ["m" * 250 + ".json", "é" * 125 + ".json"])
+@pytest.mark.parametrize("name", ["m" * 250 + ".json", "m" * 249 + ".json", "é" * 125 + ".json"])
 def test_a_long_names_temporary_uses_every_byte_it_may(name: str) -> None:
     temp = nn.module._temp_name(name)
     size = len(os.fsencode(temp))
@@ -810,3 +811,139 @@ def test_many_missing_names_are_counted() -> None:
     with pytest.raises(ValueError, match=r"missing 'layers\.1\.neurons\.0\.b'; unexpected 'x'"):
         model.load_state_dict({**{k: v for k, v in model.state_dict().items()
                                   if k != "layers.1.neurons.0.b"}, "x": 1.0})
+
+
+def test_the_saved_file_is_indented_one_entry_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    MLP(2, [1], seed=0).save(path)
+    lines = path.read_text().splitlines()
+    assert lines[:3] == ["{", ' "format": "backprop-lens.nn",', ' "version": 1,']
+    assert '  "layers.0.neurons.0.b": 0.0' in lines
+    assert path.read_text().endswith("}\n")
+
+
+def test_temporary_files_are_created_private_or_with_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    modes: list[int] = []
+    real_fdopen = os.fdopen
+
+    def spy(fd: int, *args: Any, **kwargs: Any) -> Any:
+        modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        return real_fdopen(fd, *args, **kwargs)
+
+    monkeypatch.setattr(nn.module.os, "fdopen", spy)
+    umask = os.umask(0o022)
+    try:
+        model = MLP(2, [1], seed=0)
+        model.save(tmp_path / "m.json")  # new: 0o666 minus the umask, at once
+        os.chmod(tmp_path / "m.json", 0o644)
+        model.save(tmp_path / "m.json")  # replaced: private until the old mode is set
+    finally:
+        os.umask(umask)
+    assert modes == [0o644, 0o600]
+
+
+def test_a_failed_replace_whose_temporary_is_gone_raises_the_original_error(
+    saved: tuple[MLP, Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, path, old = saved
+
+    def vanish_then_fail(src: Any, dst: Any) -> None:
+        os.unlink(src)
+        raise OSError("simulated: the disk went away")
+
+    monkeypatch.setattr(nn.module.os, "replace", vanish_then_fail)
+    with pytest.raises(OSError, match="the disk went away"):
+        model.save(path)
+    assert path.read_bytes() == old
+
+
+def test_a_path_like_giving_bytes_is_refused() -> None:
+    class BytesPath:
+        def __fspath__(self) -> bytes:
+            return b"m.json"
+
+    with pytest.raises(TypeError, match="takes a str path, not bytes"):
+        MLP(2, [1]).save(BytesPath())  # type: ignore[arg-type]
+
+
+def test_save_names_a_module_with_bad_named_parameters(tmp_path: Path) -> None:
+    class BadNames(Module):
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("a", "1.0")]  # type: ignore[list-item]
+
+    with pytest.raises(TypeError, match=r"^BadNames\.named_parameters\(\) must give"):
+        BadNames().save(tmp_path / "b.json")
+    with pytest.raises(TypeError, match=r"^BadNames\.named_parameters\(\) must give"):
+        BadNames().state_dict()
+
+    class Holder(Module):
+        def __init__(self) -> None:
+            self.inner = BadNames()
+
+    for call in (Holder().named_parameters, Holder().parameters, Holder().state_dict):
+        with pytest.raises(TypeError, match=r"^BadNames\.named_parameters\(\) must give"):
+            call()
+
+
+def put_temp(directory: Path, head: str, pid: int) -> Path:
+    path = directory / f".{head}.backprop-lens-tmp-{pid}-abcdef01"
+    path.write_text("{")
+    return path
+
+
+def test_temporaries_of_a_target_whose_name_is_a_prefix_are_not_ours(tmp_path: Path) -> None:
+    other = put_temp(tmp_path, "m.jso", dead_pid())  # the temporary of 'm.jso', not 'm.json'
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert other.exists()
+
+
+def test_a_cut_temporary_is_recognised_by_its_length(tmp_path: Path) -> None:
+    whole = "b" * 255
+    tail = len(f".backprop-lens-tmp-{dead_pid()}-abcdef01")
+    cut_252 = put_temp(tmp_path, whole[: 252 - 1 - tail], dead_pid())  # cut: ours
+    uncut_251 = put_temp(tmp_path, whole[: 251 - 1 - tail], dead_pid())  # another target's
+    assert (len(cut_252.name), len(uncut_251.name)) == (252, 251)
+    MLP(2, [1], seed=0).save(tmp_path / whole)
+    assert not cut_252.exists()
+    assert uncut_251.exists()
+
+
+def test_every_entry_is_looked_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stale = put_temp(tmp_path, "m.json", dead_pid())
+    (tmp_path / "unrelated.txt").write_text("x")
+    put_temp(tmp_path, "other.json", dead_pid())
+    order = ["unrelated.txt", f".other.json.backprop-lens-tmp-{dead_pid()}-abcdef01",
+             ".m.json.backprop-lens-tmp-7-abcdef01",  # ours by name, but gone by now
+             stale.name]
+    monkeypatch.setattr(nn.module.os, "listdir", lambda _: list(order))
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert not stale.exists()
+
+
+def test_the_age_rule_is_strictly_over_an_hour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temps = [put_temp(tmp_path, "m.json", os.getpid())]
+    mtime = temps[0].stat().st_mtime
+    monkeypatch.setattr(nn.module.time, "time", lambda: mtime + 3600.0)
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert temps[0].exists()  # exactly an hour: not yet stale (and its writer, we, lives)
+    monkeypatch.setattr(nn.module.time, "time", lambda: mtime + 3600.5)
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert not temps[0].exists()
+
+
+def test_a_stale_temporary_that_cannot_be_removed_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = put_temp(tmp_path, "m.json", dead_pid())
+
+    def no_unlink(path: Any) -> None:
+        raise PermissionError(path)
+
+    monkeypatch.setattr(nn.module.os, "unlink", no_unlink)
+    MLP(2, [1], seed=0).save(tmp_path / "m.json")
+    assert stale.exists()
+    assert (tmp_path / "m.json").exists()

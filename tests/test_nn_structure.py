@@ -433,14 +433,17 @@ def test_activation_modules(name: str, f: Any) -> None:
     assert act(Value(-0.5)).op == name.lower()
     assert act.parameters() == [] and repr(act) == f"{name}()"
     for bad in ("ab", {1.0}, True, None):
-        with pytest.raises(TypeError, match=f"{name} takes a Value"):
+        with pytest.raises(TypeError, match=f"{name} takes a Value") as info:
             act(bad)
+        assert str(info.value).endswith(f"not {type(bad).__name__}")
 
 
 def test_linear_is_a_layer_without_activation() -> None:
     from nn import Linear
 
     lin = Linear(3, 2, rng=random.Random(4))
+    draws = random.Random(4)
+    assert [p.data for n in lin.neurons for p in n.w] == [draws.uniform(-1, 1) for _ in range(6)]
     x = [1.0, -2.0, 0.5]
     for out, n in zip(lin(x), lin.neurons):
         assert out.data == pytest.approx(sum(w.data * v for w, v in zip(n.w, x)) + n.b.data,
@@ -559,3 +562,103 @@ def test_overrides_that_call_super_do_not_recurse() -> None:
     b = Both()
     assert list(map(id, b.parameters())) == [id(b.a), id(b.b)]
     assert b.state_dict() == {"a": 1.0, "b": 2.0}
+
+
+def test_a_sub_module_is_asked_through_its_overrides_not_its_attributes() -> None:
+    class Secret(Module):  # micrograd style: the parameters live in a private attribute
+        def __init__(self) -> None:
+            self._w = [Value(1.0), Value(2.0)]
+            self.public = Value(99.0)  # not a parameter: parameters() says so
+
+        def parameters(self) -> list[Value]:
+            return list(self._w)
+
+    class Named(Module):  # names its parameters itself, a subset of its attributes
+        def __init__(self) -> None:
+            self.kept, self.ignored = Value(3.0), Value(98.0)
+
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("kept", self.kept)]
+
+    class Peer(Module):
+        def __init__(self) -> None:
+            self.v = Value(4.0)
+
+    class Root(Module):
+        def __init__(self) -> None:
+            self.secret = Secret()
+            self.named = Named()
+            self.torch_style = TorchStyle()
+            a, b = Peer(), Peer()
+            a.peer, b.peer = b, a  # type: ignore[attr-defined]  # a cycle below the root
+            self.peers = [a]
+
+    root = Root()
+    root.torch_style(XS[0])  # leaves a Value in its private _cache
+    ps = root.parameters()
+    assert [p.data for p in ps[:3]] == [1.0, 2.0, 3.0]
+    assert 98.0 not in [p.data for p in ps] and 99.0 not in [p.data for p in ps]
+    assert all(p is not root.torch_style._cache for p in ps)
+    assert len(ps) == 3 + 41 + 2
+    names = [n for n, _ in root.named_parameters()]
+    assert names[:3] == ["secret.0", "secret.1", "named.kept"]
+    assert names[-2:] == ["peers.0.v", "peers.0.peer.v"]
+    assert list(map(id, (p for _, p in root.named_parameters()))) == list(map(id, ps))
+
+
+def test_extra_parameters_anywhere_in_a_built_in_network_are_found() -> None:
+    class Gained(Neuron):
+        def __init__(self) -> None:
+            super().__init__(2, "linear", rng=random.Random(0))
+            self.gain = Value(3.0)
+
+    model = MLP(2, [2, 1], seed=0)
+    base = len(model.parameters())
+    model.layers[0].neurons[1] = Gained()  # a Neuron subclass inside a plain Layer
+    assert any(p is model.layers[0].neurons[1].gain for p in model.layers[0].parameters())
+    assert any(p is model.layers[0].neurons[1].gain for p in model.parameters())
+    model.layers[1].extra = Value(5.0)  # type: ignore[attr-defined]  # a plain Layer's extra
+    ps = model.parameters()
+    assert len(ps) == base + 2
+    assert any(p is model.layers[1].extra for p in ps)  # type: ignore[attr-defined]
+    layer = Layer(2, 2)
+    layer.extra = Value(6.0)  # type: ignore[attr-defined]
+    assert layer.parameters()[-1] is layer.extra  # type: ignore[attr-defined]
+    assert len(layer.parameters()) == 7
+    assert [n for n, _ in model.named_parameters()][-1] == "layers.1.extra"
+
+
+def test_an_mlp_with_an_activation_module_among_its_layers() -> None:
+    from nn import ReLU
+
+    model = MLP(2, [2, 2], "linear", seed=0)
+    model.layers.append(ReLU())
+    out = model([1.0, -1.0])
+    plain = [v.data for v in MLP(2, [2, 2], "linear", seed=0)([1.0, -1.0])]
+    assert [v.data for v in out] == [max(v, 0.0) for v in plain]
+
+
+def test_unusual_containers_and_value_subclasses_inside_built_ins_are_found() -> None:
+    class MyValue(Value):
+        pass
+
+    model = MLP(2, [2, 1], seed=0)
+    n = model.layers[0].neurons[0]
+    n.w[1] = MyValue(0.5)
+    n.b = MyValue(0.25)
+    model.layers[0].neurons[1].w = tuple(model.layers[0].neurons[1].w)  # type: ignore[assignment]
+    model.layers[1].neurons = tuple(model.layers[1].neurons)  # type: ignore[assignment]
+    ps = model.parameters()
+    assert len(ps) == 9
+    assert any(p is n.w[1] for p in ps) and any(p is n.b for p in ps)
+    assert list(map(id, ps)) == list(map(id, (p for _, p in model.named_parameters())))
+    assert len(model.layers[1].parameters()) == 3
+    assert len(n.parameters()) == 3
+
+
+@pytest.mark.parametrize(("make", "error", "match"),
+                         [(lambda: MLP(0, [1]), ValueError, "^nin must be at least 1, got 0$"),
+                          (lambda: MLP(2.5, [1]), TypeError, "^nin must be an int, not float")])
+def test_mlp_nin_messages(make: Any, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        make()
