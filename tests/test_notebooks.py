@@ -8,6 +8,7 @@ they read on GitHub without running.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -54,6 +55,9 @@ def test_runs_top_to_bottom(
 ) -> None:
     # the kernel inherits this: Hypothesis keeps its files out of notebooks/
     monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / ".hypothesis"))
+    # ... and imports the checkout under test, whatever an editable install points to
+    paths = [str(NOTEBOOKS.parent), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
     before = path.read_bytes()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
