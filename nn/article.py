@@ -227,7 +227,10 @@ def forward(
 
 def _check_model(model: object) -> None:
     if not isinstance(model, MLP):
-        raise TypeError(f"expected the article's MLP(2, [2, 2], activation=\"sigmoid\"), not {type(model).__name__}")
+        raise TypeError(
+            f"expected the article's MLP(2, [2, 2], activation='sigmoid'), "
+            f"not {type(model).__name__}"
+        )
     if model.architecture() != _ARCHITECTURE:
         raise ValueError(
             f"the article's network is a 2-2-2 sigmoid MLP, not {model.architecture()}"
