@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autograd import Value, explore, topological_order
+from autograd import Value, add_n, explore, topological_order
 from autograd.explore import (
     DOT_LIMIT,
     MAX_LISTED_FACTORS,
@@ -633,6 +633,35 @@ def test_builtin_layout_orders_a_column_by_the_parents_rows() -> None:
     assert builtin_layout(data).startswith(
         '<svg xmlns="http://www.w3.org/2000/svg" width="512pt" height="207pt" '
         'viewBox="0 0 511.60 207.00"')
+
+
+def test_builtin_layout_orders_by_the_mean_not_the_sum() -> None:
+    a, b, c, d = (Value(float(i), name) for i, name in enumerate("abcd"))
+    v = add_n([a, b, c])  # three parents, mean row 1
+    v.label = "v"
+    u = d.exp()  # one parent, row 3
+    u.label = "u"
+    r = v + u
+    data = explorer_data(r)
+    assert [n["label"] for n in data["nodes"]] == ["a", "b", "c", "d", "v", "u", "add#6"]
+    boxes = check_builtin_svg(data)
+    assert boxes[4][1] == 10.0 and boxes[5][1] == 77.0  # v above u
+
+
+def test_dot_layout_passes_max_nodes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import autograd.draw
+
+    calls: list[dict[str, Any]] = []
+    original = autograd.draw.draw_dot
+
+    def spy(root: Value, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return original(root, **kwargs)
+
+    monkeypatch.setattr(autograd.draw, "draw_dot", spy)
+    x = Value(1.0, "x")
+    explore(x * x, max_nodes=700, layout="dot")  # draw_dot's own default is 500
+    assert calls == [{"edge_labels": True, "precision": None, "max_nodes": 700}]
 
 
 @pytest.mark.parametrize(
