@@ -219,6 +219,12 @@ def test_finite_difference_step_scales_with_the_parameter() -> None:
     assert explorer_data(y, params=[x], lr=0.25)["root_after"] == (-2000.0 - 0.75) * 3.0
 
 
+def test_finite_difference_of_the_first_operation() -> None:
+    x = Value(0.7, "x")
+    (row,) = explorer_data(x.exp(), params=[x])["params"]  # the op right after the leaf
+    assert abs(row["fd"] - math.exp(0.7)) < 1e-8
+
+
 def test_labels_are_unique_and_stable() -> None:
     a = Value(2.0, "x")
     b = Value(3.0, "x")
