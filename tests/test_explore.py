@@ -416,7 +416,10 @@ def test_graph_size_limit() -> None:
         for _ in range(1000):
             w = w * 1.0
         explorer_data(w)  # 2001 Values
+    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+        explore(w)
     assert len(explorer_data(w, max_nodes=2001)["nodes"]) == 2001
+    assert explore(x * x).data["lr"] == 0.1  # explore's own default
 
 
 @pytest.mark.parametrize(
