@@ -209,6 +209,15 @@ def test_no_params_means_no_rows_and_the_root_unchanged() -> None:
     assert data["title"] == "Backpropagation through mul#1"
 
 
+def test_root_after_without_parameters_is_the_recorded_value() -> None:
+    x = Value(2.0, "x")
+    y = x * x
+    x.data = 5.0  # changed after the forward pass: nothing is replayed without parameters
+    data = explorer_data(y, max_nodes=2)
+    assert data["root_before"] == data["root_after"] == 4.0
+    assert explorer_data(Value(1.0), max_nodes=1)["nodes"][0]["value"] == 1.0  # the least
+
+
 def test_finite_difference_step_scales_with_the_parameter() -> None:
     x = Value(-2000.0, "x")
     y = x * 3.0
