@@ -79,7 +79,7 @@ class Explorer:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path`` (UTF-8) and return the path."""
         target = Path(os.fspath(path))
-        target.write_text(self.html, encoding="utf-8")
+        target.write_bytes(self.html.encode("utf-8"))
         return target
 
     def _repr_html_(self) -> str:
@@ -492,11 +492,9 @@ def builtin_layout(data: dict[str, Any]) -> str:
 
 def _script_json(data: dict[str, Any]) -> str:
     """``data`` as a JavaScript literal safe inside ``<script>``: ``NaN``, ``Infinity`` stay
-    numbers (both are JavaScript globals), and ``<`` is escaped so that no label can end the
-    script."""
-    return json.dumps(data, allow_nan=True, ensure_ascii=False, separators=(",", ":")).replace(
-        "<", "\\u003c"
-    )
+    numbers (both are JavaScript globals), non-ASCII characters (and so U+2028) become
+    ``\\uXXXX``, and ``<`` is escaped so that no label can end the script."""
+    return json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
 
 
 LAYOUTS = ("auto", "dot", "builtin")

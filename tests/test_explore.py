@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autograd import Value, explore, topological_order
+from autograd import Value, add_n, explore, topological_order
 from autograd.explore import (
     DOT_LIMIT,
     MAX_LISTED_FACTORS,
@@ -209,6 +209,15 @@ def test_no_params_means_no_rows_and_the_root_unchanged() -> None:
     assert data["title"] == "Backpropagation through mul#1"
 
 
+def test_root_after_without_parameters_is_the_recorded_value() -> None:
+    x = Value(2.0, "x")
+    y = x * x
+    x.data = 5.0  # changed after the forward pass: nothing is replayed without parameters
+    data = explorer_data(y, max_nodes=2)
+    assert data["root_before"] == data["root_after"] == 4.0
+    assert explorer_data(Value(1.0), max_nodes=1)["nodes"][0]["value"] == 1.0  # the least
+
+
 def test_finite_difference_step_scales_with_the_parameter() -> None:
     x = Value(-2000.0, "x")
     y = x * 3.0
@@ -217,6 +226,12 @@ def test_finite_difference_step_scales_with_the_parameter() -> None:
     assert abs(row["fd"] - 3.0) < 1e-6
     assert row["after"] == -2000.0 - 0.25 * 3.0
     assert explorer_data(y, params=[x], lr=0.25)["root_after"] == (-2000.0 - 0.75) * 3.0
+
+
+def test_finite_difference_of_the_first_operation() -> None:
+    x = Value(0.7, "x")
+    (row,) = explorer_data(x.exp(), params=[x])["params"]  # the op right after the leaf
+    assert abs(row["fd"] - math.exp(0.7)) < 1e-8
 
 
 def test_labels_are_unique_and_stable() -> None:
@@ -315,12 +330,18 @@ def test_budget_is_shared_by_the_listed_paths() -> None:
 def test_a_leaf_root_and_a_node_used_twice() -> None:
     x = Value(4.0, "x")
     data = explorer_data(x, params=[x])
+    assert data["nodes"] == [{"label": "x", "op": "", "symbol": "", "value": 4.0, "parents": [],
+                              "locals": [], "grad": 1.0}]
+    assert data["root"] == 0 and data["root_before"] == 4.0
+    assert data["root_after"] == 4.0 - 0.1 * 1.0  # one step down the gradient d x / d x = 1
     assert data["backward"] == []
     assert data["nodes"][0]["grad"] == 1.0
     assert data["final"] == [0]
     assert data["params"][0]["fd"] == 1.0
     y = x * x
     data = explorer_data(y)
+    assert data["nodes"][1] == {"label": "mul#1", "op": "mul", "symbol": "*", "value": 16.0,
+                                "parents": [0, 0], "locals": [4.0, 4.0], "grad": 1.0}
     assert data["nodes"][0]["grad"] == 8.0
     p = data["paths"][0]
     assert p["count"] == "2" and p["listed"] == [[0, 1], [0, 1]]
@@ -392,37 +413,47 @@ def test_graph_size_limit() -> None:
     v = x
     for _ in range(9):
         v = v + 1.0
-    with pytest.raises(ValueError, match=r"has 19 Values, more than max_nodes=18.*max_nodes=19"):
+    with pytest.raises(ValueError) as info:
         explore(v, max_nodes=18)
+    assert str(info.value) == (
+        "the graph under this root has 19 Values, more than max_nodes=18; explore a smaller "
+        "piece (explore an intermediate node, e.g. one neuron's output, or a smaller batch) or "
+        "pass max_nodes=19 to show it all")
     assert len(explore(v, max_nodes=19).data["nodes"]) == 19
     with pytest.raises(ValueError, match="more than max_nodes=2000"):
         w = Value(0.0)
         for _ in range(1000):
             w = w * 1.0
         explorer_data(w)  # 2001 Values
+    with pytest.raises(ValueError, match="more than max_nodes=2000"):
+        explore(w)
     assert len(explorer_data(w, max_nodes=2001)["nodes"]) == 2001
+    assert explore(x * x).data["lr"] == 0.1  # explore's own default
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"root": 1.0}, TypeError, "root must be a Value, not float"),
-        ({"params": Value(1.0)}, TypeError, "params must be an iterable of leaf Values"),
-        ({"params": 3}, TypeError, "params must be an iterable of leaf Values.*not int"),
-        ({"params": [1.0]}, TypeError, "params must hold Values, not float"),
+        ({"root": 1.0}, TypeError, "^explore\\(\\) root must be a Value, not float$"),
+        ({"params": Value(1.0)}, TypeError,
+         r"params must be an iterable of leaf Values \(or None\), not Value$"),
+        ({"params": 3}, TypeError,
+         r"params must be an iterable of leaf Values \(or None\), not int$"),
+        ({"params": [1.0]}, TypeError, "^params must hold Values, not float$"),
         ({"params": [Value(1.0, "z")]}, ValueError,
-         "parameter 'z' \\(data=1.0\\) is not in the graph"),
-        ({"params": [Value(1.0)]}, ValueError, "parameter \\(data=1.0\\) is not in the graph"),
-        ({"lr": "0.1"}, TypeError, "lr must be a real number, not str"),
+         "parameter 'z' \\(data=1.0\\) is not in the graph under the root$"),
+        ({"params": [Value(1.0)]}, ValueError,
+         "^parameter \\(data=1.0\\) is not in the graph under the root$"),
+        ({"lr": "0.1"}, TypeError, "^lr must be a real number, not str$"),
         ({"lr": True}, TypeError, "lr must be a real number, not bool"),
-        ({"lr": 0.0}, ValueError, "lr must be a finite number > 0, not 0.0"),
+        ({"lr": 0.0}, ValueError, "^lr must be a finite number > 0, not 0.0$"),
         ({"lr": -1}, ValueError, "lr must be a finite number > 0"),
         ({"lr": math.inf}, ValueError, "lr must be a finite number > 0"),
         ({"lr": math.nan}, ValueError, "lr must be a finite number > 0"),
-        ({"title": 3}, TypeError, "title must be a str or None, not int"),
-        ({"max_nodes": 2.0}, TypeError, "max_nodes must be an int, not float"),
+        ({"title": 3}, TypeError, "^title must be a str or None, not int$"),
+        ({"max_nodes": 2.0}, TypeError, "^max_nodes must be an int, not float$"),
         ({"max_nodes": True}, TypeError, "max_nodes must be an int, not bool"),
-        ({"max_nodes": 0}, ValueError, "max_nodes must be at least 1, not 0"),
+        ({"max_nodes": 0}, ValueError, "^max_nodes must be at least 1, not 0$"),
     ],
 )
 def test_bad_arguments(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
@@ -437,7 +468,8 @@ def test_a_non_leaf_parameter_is_refused() -> None:
     x = Value(1.0, "x")
     h = x * 2.0
     h.label = "h"
-    with pytest.raises(ValueError, match="parameter 'h' is not a leaf"):
+    leaf_only = r"^parameter 'h' is not a leaf: only leaves can be parameters$"
+    with pytest.raises(ValueError, match=leaf_only):
         explore(h + 1.0, params=[h])
     m = x * 3.0
     with pytest.raises(ValueError, match="parameter 'mul' is not a leaf"):
@@ -635,6 +667,35 @@ def test_builtin_layout_orders_a_column_by_the_parents_rows() -> None:
         'viewBox="0 0 511.60 207.00"')
 
 
+def test_builtin_layout_orders_by_the_mean_not_the_sum() -> None:
+    a, b, c, d = (Value(float(i), name) for i, name in enumerate("abcd"))
+    v = add_n([a, b, c])  # three parents, mean row 1
+    v.label = "v"
+    u = d.exp()  # one parent, row 3
+    u.label = "u"
+    r = v + u
+    data = explorer_data(r)
+    assert [n["label"] for n in data["nodes"]] == ["a", "b", "c", "d", "v", "u", "add#6"]
+    boxes = check_builtin_svg(data)
+    assert boxes[4][1] == 10.0 and boxes[5][1] == 77.0  # v above u
+
+
+def test_dot_layout_passes_max_nodes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import autograd.draw
+
+    calls: list[dict[str, Any]] = []
+    original = autograd.draw.draw_dot
+
+    def spy(root: Value, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return original(root, **kwargs)
+
+    monkeypatch.setattr(autograd.draw, "draw_dot", spy)
+    x = Value(1.0, "x")
+    explore(x * x, max_nodes=700, layout="dot")  # draw_dot's own default is 500
+    assert calls == [{"edge_labels": True, "precision": None, "max_nodes": 700}]
+
+
 @pytest.mark.parametrize(
     ("parents", "depths"),
     [
@@ -702,7 +763,8 @@ def test_layout_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     page = explore(smaller + 1.0)  # exactly DOT_LIMIT Values: still Graphviz
     assert len(page.data["nodes"]) == DOT_LIMIT and page.data["layout"] == "dot"
     for bad in ("graphviz", None, "DOT"):
-        with pytest.raises(ValueError, match="layout must be one of auto, dot, builtin"):
+        message = f"^layout must be one of auto, dot, builtin, not {bad!r}$"
+        with pytest.raises(ValueError, match=message):
             explore(x * x, layout=bad)  # type: ignore[arg-type]
 
     import graphviz
