@@ -35,6 +35,7 @@ def test_every_python_example_runs(tmp_path: Path) -> None:
         "\nassert abs(d2y.data - (2 + math.exp(2.0))) < 1e-12\n"
         "assert isinstance(loss, float)\n"
         "assert (tmp / 'my_graph.svg').exists()\n"
+        "assert '<svg' in (tmp / 'explorer.html').read_text(encoding='utf-8')\n"
         "assert 'g_' in step.source\n"
         "print('README examples ran')\n"
     )
