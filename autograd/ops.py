@@ -38,11 +38,12 @@ An op is one :class:`Op` row: its forward on floats and its local derivatives, w
 ``+ - *`` and this module's helpers (:func:`div`, :func:`pow`, :func:`log`, :func:`exp`,
 :func:`data`...) so that the same rule serves floats and Values. For ``f(x) = x³ - x``::
 
-    from autograd import Op, apply, gradcheck, register
+    from autograd import Op, Value, apply, gradcheck, register
 
     CUBIC = register(Op("cubic", "x³-x", lambda x: x * x * x - x,
                         lambda out, x: (3.0 * x * x - 1.0,), "d(x³ - x)/dx = 3x² - 1"))
-    y = apply(CUBIC, Value(2.0))          # one node, op "cubic", data 6.0
+    x = Value(2.0)
+    y = apply(CUBIC, x)                   # one node: y.op == "cubic", y.data == 6.0
     y.backward()                          # x.grad == 11.0
     assert gradcheck(lambda x: apply(CUBIC, x), [0.7], order=2)
 
@@ -287,7 +288,8 @@ class Op:
     :data:`MASKED` for a derivative that is zero by a mask (``relu`` at ``x <= 0``). For
     ``log1p(x) = log(1 + x)``, ``d/dx = 1/(1 + x)``::
 
-        LOG1P = Op("log1p", "log1p", lambda x: math.log1p(x) if x > -1.0 else float_log(1.0 + x),
+        LOG1P = Op("log1p", "log1p",
+                   lambda x: math.log1p(x) if x > -1.0 else float_log(1.0 + x),  # IEEE
                    lambda out, x: (div(1.0, 1.0 + x),), "d log(1+x)/dx = 1/(1+x)",
                    smooth_at=lambda x: x > -0.75)
         y = autograd.apply(LOG1P, x)     # a node whose .op is "log1p"
