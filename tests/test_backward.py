@@ -576,3 +576,11 @@ def test_grad_messages() -> None:
     p, q = Value(1.0), Value(1e-200)
     with detect_anomaly(), pytest.raises(FloatingPointError, match=r"'div'.*for its input 1 "):
         grad(p / q, [q])
+
+
+def test_the_sweep_function_seeds_with_one() -> None:
+    from autograd.backward import backward as sweep
+
+    x = Value(3.0)
+    sweep(x * x)
+    assert x.grad == 6.0
