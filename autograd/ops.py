@@ -58,7 +58,7 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 #: A float, or a Value: the rules below are written to accept either.
@@ -144,18 +144,14 @@ def float_softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-def float_trig(fn: Callable[[float], float]) -> Callable[[float], float]:
-    """``sin``/``cos`` with ``nan`` at infinity (as IEEE) instead of ``ValueError``."""
-
-    def safe(x: float) -> float:
-        return fn(x) if math.isfinite(x) else NAN
-
-    safe.__name__ = fn.__name__
-    return safe
+def float_sin(x: float) -> float:
+    """``sin(x)``, with ``nan`` at infinity (as IEEE) instead of ``ValueError``."""
+    return math.sin(x) if math.isfinite(x) else NAN
 
 
-float_sin = float_trig(math.sin)
-float_cos = float_trig(math.cos)
+def float_cos(x: float) -> float:
+    """``cos(x)``, with ``nan`` at infinity (as IEEE) instead of ``ValueError``."""
+    return math.cos(x) if math.isfinite(x) else NAN
 
 
 # ----------------------------------------------------------------------------------------
@@ -248,22 +244,39 @@ def pow(a: Scalar, b: Scalar) -> Scalar:
     return a**b
 
 
-def _generic(float_fn: Callable[[float], float], method: str) -> Callable[[Scalar], Scalar]:
-    def fn(x: Scalar) -> Scalar:
-        return float_fn(x) if type(x) is float else getattr(x, method)()
-
-    fn.__name__ = method
-    fn.__doc__ = f"``{method}(x)`` on a float or a Value."
-    return fn
+def log(x: Scalar) -> Scalar:
+    """``log(x)`` on a float or a Value."""
+    return float_log(x) if type(x) is float else x.log()
 
 
-log = _generic(float_log, "log")
-exp = _generic(float_exp, "exp")
-sqrt = _generic(float_sqrt, "sqrt")
-tanh = _generic(math.tanh, "tanh")
-sigmoid = _generic(float_sigmoid, "sigmoid")
-sin = _generic(float_sin, "sin")
-cos = _generic(float_cos, "cos")
+def exp(x: Scalar) -> Scalar:
+    """``exp(x)`` on a float or a Value."""
+    return float_exp(x) if type(x) is float else x.exp()
+
+
+def sqrt(x: Scalar) -> Scalar:
+    """``sqrt(x)`` on a float or a Value."""
+    return float_sqrt(x) if type(x) is float else x.sqrt()
+
+
+def tanh(x: Scalar) -> Scalar:
+    """``tanh(x)`` on a float or a Value."""
+    return math.tanh(x) if type(x) is float else x.tanh()
+
+
+def sigmoid(x: Scalar) -> Scalar:
+    """``sigmoid(x)`` on a float or a Value."""
+    return float_sigmoid(x) if type(x) is float else x.sigmoid()
+
+
+def sin(x: Scalar) -> Scalar:
+    """``sin(x)`` on a float or a Value."""
+    return float_sin(x) if type(x) is float else x.sin()
+
+
+def cos(x: Scalar) -> Scalar:
+    """``cos(x)`` on a float or a Value."""
+    return float_cos(x) if type(x) is float else x.cos()
 
 
 # ----------------------------------------------------------------------------------------
@@ -379,32 +392,33 @@ def _wsum_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
     return (*args[n : 2 * n], *args[:n], 1.0)
 
 
+def _squared_forward(scale: float | None, *args: float) -> float:
+    """``J = c Σ (o_i - y_i)^2`` over inputs ``(o..., y...)``; ``c`` is ``scale``, or
+    ``1/n`` when ``scale`` is None (the mean)."""
+    n = len(args) // 2
+    total = 0.0
+    for i in range(n):
+        error = args[i] - args[n + i]
+        total += error * error
+    return total / n if scale is None else scale * total
+
+
+def _squared_grads(scale: float | None, out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
+    """``dJ/do_i = 2c (o_i - y_i)``, ``dJ/dy_i = -dJ/do_i``."""
+    n = len(args) // 2
+    factor = 2.0 / n if scale is None else 2.0 * scale
+    if factor == 1.0:  # the article's J: dJ/do_i = -(y_i - o_i), with no extra factor
+        d_outputs = [args[i] - args[n + i] for i in range(n)]
+    else:
+        d_outputs = [factor * (args[i] - args[n + i]) for i in range(n)]
+    return (*d_outputs, *[-d for d in d_outputs])
+
+
 def _squared_error(
     scale: float | None,
 ) -> tuple[Callable[..., float], Callable[..., tuple[Scalar, ...]]]:
-    """Forward and rule of ``J = c Σ (o_i - y_i)^2`` over inputs ``(o..., y...)``.
-
-    ``c`` is ``scale``, or ``1/n`` when ``scale`` is None (the mean).
-    """
-
-    def forward(*args: float) -> float:
-        n = len(args) // 2
-        total = 0.0
-        for i in range(n):
-            error = args[i] - args[n + i]
-            total += error * error
-        return total / n if scale is None else scale * total
-
-    def local_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
-        n = len(args) // 2
-        factor = 2.0 / n if scale is None else 2.0 * scale
-        if factor == 1.0:  # the article's J: dJ/do_i = -(y_i - o_i), with no extra factor
-            d_outputs = [args[i] - args[n + i] for i in range(n)]
-        else:
-            d_outputs = [factor * (args[i] - args[n + i]) for i in range(n)]
-        return (*d_outputs, *[-d for d in d_outputs])
-
-    return forward, local_grads
+    """Forward and rule of ``J = c Σ (o_i - y_i)^2`` (``c = scale``, or ``1/n`` if None)."""
+    return partial(_squared_forward, scale), partial(_squared_grads, scale)
 
 
 def float_relu(x: float) -> float:
@@ -493,21 +507,27 @@ def pow_const(exponent: float) -> Op:
     (and ``0`` when ``c == 0``, as in PyTorch). Rows are made on demand, one per exponent.
     """
     c = float(exponent)
-
-    def local_grads(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
-        return (MASKED if c == 0.0 else c * pow(x, c - 1.0),)
-
-    def smooth_at(x: float) -> bool:
-        return 0.25 < x < 8.0 if c != math.floor(c) or c < 0.0 else abs(x) < 8.0
-
     return Op(
         "pow_const",
         f"**{c:g}",
-        lambda x: float_pow(x, c),
-        local_grads,
+        partial(_pow_const_forward, c),
+        partial(_pow_const_grads, c),
         f"d x^{c:g}/dx = {c:g} x^{c - 1:g}",
-        smooth_at=smooth_at,
+        smooth_at=partial(_pow_const_smooth_at, c),
     )
+
+
+def _pow_const_forward(c: float, x: float) -> float:
+    return float_pow(x, c)
+
+
+def _pow_const_grads(c: float, out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
+    return (MASKED if c == 0.0 else c * pow(x, c - 1.0),)
+
+
+def _pow_const_smooth_at(c: float, x: float) -> bool:
+    # a fractional or negative power only well inside x > 0; a natural power anywhere moderate
+    return 0.25 < x < 8.0 if c != math.floor(c) or c < 0.0 else abs(x) < 8.0
 
 
 #: ``pow_const`` is a family of rows, one per exponent; this is its representative row.
