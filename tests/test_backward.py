@@ -584,3 +584,11 @@ def test_the_sweep_function_seeds_with_one() -> None:
     x = Value(3.0)
     sweep(x * x)
     assert x.grad == 6.0
+
+
+def test_a_masked_input_does_not_stop_the_others() -> None:
+    # a ** b at b == 0: d/da is masked (input 0), d/db = a^b log a still flows (input 1)
+    for create_graph in (False, True):
+        a, b = Value(2.0), Value(0.0)
+        ga, gb = grad(a**b, [a, b], create_graph=create_graph)
+        assert ga.data == 0.0 and gb.data == math.log(2.0)
