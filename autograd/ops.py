@@ -414,13 +414,6 @@ def _squared_grads(scale: float | None, out: Scalar, *args: Scalar) -> tuple[Sca
     return (*d_outputs, *[-d for d in d_outputs])
 
 
-def _squared_error(
-    scale: float | None,
-) -> tuple[Callable[..., float], Callable[..., tuple[Scalar, ...]]]:
-    """Forward and rule of ``J = c Σ (o_i - y_i)^2`` (``c = scale``, or ``1/n`` if None)."""
-    return partial(_squared_forward, scale), partial(_squared_grads, scale)
-
-
 def float_relu(x: float) -> float:
     """``max(x, 0)``, keeping ``nan`` (as PyTorch does)."""
     return x if x > 0.0 or x != x else 0.0
@@ -486,13 +479,16 @@ ADD_N = register(Op("add_n", "Σ", _add_n_forward, lambda out, *xs: (1.0,) * len
 WSUM = register(Op("wsum", "Σ w·x + b", _wsum_forward, _wsum_grads,
                    "net = Σ w_i x_i + b: d net/d w_i = x_i, d net/d x_i = w_i, d net/d b = 1",
                    arity=None, group=(2, 1)))
-MSE = register(Op("mse", "mean (o-y)²", *_squared_error(None),
+MSE = register(Op("mse", "mean (o-y)²", partial(_squared_forward, None),
+                  partial(_squared_grads, None),
                   "J = 1/n Σ (o_i - y_i)^2: dJ/do_i = 2/n (o_i - y_i), dJ/dy_i = -dJ/do_i",
                   arity=None, group=(2, 0)))
-SSE = register(Op("sse", "Σ (o-y)²", *_squared_error(1.0),
+SSE = register(Op("sse", "Σ (o-y)²", partial(_squared_forward, 1.0),
+                  partial(_squared_grads, 1.0),
                   "J = Σ (o_i - y_i)^2: dJ/do_i = 2 (o_i - y_i), dJ/dy_i = -dJ/do_i",
                   arity=None, group=(2, 0)))
-HALF_SSE = register(Op("half_sse", "½ Σ (y-o)²", *_squared_error(0.5),
+HALF_SSE = register(Op("half_sse", "½ Σ (y-o)²", partial(_squared_forward, 0.5),
+                       partial(_squared_grads, 0.5),
                        "J = 1/2 Σ (y_i - o_i)^2: dJ/do_i = -(y_i - o_i), dJ/dy_i = (y_i - o_i)",
                        arity=None, group=(2, 0)))
 # fmt: on

@@ -475,3 +475,18 @@ def test_float_primitive_branches() -> None:
     assert ops.log.__name__ == "log"
     assert ops.sigmoid.__doc__ == "``sigmoid(x)`` on a float or a Value."
     assert ops.exp.__doc__ == "``exp(x)`` on a float or a Value."
+
+
+def test_constant_power_smoothness_at_its_boundaries() -> None:
+    for c in (0.5, -1.0, -2.0):  # fractional or negative: only inside (0.25, 8)
+        row = ops.pow_const(c)
+        assert not row.smooth_at(0.25) and not row.smooth_at(8.0) and row.smooth_at(7.99)
+    for c in (0.0, 1.0, 2.0):  # natural: |x| < 8, also at and below 0
+        row = ops.pow_const(c)
+        assert row.smooth_at(-1.0) and row.smooth_at(0.0) and not row.smooth_at(8.0)
+        assert row.smooth_at(-7.99) and not row.smooth_at(-8.0)
+
+
+def test_register_names_the_wrong_type() -> None:
+    with pytest.raises(TypeError, match=r"^register\(\) takes an Op, not str$"):
+        ops.register("neg")  # type: ignore[arg-type]
