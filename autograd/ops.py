@@ -378,8 +378,8 @@ def _add_n_forward(*xs: float) -> float:
         return sum(xs, -0.0)  # -0.0 is the additive identity: add_n([-0.0]) is -0.0
     try:
         return math.fsum(xs)
-    except (ValueError, OverflowError):
-        return sum(xs, -0.0)  # -0.0 is the additive identity: add_n([-0.0]) is -0.0
+    except (ValueError, OverflowError):  # the result is inf or nan: no zero, no sign to keep
+        return sum(xs)
 
 
 def _wsum_forward(*args: float) -> float:
