@@ -599,4 +599,4 @@ def test_add_n_keeps_the_sign_of_zero_for_one_and_two_terms() -> None:
     assert math.copysign(1.0, add_n([-0.0]).data) == -1.0
     assert math.copysign(1.0, add_n([-0.0, -0.0]).data) == -1.0
     assert math.copysign(1.0, add_n([0.0, -0.0]).data) == 1.0
-    assert 1.0 / add_n([Value(-0.0)]).data == -INF
+    assert (1.0 / add_n([Value(-0.0)])).data == -INF
