@@ -451,6 +451,7 @@ def test_float_primitive_branches() -> None:
     assert float_pow(-0.0, -2.0) == INF and float_pow(-0.0, -0.5) == INF
     assert math.isnan(float_pow(-8.0, 1.0 / 3.0))
     assert float_pow(-INF, 3.0) == -INF and float_pow(2.0, 0.5) == math.sqrt(2.0)
+    assert float_pow(0.5, -1075.0) == INF  # overflow of a positive base: +inf, odd or not
     assert not ops._is_odd_integer(INF) and not ops._is_odd_integer(2.0)
     assert ops._is_odd_integer(-3.0) and not ops._is_odd_integer(2.5)
     # div
