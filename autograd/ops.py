@@ -38,11 +38,12 @@ An op is one :class:`Op` row: its forward on floats and its local derivatives, w
 ``+ - *`` and this module's helpers (:func:`div`, :func:`pow`, :func:`log`, :func:`exp`,
 :func:`data`...) so that the same rule serves floats and Values. For ``f(x) = x³ - x``::
 
-    from autograd import Op, apply, gradcheck, register
+    from autograd import Op, Value, apply, gradcheck, register
 
     CUBIC = register(Op("cubic", "x³-x", lambda x: x * x * x - x,
                         lambda out, x: (3.0 * x * x - 1.0,), "d(x³ - x)/dx = 3x² - 1"))
-    y = apply(CUBIC, Value(2.0))          # one node, op "cubic", data 6.0
+    x = Value(2.0)
+    y = apply(CUBIC, x)                   # one node: y.op == "cubic", y.data == 6.0
     y.backward()                          # x.grad == 11.0
     assert gradcheck(lambda x: apply(CUBIC, x), [0.7], order=2)
 
@@ -57,7 +58,7 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 #: A float, or a Value: the rules below are written to accept either.
@@ -143,18 +144,14 @@ def float_softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-def float_trig(fn: Callable[[float], float]) -> Callable[[float], float]:
-    """``sin``/``cos`` with ``nan`` at infinity (as IEEE) instead of ``ValueError``."""
-
-    def safe(x: float) -> float:
-        return fn(x) if math.isfinite(x) else NAN
-
-    safe.__name__ = fn.__name__
-    return safe
+def float_sin(x: float) -> float:
+    """``sin(x)``, with ``nan`` at infinity (as IEEE) instead of ``ValueError``."""
+    return math.sin(x) if math.isfinite(x) else NAN
 
 
-float_sin = float_trig(math.sin)
-float_cos = float_trig(math.cos)
+def float_cos(x: float) -> float:
+    """``cos(x)``, with ``nan`` at infinity (as IEEE) instead of ``ValueError``."""
+    return math.cos(x) if math.isfinite(x) else NAN
 
 
 # ----------------------------------------------------------------------------------------
@@ -247,22 +244,39 @@ def pow(a: Scalar, b: Scalar) -> Scalar:
     return a**b
 
 
-def _generic(float_fn: Callable[[float], float], method: str) -> Callable[[Scalar], Scalar]:
-    def fn(x: Scalar) -> Scalar:
-        return float_fn(x) if type(x) is float else getattr(x, method)()
-
-    fn.__name__ = method
-    fn.__doc__ = f"``{method}(x)`` on a float or a Value."
-    return fn
+def log(x: Scalar) -> Scalar:
+    """``log(x)`` on a float or a Value."""
+    return float_log(x) if type(x) is float else x.log()
 
 
-log = _generic(float_log, "log")
-exp = _generic(float_exp, "exp")
-sqrt = _generic(float_sqrt, "sqrt")
-tanh = _generic(math.tanh, "tanh")
-sigmoid = _generic(float_sigmoid, "sigmoid")
-sin = _generic(float_sin, "sin")
-cos = _generic(float_cos, "cos")
+def exp(x: Scalar) -> Scalar:
+    """``exp(x)`` on a float or a Value."""
+    return float_exp(x) if type(x) is float else x.exp()
+
+
+def sqrt(x: Scalar) -> Scalar:
+    """``sqrt(x)`` on a float or a Value."""
+    return float_sqrt(x) if type(x) is float else x.sqrt()
+
+
+def tanh(x: Scalar) -> Scalar:
+    """``tanh(x)`` on a float or a Value."""
+    return math.tanh(x) if type(x) is float else x.tanh()
+
+
+def sigmoid(x: Scalar) -> Scalar:
+    """``sigmoid(x)`` on a float or a Value."""
+    return float_sigmoid(x) if type(x) is float else x.sigmoid()
+
+
+def sin(x: Scalar) -> Scalar:
+    """``sin(x)`` on a float or a Value."""
+    return float_sin(x) if type(x) is float else x.sin()
+
+
+def cos(x: Scalar) -> Scalar:
+    """``cos(x)`` on a float or a Value."""
+    return float_cos(x) if type(x) is float else x.cos()
 
 
 # ----------------------------------------------------------------------------------------
@@ -287,7 +301,8 @@ class Op:
     :data:`MASKED` for a derivative that is zero by a mask (``relu`` at ``x <= 0``). For
     ``log1p(x) = log(1 + x)``, ``d/dx = 1/(1 + x)``::
 
-        LOG1P = Op("log1p", "log1p", lambda x: math.log1p(x) if x > -1.0 else float_log(1.0 + x),
+        LOG1P = Op("log1p", "log1p",
+                   lambda x: math.log1p(x) if x > -1.0 else float_log(1.0 + x),  # IEEE
                    lambda out, x: (div(1.0, 1.0 + x),), "d log(1+x)/dx = 1/(1+x)",
                    smooth_at=lambda x: x > -0.75)
         y = autograd.apply(LOG1P, x)     # a node whose .op is "log1p"
@@ -363,8 +378,8 @@ def _add_n_forward(*xs: float) -> float:
         return sum(xs, -0.0)  # -0.0 is the additive identity: add_n([-0.0]) is -0.0
     try:
         return math.fsum(xs)
-    except (ValueError, OverflowError):
-        return sum(xs, -0.0)  # -0.0 is the additive identity: add_n([-0.0]) is -0.0
+    except (ValueError, OverflowError):  # the result is inf or nan: no zero, no sign to keep
+        return sum(xs)
 
 
 def _wsum_forward(*args: float) -> float:
@@ -377,32 +392,26 @@ def _wsum_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
     return (*args[n : 2 * n], *args[:n], 1.0)
 
 
-def _squared_error(
-    scale: float | None,
-) -> tuple[Callable[..., float], Callable[..., tuple[Scalar, ...]]]:
-    """Forward and rule of ``J = c Σ (o_i - y_i)^2`` over inputs ``(o..., y...)``.
+def _squared_forward(scale: float | None, *args: float) -> float:
+    """``J = c Σ (o_i - y_i)^2`` over inputs ``(o..., y...)``; ``c`` is ``scale``, or
+    ``1/n`` when ``scale`` is None (the mean)."""
+    n = len(args) // 2
+    total = 0.0
+    for i in range(n):
+        error = args[i] - args[n + i]
+        total += error * error
+    return total / n if scale is None else scale * total
 
-    ``c`` is ``scale``, or ``1/n`` when ``scale`` is None (the mean).
-    """
 
-    def forward(*args: float) -> float:
-        n = len(args) // 2
-        total = 0.0
-        for i in range(n):
-            error = args[i] - args[n + i]
-            total += error * error
-        return total / n if scale is None else scale * total
-
-    def local_grads(out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
-        n = len(args) // 2
-        factor = 2.0 / n if scale is None else 2.0 * scale
-        if factor == 1.0:  # the article's J: dJ/do_i = -(y_i - o_i), with no extra factor
-            d_outputs = [args[i] - args[n + i] for i in range(n)]
-        else:
-            d_outputs = [factor * (args[i] - args[n + i]) for i in range(n)]
-        return (*d_outputs, *[-d for d in d_outputs])
-
-    return forward, local_grads
+def _squared_grads(scale: float | None, out: Scalar, *args: Scalar) -> tuple[Scalar, ...]:
+    """``dJ/do_i = 2c (o_i - y_i)``, ``dJ/dy_i = -dJ/do_i``."""
+    n = len(args) // 2
+    factor = 2.0 / n if scale is None else 2.0 * scale
+    if factor == 1.0:  # the article's J: dJ/do_i = -(y_i - o_i), with no extra factor
+        d_outputs = [args[i] - args[n + i] for i in range(n)]
+    else:
+        d_outputs = [factor * (args[i] - args[n + i]) for i in range(n)]
+    return (*d_outputs, *[-d for d in d_outputs])
 
 
 def float_relu(x: float) -> float:
@@ -470,13 +479,16 @@ ADD_N = register(Op("add_n", "Σ", _add_n_forward, lambda out, *xs: (1.0,) * len
 WSUM = register(Op("wsum", "Σ w·x + b", _wsum_forward, _wsum_grads,
                    "net = Σ w_i x_i + b: d net/d w_i = x_i, d net/d x_i = w_i, d net/d b = 1",
                    arity=None, group=(2, 1)))
-MSE = register(Op("mse", "mean (o-y)²", *_squared_error(None),
+MSE = register(Op("mse", "mean (o-y)²", partial(_squared_forward, None),
+                  partial(_squared_grads, None),
                   "J = 1/n Σ (o_i - y_i)^2: dJ/do_i = 2/n (o_i - y_i), dJ/dy_i = -dJ/do_i",
                   arity=None, group=(2, 0)))
-SSE = register(Op("sse", "Σ (o-y)²", *_squared_error(1.0),
+SSE = register(Op("sse", "Σ (o-y)²", partial(_squared_forward, 1.0),
+                  partial(_squared_grads, 1.0),
                   "J = Σ (o_i - y_i)^2: dJ/do_i = 2 (o_i - y_i), dJ/dy_i = -dJ/do_i",
                   arity=None, group=(2, 0)))
-HALF_SSE = register(Op("half_sse", "½ Σ (y-o)²", *_squared_error(0.5),
+HALF_SSE = register(Op("half_sse", "½ Σ (y-o)²", partial(_squared_forward, 0.5),
+                       partial(_squared_grads, 0.5),
                        "J = 1/2 Σ (y_i - o_i)^2: dJ/do_i = -(y_i - o_i), dJ/dy_i = (y_i - o_i)",
                        arity=None, group=(2, 0)))
 # fmt: on
@@ -491,21 +503,27 @@ def pow_const(exponent: float) -> Op:
     (and ``0`` when ``c == 0``, as in PyTorch). Rows are made on demand, one per exponent.
     """
     c = float(exponent)
-
-    def local_grads(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
-        return (MASKED if c == 0.0 else c * pow(x, c - 1.0),)
-
-    def smooth_at(x: float) -> bool:
-        return 0.25 < x < 8.0 if c != math.floor(c) or c < 0.0 else abs(x) < 8.0
-
     return Op(
         "pow_const",
         f"**{c:g}",
-        lambda x: float_pow(x, c),
-        local_grads,
+        partial(_pow_const_forward, c),
+        partial(_pow_const_grads, c),
         f"d x^{c:g}/dx = {c:g} x^{c - 1:g}",
-        smooth_at=smooth_at,
+        smooth_at=partial(_pow_const_smooth_at, c),
     )
+
+
+def _pow_const_forward(c: float, x: float) -> float:
+    return float_pow(x, c)
+
+
+def _pow_const_grads(c: float, out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
+    return (MASKED if c == 0.0 else c * pow(x, c - 1.0),)
+
+
+def _pow_const_smooth_at(c: float, x: float) -> bool:
+    # a fractional or negative power only well inside x > 0; a natural power anywhere moderate
+    return 0.25 < x < 8.0 if c != math.floor(c) or c < 0.0 else abs(x) < 8.0
 
 
 #: ``pow_const`` is a family of rows, one per exponent; this is its representative row.

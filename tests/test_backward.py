@@ -576,3 +576,27 @@ def test_grad_messages() -> None:
     p, q = Value(1.0), Value(1e-200)
     with detect_anomaly(), pytest.raises(FloatingPointError, match=r"'div'.*for its input 1 "):
         grad(p / q, [q])
+
+
+def test_the_sweep_function_seeds_with_one() -> None:
+    from autograd.backward import backward as sweep
+
+    x = Value(3.0)
+    sweep(x * x)
+    assert x.grad == 6.0
+
+
+def test_a_masked_input_does_not_stop_the_others() -> None:
+    # a ** b at b == 0: d/da is masked (input 0), d/db = a^b log a still flows (input 1)
+    for create_graph in (False, True):
+        a, b = Value(2.0), Value(0.0)
+        ga, gb = grad(a**b, [a, b], create_graph=create_graph)
+        assert ga.data == 0.0 and gb.data == math.log(2.0)
+
+
+def test_add_n_keeps_the_sign_of_zero_for_one_and_two_terms() -> None:
+    # -0.0 is the additive identity: a sum of one -0.0 (or of two) is -0.0, as IEEE's -0.0 + -0.0
+    assert math.copysign(1.0, add_n([-0.0]).data) == -1.0
+    assert math.copysign(1.0, add_n([-0.0, -0.0]).data) == -1.0
+    assert math.copysign(1.0, add_n([0.0, -0.0]).data) == 1.0
+    assert (1.0 / add_n([Value(-0.0)])).data == -INF

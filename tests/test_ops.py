@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -373,3 +374,120 @@ def test_apply_checks_its_arguments() -> None:
     assert z.data == 6.0 and z.parents[0].data == 2.0 and z.parents[0].is_leaf
     s = apply(ops.ADD_N, Value(1.0), 2.0, 3)
     assert s.data == 6.0 and len(s.parents) == 3
+
+
+# -- the table's metadata: symbols shown by drawings, formulas, where test graphs go ---------
+
+SYMBOLS = {
+    "add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "neg": "-", "exp": "exp",
+    "log": "log", "tanh": "tanh", "sigmoid": "σ", "relu": "ReLU", "sqrt": "√", "abs": "|x|",
+    "sin": "sin", "cos": "cos", "softplus": "softplus", "add_n": "Σ", "wsum": "Σ w·x + b",
+    "mse": "mean (o-y)²", "sse": "Σ (o-y)²", "half_sse": "½ Σ (y-o)²", "pow_const": "**2",
+}
+
+
+def test_symbols_that_drawings_show() -> None:
+    assert {name: op.symbol for name, op in OPS.items()} == SYMBOLS
+    assert ops.pow_const(0.5).symbol == "**0.5" and ops.pow_const(-1.0).symbol == "**-1"
+
+
+def test_formulas_are_written_as_derivatives() -> None:
+    for name, op in OPS.items():
+        assert re.fullmatch(r"(d[ (|].*|net = .*|J = .*)/d.* = .*", op.formula), name
+    assert ops.pow_const(3.0).formula == "d x^3/dx = 3 x^2"
+    assert ops.pow_const(0.5).formula == "d x^0.5/dx = 0.5 x^-0.5"
+
+
+def test_arities_and_groups() -> None:
+    fixed = {name: op.arity for name, op in OPS.items() if op.arity is not None}
+    assert fixed == {"add": 2, "sub": 2, "mul": 2, "div": 2, "pow": 2, "neg": 1, "exp": 1,
+                     "log": 1, "tanh": 1, "sigmoid": 1, "relu": 1, "sqrt": 1, "abs": 1,
+                     "sin": 1, "cos": 1, "softplus": 1, "pow_const": 1}
+    groups = {name: op.group for name, op in OPS.items() if op.arity is None}
+    assert groups == {"add_n": (1, 0), "wsum": (2, 1), "mse": (2, 0), "sse": (2, 0),
+                      "half_sse": (2, 0)}
+
+
+@pytest.mark.parametrize(
+    "name, inside, outside",
+    [
+        ("div", [(1.0, 0.26), (1.0, -0.26), (9.0, 5.0)], [(1.0, 0.24), (1.0, -0.24), (1.0, 0.0)]),
+        ("pow", [(0.26, 2.9), (7.9, -2.9), (1.0, 0.0)],
+         [(0.24, 1.0), (8.1, 1.0), (1.0, 3.1), (1.0, -3.1)]),
+        ("exp", [(5.9,), (-100.0,)], [(6.1,)]),
+        ("log", [(0.26,), (100.0,)], [(0.24,), (-1.0,)]),
+        ("relu", [(0.26,), (-0.26,)], [(0.24,), (-0.24,), (0.0,)]),
+        ("sqrt", [(0.26,)], [(0.24,), (0.0,)]),
+        ("abs", [(0.26,), (-0.26,)], [(0.24,), (-0.24,)]),
+        ("tanh", [(0.0,), (-50.0,)], []),
+        ("add", [(1e6, -1e6)], []),
+    ],
+)
+def test_where_test_graphs_may_apply_each_op(name: str, inside, outside) -> None:  # type: ignore[no-untyped-def]
+    op = OPS[name]
+    for point in inside:
+        assert op.smooth_at(*point), point
+    for point in outside:
+        assert not op.smooth_at(*point), point
+
+
+def test_where_test_graphs_may_apply_constant_powers() -> None:
+    square, root, inverse = ops.pow_const(2.0), ops.pow_const(0.5), ops.pow_const(-1.0)
+    assert square.smooth_at(-7.9) and square.smooth_at(0.0) and not square.smooth_at(8.1)
+    assert not square.smooth_at(-8.1)
+    assert root.smooth_at(0.26) and root.smooth_at(7.9)
+    assert not root.smooth_at(0.24) and not root.smooth_at(8.1) and not root.smooth_at(-1.0)
+    assert inverse.smooth_at(0.26) and not inverse.smooth_at(0.0) and not inverse.smooth_at(-2.0)
+    assert ops.pow_const(2.0) is square  # rows are cached per exponent
+    assert ops.pow_const(0.0).local_grads(1.0, 3.0) == (0.0,)
+    assert ops.pow_const(0.0).local_grads(1.0, 3.0)[0] is ops.MASKED
+
+
+def test_float_primitive_branches() -> None:
+    # pow: odd integer exponents keep the sign at overflow and at the pole of -0.0
+    assert float_pow(-10.0, 401.0) == -INF and float_pow(-10.0, 400.0) == INF
+    assert float_pow(10.0, 401.0) == INF and float_pow(-10.0, 400.5) != float_pow(-10.0, 400.5)
+    assert float_pow(-0.0, -1.0) == -INF and float_pow(0.0, -1.0) == INF
+    assert float_pow(-0.0, -2.0) == INF and float_pow(-0.0, -0.5) == INF
+    assert math.isnan(float_pow(-8.0, 1.0 / 3.0))
+    assert float_pow(-INF, 3.0) == -INF and float_pow(2.0, 0.5) == math.sqrt(2.0)
+    assert float_pow(0.5, -1075.0) == INF  # overflow of a positive base: +inf, odd or not
+    assert not ops._is_odd_integer(INF) and not ops._is_odd_integer(2.0)
+    assert ops._is_odd_integer(-3.0) and not ops._is_odd_integer(2.5)
+    # div
+    assert float_div(3.0, 0.0) == INF and float_div(-3.0, 0.0) == -INF
+    assert float_div(3.0, -0.0) == -INF and float_div(6.0, 3.0) == 2.0
+    assert math.isnan(float_div(0.0, -0.0))
+    # log and sqrt
+    assert ops.float_log(1.0) == 0.0 and ops.float_log(-0.0) == -INF
+    assert math.isnan(ops.float_log(-1e-300)) and math.isnan(ops.float_log(math.nan))
+    assert ops.float_sqrt(0.0) == 0.0 and ops.float_sqrt(4.0) == 2.0
+    assert math.isnan(ops.float_sqrt(-1e-300)) and ops.float_sqrt(INF) == INF
+    assert ops.float_exp(709.0) == math.exp(709.0) and ops.float_exp(710.0) == INF
+    # softplus on both sides of 0, exactly as log1p(e^-|x|) + max(x, 0)
+    assert ops.float_softplus(0.0) == math.log(2.0)
+    assert ops.float_softplus(3.0) == 3.0 + math.log1p(math.exp(-3.0))
+    assert ops.float_softplus(-3.0) == math.log1p(math.exp(-3.0))
+    assert ops.float_softplus(INF) == INF and ops.float_softplus(-INF) == 0.0
+    # relu keeps nan; sin/cos of inf are nan, of finite numbers math's
+    assert ops.float_relu(-0.0) == 0.0 and ops.float_relu(2.0) == 2.0
+    assert ops.float_sin(1.0) == math.sin(1.0) and ops.float_cos(1.0) == math.cos(1.0)
+    assert math.isnan(ops.float_cos(-INF)) and math.isnan(ops.float_sin(math.nan))
+    assert ops.log.__name__ == "log"
+    assert ops.sigmoid.__doc__ == "``sigmoid(x)`` on a float or a Value."
+    assert ops.exp.__doc__ == "``exp(x)`` on a float or a Value."
+
+
+def test_constant_power_smoothness_at_its_boundaries() -> None:
+    for c in (0.5, -1.0, -2.0):  # fractional or negative: only inside (0.25, 8)
+        row = ops.pow_const(c)
+        assert not row.smooth_at(0.25) and not row.smooth_at(8.0) and row.smooth_at(7.99)
+    for c in (0.0, 1.0, 2.0):  # natural: |x| < 8, also at and below 0
+        row = ops.pow_const(c)
+        assert row.smooth_at(-1.0) and row.smooth_at(0.0) and not row.smooth_at(8.0)
+        assert row.smooth_at(-7.99) and not row.smooth_at(-8.0)
+
+
+def test_register_names_the_wrong_type() -> None:
+    with pytest.raises(TypeError, match=r"^register\(\) takes an Op, not str$"):
+        ops.register("neg")  # type: ignore[arg-type]
