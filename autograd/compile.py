@@ -45,6 +45,7 @@ those modes keep their meaning.
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
 import itertools
 import keyword
@@ -141,12 +142,12 @@ def _squared_error_local(xs: Atoms, out: str, op: Op) -> list[str]:
 
 
 def _pow_const_exponent(op: Op) -> float | None:
-    """The ``c`` of a ``pow_const(c)`` row (read from its rule's closure), or None."""
+    """The ``c`` of a ``pow_const(c)`` row (its rule is ``partial(rule, c)``), or None."""
     fn = op.local_grads
-    names = fn.__code__.co_freevars
-    if "c" not in names or fn.__closure__ is None:
+    if not isinstance(fn, functools.partial) or fn.func is not ops._pow_const_grads \
+            or len(fn.args) != 1:
         return None
-    c = fn.__closure__[names.index("c")].cell_contents
+    c = fn.args[0]
     if type(c) is not float or ops.pow_const(c) is not op:
         return None
     return c
@@ -358,8 +359,8 @@ class _Names:
 
 def _times(g: str | None, local: str) -> str:
     """The chain-rule term ``g * local`` (``g`` None is the seed 1.0; 1.0 * x is x)."""
-    if g is None:
-        return local
+    if g is None:  # 1.0 * _MASKED is a plain 0.0: the mask itself must not flow on
+        return f"1.0 * {local}" if "_MASKED" in local else local
     if local == "1.0":
         return g
     if local == "-1.0":
