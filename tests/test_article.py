@@ -1016,3 +1016,87 @@ def test_the_report_reads_as_specified(tmp_path: Path, capsys: pytest.CaptureFix
     assert set(parse_report(text)["updates"]) == set(W0) | set(B0)
     assert masked(text) == REPORT_TEMPLATE.replace("{path}", str(path))
     assert "<svg" in path.read_text()
+
+
+def test_help_names_every_option(capsys: pytest.CaptureFixture[str],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # one line per option
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("usage: python -m nn.article [-h] [--steps N] [--lr LR] "
+                           "[--train-biases] [--graph PATH | --no-graph]")
+    assert ("The article's 2-2-2 sigmoid network on the worked example: the forward pass, "
+            "J(W), every dJ/dw_i beside the article's delta-rule formula, the weights after one "
+            "update, optional training, and a picture of the graph.") in text
+    expected = {
+        "--steps N": "then train for N gradient steps from the initial weights (weights only, "
+                     "unless --train-biases; default 0)",
+        "--lr LR": "learning rate a in w <- w - a dJ/dw (default 0.5)",
+        "--train-biases": "update the biases too (the worked example keeps them fixed)",
+        "--graph PATH": "where to write the graph picture, in the format its suffix names "
+                        "(.svg, .png, .pdf, .jpg, .dot, .gv, or any other Graphviz output "
+                        "format; .dot and .gv write the Graphviz source); the directory must "
+                        "exist (default article_graph.svg)",
+        "--no-graph": "do not draw the graph",
+    }
+    for option, help_text in expected.items():
+        assert re.search(rf"^  {re.escape(option)} +{re.escape(help_text)}$", text,
+                         re.MULTILINE), option
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["--steps", "-1"], "argument --steps: must be >= 0, got -1"),
+     (["--steps", "x"], "argument --steps: not an integer: 'x'"),
+     (["--lr", "fast"], "argument --lr: not a number: 'fast'"),
+     (["--lr", "0"], "argument --lr: must be a finite number > 0, got 0"),
+     (["--lr", "inf"], "argument --lr: must be a finite number > 0, got inf")],
+)
+def test_bad_numbers_are_named(argv: list[str], message: str,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert usage_error(argv, capsys) == message
+
+
+def test_zero_steps_and_the_smallest_positive_rate_are_accepted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--no-graph", "--steps", "0", "--lr", "5e-324"]) == 0
+    text = capsys.readouterr().out
+    assert "Training" not in text
+    assert "a = 4.94066e-324" in text
+
+
+def test_hand_deltas_follow_the_given_parameters() -> None:
+    from nn.article import hand_deltas
+
+    other_w = {k: v * 1.5 - 0.1 for k, v in W0.items()}
+    other_b = {k: v + 0.2 for k, v in B0.items()}
+    _, want = reference(other_w, other_b)
+    got = hand_deltas(X, Y, other_w, other_b)
+    assert got == pytest.approx({f"δ{j}": want[f"b{j}"] for j in range(4)}, rel=1e-13)
+
+
+def test_the_non_finite_note_says_whether_it_printed() -> None:
+    from nn.article import _note_non_finite
+
+    out = io.StringIO()
+    assert _note_non_finite(out, [0.0, -1e308, 5e-324]) is False
+    assert out.getvalue() == ""
+    for bad in (math.inf, -math.inf, math.nan):
+        out = io.StringIO()
+        assert _note_non_finite(out, [1.0, bad]) is True
+        assert out.getvalue().startswith("  Note: Some numbers above are not finite")
+
+
+def test_the_hand_sigmoid_on_both_sides_of_zero() -> None:
+    from nn.article import _sigmoid
+
+    for x in (-30.0, -2.0, -0.5, -1e-300, 0.0, 0.25, 0.75, 2.0, 30.0):
+        want = 1 / (1 + math.exp(-x))  # no overflow in this range
+        assert _sigmoid(x) == pytest.approx(want, rel=1e-15, abs=0)
+    assert _sigmoid(-745.0) == pytest.approx(math.exp(-745.0), rel=1e-3)  # subnormal
+    assert _sigmoid(-800.0) == 0.0 and _sigmoid(800.0) == 1.0
+    assert _sigmoid(-math.inf) == 0.0 and _sigmoid(math.inf) == 1.0
+    assert math.isnan(_sigmoid(math.nan))
