@@ -1100,3 +1100,123 @@ def test_the_hand_sigmoid_on_both_sides_of_zero() -> None:
     assert _sigmoid(-800.0) == 0.0 and _sigmoid(800.0) == 1.0
     assert _sigmoid(-math.inf) == 0.0 and _sigmoid(math.inf) == 1.0
     assert math.isnan(_sigmoid(math.nan))
+
+
+def test_training_report_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    assert main(["--no-graph", "--steps", "2", "--lr", "0.1"], out=out) == 0
+    text = out.getvalue()
+    assert capsys.readouterr() == ("", "")
+    assert ("\nOne update: w_i <- w_i - a * dJ/dw_i with a = 0.1 (weights only; the biases stay "
+            "fixed, as in the worked example)\n") in text
+    assert ("\nTraining: 2 steps from the initial weights, a = 0.1 (weights only, biases "
+            "fixed)\n") in text
+    assert "worked example reports" not in text  # only after 10,000 steps at a = 0.5
+    w = dict(W0)
+    for _ in range(2):
+        _, grads = reference(w, B0)
+        w = {k: v - 0.1 * grads[k] for k, v in w.items()}
+    values, _ = reference(w, B0)
+    m = re.search(rf"after 2 steps: J\(W\) = ({NUMBER})\n  o0 = ({NUMBER}) \(target 0\.01\), "
+                  rf"o1 = ({NUMBER}) \(target 0\.99\)\n  J\(W\) fell at every step: yes\n", text)
+    assert m is not None
+    assert float(m[1]) == pytest.approx(values["J"], abs=1e-12)
+    assert float(m[2]) == pytest.approx(values["o0"], abs=1e-12)
+    assert float(m[3]) == pytest.approx(values["o1"], abs=1e-12)
+
+
+def test_a_cost_that_stops_falling_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-graph", "--steps", "3", "--lr", "1e7"]) == 0
+    assert "J(W) fell at every step: no\n" in capsys.readouterr().out
+
+
+def test_the_update_of_weights_and_biases_gives_the_next_cost() -> None:
+    out = io.StringIO()
+    assert main(["--no-graph", "--train-biases"], out=out) == 0
+    w = {k: v - LR * REF_GRADS[k] for k, v in W0.items()}
+    b = {k: v - LR * REF_GRADS[k] for k, v in B0.items()}
+    (shown,) = re.findall(rf"J\(W\) after the update = ({NUMBER})", out.getvalue())
+    assert float(shown) == pytest.approx(reference(w, b)[0]["J"], abs=1e-12)
+
+
+def test_the_ten_thousand_step_note() -> None:
+    out = io.StringIO()
+    assert main(["--no-graph", "--steps", "10000"], out=out) == 0
+    assert out.getvalue().endswith(
+        "  The worked example reports J = 0.0000351085 \"after repeating this process 10,000 "
+        "times\": the cost of the 10,000th forward pass (after 9,999 updates), the last progress "
+        "line above.\n" + out.getvalue().split("the last progress line above.\n")[1])
+    for argv in (["--steps", "9999"], ["--steps", "10000", "--train-biases"]):
+        other = io.StringIO()
+        assert main(["--no-graph", *argv], out=other) == 0
+        assert "worked example reports" not in other.getvalue()
+
+
+def test_non_finite_notes_go_to_the_report_stream(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nn.article as article_module
+
+    weights = dict(WORKED_EXAMPLE.weights, w0=math.inf, w2=-math.inf)
+    example = article_module.WorkedExample(X, Y, weights, WORKED_EXAMPLE.biases, LR)
+    monkeypatch.setattr(article_module, "WORKED_EXAMPLE", example)
+    out = io.StringIO()
+    assert main(["--no-graph", "--steps", "3"], out=out) == 0
+    assert capsys.readouterr() == ("", "")
+    assert out.getvalue().count("Note: Some numbers above are not finite") == 4
+
+
+@pytest.mark.parametrize("steps", [15, 300])
+def test_progress_lines_counted_exactly(steps: int) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    plain = io.StringIO()
+    train(steps, LR, out=plain)
+    every = max(1, steps // 10)
+    lines = plain.getvalue().splitlines()
+    assert len(lines) == len([s for s in range(steps) if s % every == 0 or s == steps - 1])
+    tty = Terminal()
+    train(steps, LR, out=tty)
+    every = max(1, steps // 200)
+    writes = tty.getvalue().split("\r")[1:]
+    assert len(writes) == len([s for s in range(steps) if s % every == 0 or s == steps - 1])
+    assert all(w.startswith("  step ") for w in writes)
+
+
+def test_number_formatting_boundaries() -> None:
+    from nn.article import _fmt
+
+    assert _fmt(0.0) == "0.000000000000"
+    assert _fmt(1e-4) == "0.000100000000"
+    assert _fmt(9.9e-5) == "9.900000000000e-05"
+    assert _fmt(999999.5) == "999999.500000000000"
+    assert _fmt(1e6) == "1.000000000000e+06"
+    assert _fmt(math.nan) == "nan" and _fmt(-math.inf) == "-inf"
+
+
+def test_argument_errors_name_the_argument_and_its_type() -> None:
+    from nn.article import graph_format
+
+    with pytest.raises(ValueError) as info:
+        forward(build_network(), X, [0.1, 0.2, 0.3])
+    assert str(info.value) == "targets must be two numbers, got 3"
+    with pytest.raises(TypeError) as info:
+        forward(build_network(), 5)  # type: ignore[arg-type]
+    assert str(info.value) == "inputs must be two numbers, not int"
+    with pytest.raises(TypeError) as info:
+        forward(build_network(), [0.05, "x"])  # type: ignore[list-item]
+    assert str(info.value) == "inputs[1] must be a real number, not str: 'x'"
+    with pytest.raises(ValueError) as info:
+        graph_format("g.wav")
+    assert str(info.value).startswith(
+        "the suffix '.wav' of 'g.wav' is not a Graphviz output format: use .svg")
+
+
+def test_write_graph_labels_edges_and_highlights(tmp_path: Path) -> None:
+    p = forward(build_network())
+    p.J.backward()
+    write_graph(p.J, p.params["w5"], tmp_path / "g.gv")
+    source = (tmp_path / "g.gv").read_text()
+    assert "∂net3/∂w5 = a0" in source and "penwidth" in source

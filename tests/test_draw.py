@@ -1520,3 +1520,19 @@ def test_record_and_operation_attributes() -> None:
     (on_edge,) = [a for _, _, a in edges if "label" in a and "penwidth" in a]
     assert (on_edge["color"], on_edge["fontcolor"], on_edge["style"]) == (
         "#c0392b", "#c0392b", "bold")
+
+
+def test_an_edge_formula_without_both_names_has_no_left_side() -> None:
+    x = Value(0.5, "x")
+    y = named(x * 2.0, "y")  # d y / d 2.0 = x; the constant has no name
+    labels = [a["label"] for _, _, a in parse(draw_dot(y, edge_labels=True).source).edges
+              if "label" in a]
+    assert sorted(labels) == ["2.000", "x\\n= 0.5000"]
+
+
+def test_long_edge_label_lines_are_cut_at_the_text_limit() -> None:
+    x = Value(1.5, "a" * 2000)
+    y = named(x * x, "b" * 2000)
+    lines = [line for _, _, a in parse(draw_dot(y, edge_labels=True).source).edges
+             if "label" in a for line in a["label"].split("\\n")]
+    assert max(len(line) for line in lines) == 1500
