@@ -1017,3 +1017,207 @@ def test_the_report_reads_as_specified(tmp_path: Path, capsys: pytest.CaptureFix
     assert set(parse_report(text)["updates"]) == set(W0) | set(B0)
     assert masked(text) == REPORT_TEMPLATE.replace("{path}", str(path))
     assert "<svg" in path.read_text()
+
+
+def test_help_names_every_option(capsys: pytest.CaptureFixture[str],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # one line per option
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("usage: python -m nn.article [-h] [--steps N] [--lr LR] "
+                           "[--train-biases] [--graph PATH | --no-graph]")
+    assert ("The article's 2-2-2 sigmoid network on the worked example: the forward pass, "
+            "J(W), every dJ/dw_i beside the article's delta-rule formula, the weights after one "
+            "update, optional training, and a picture of the graph.") in text
+    expected = {
+        "--steps N": "then train for N gradient steps from the initial weights (weights only, "
+                     "unless --train-biases; default 0)",
+        "--lr LR": "learning rate a in w <- w - a dJ/dw (default 0.5)",
+        "--train-biases": "update the biases too (the worked example keeps them fixed)",
+        "--graph PATH": "where to write the graph picture, in the format its suffix names "
+                        "(.svg, .png, .pdf, .jpg, .dot, .gv, or any other Graphviz output "
+                        "format; .dot and .gv write the Graphviz source); the directory must "
+                        "exist (default article_graph.svg)",
+        "--no-graph": "do not draw the graph",
+    }
+    for option, help_text in expected.items():
+        assert re.search(rf"^  {re.escape(option)} +{re.escape(help_text)}$", text,
+                         re.MULTILINE), option
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["--steps", "-1"], "argument --steps: must be >= 0, got -1"),
+     (["--steps", "x"], "argument --steps: not an integer: 'x'"),
+     (["--lr", "fast"], "argument --lr: not a number: 'fast'"),
+     (["--lr", "0"], "argument --lr: must be a finite number > 0, got 0"),
+     (["--lr", "inf"], "argument --lr: must be a finite number > 0, got inf")],
+)
+def test_bad_numbers_are_named(argv: list[str], message: str,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert usage_error(argv, capsys) == message
+
+
+def test_zero_steps_and_the_smallest_positive_rate_are_accepted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--no-graph", "--steps", "0", "--lr", "5e-324"]) == 0
+    text = capsys.readouterr().out
+    assert "Training" not in text
+    assert "a = 4.94066e-324" in text
+
+
+def test_hand_deltas_follow_the_given_parameters() -> None:
+    from nn.article import hand_deltas
+
+    other_w = {k: v * 1.5 - 0.1 for k, v in W0.items()}
+    other_b = {k: v + 0.2 for k, v in B0.items()}
+    _, want = reference(other_w, other_b)
+    got = hand_deltas(X, Y, other_w, other_b)
+    assert got == pytest.approx({f"δ{j}": want[f"b{j}"] for j in range(4)}, rel=1e-13)
+
+
+def test_the_non_finite_note_says_whether_it_printed() -> None:
+    from nn.article import _note_non_finite
+
+    out = io.StringIO()
+    assert _note_non_finite(out, [0.0, -1e308, 5e-324]) is False
+    assert out.getvalue() == ""
+    for bad in (math.inf, -math.inf, math.nan):
+        out = io.StringIO()
+        assert _note_non_finite(out, [1.0, bad]) is True
+        assert out.getvalue().startswith("  Note: Some numbers above are not finite")
+
+
+def test_the_hand_sigmoid_on_both_sides_of_zero() -> None:
+    from nn.article import _sigmoid
+
+    for x in (-30.0, -2.0, -0.5, -1e-300, 0.0, 0.25, 0.75, 2.0, 30.0):
+        want = 1 / (1 + math.exp(-x))  # no overflow in this range
+        assert _sigmoid(x) == pytest.approx(want, rel=1e-15, abs=0)
+    assert _sigmoid(-745.0) == pytest.approx(math.exp(-745.0), rel=1e-3)  # subnormal
+    assert _sigmoid(-800.0) == 0.0 and _sigmoid(800.0) == 1.0
+    assert _sigmoid(-math.inf) == 0.0 and _sigmoid(math.inf) == 1.0
+    assert math.isnan(_sigmoid(math.nan))
+
+
+def test_training_report_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    assert main(["--no-graph", "--steps", "2", "--lr", "0.1"], out=out) == 0
+    text = out.getvalue()
+    assert capsys.readouterr() == ("", "")
+    assert ("\nOne update: w_i <- w_i - a * dJ/dw_i with a = 0.1 (weights only; the biases stay "
+            "fixed, as in the worked example)\n") in text
+    assert ("\nTraining: 2 steps from the initial weights, a = 0.1 (weights only, biases "
+            "fixed)\n") in text
+    assert "worked example reports" not in text  # only after 10,000 steps at a = 0.5
+    w = dict(W0)
+    for _ in range(2):
+        _, grads = reference(w, B0)
+        w = {k: v - 0.1 * grads[k] for k, v in w.items()}
+    values, _ = reference(w, B0)
+    m = re.search(rf"after 2 steps: J\(W\) = ({NUMBER})\n  o0 = ({NUMBER}) \(target 0\.01\), "
+                  rf"o1 = ({NUMBER}) \(target 0\.99\)\n  J\(W\) fell at every step: yes\n", text)
+    assert m is not None
+    assert float(m[1]) == pytest.approx(values["J"], abs=1e-12)
+    assert float(m[2]) == pytest.approx(values["o0"], abs=1e-12)
+    assert float(m[3]) == pytest.approx(values["o1"], abs=1e-12)
+
+
+def test_a_cost_that_stops_falling_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-graph", "--steps", "3", "--lr", "1e7"]) == 0
+    assert "J(W) fell at every step: no\n" in capsys.readouterr().out
+
+
+def test_the_update_of_weights_and_biases_gives_the_next_cost() -> None:
+    out = io.StringIO()
+    assert main(["--no-graph", "--train-biases"], out=out) == 0
+    w = {k: v - LR * REF_GRADS[k] for k, v in W0.items()}
+    b = {k: v - LR * REF_GRADS[k] for k, v in B0.items()}
+    (shown,) = re.findall(rf"J\(W\) after the update = ({NUMBER})", out.getvalue())
+    assert float(shown) == pytest.approx(reference(w, b)[0]["J"], abs=1e-12)
+
+
+def test_the_ten_thousand_step_note() -> None:
+    out = io.StringIO()
+    assert main(["--no-graph", "--steps", "10000"], out=out) == 0
+    assert out.getvalue().endswith(
+        "  The worked example reports J = 0.0000351085 \"after repeating this process 10,000 "
+        "times\": the cost of the 10,000th forward pass (after 9,999 updates), the last progress "
+        "line above.\n" + out.getvalue().split("the last progress line above.\n")[1])
+    for argv in (["--steps", "9999"], ["--steps", "10000", "--train-biases"]):
+        other = io.StringIO()
+        assert main(["--no-graph", *argv], out=other) == 0
+        assert "worked example reports" not in other.getvalue()
+
+
+def test_non_finite_notes_go_to_the_report_stream(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nn.article as article_module
+
+    weights = dict(WORKED_EXAMPLE.weights, w0=math.inf, w2=-math.inf)
+    example = article_module.WorkedExample(X, Y, weights, WORKED_EXAMPLE.biases, LR)
+    monkeypatch.setattr(article_module, "WORKED_EXAMPLE", example)
+    out = io.StringIO()
+    assert main(["--no-graph", "--steps", "3"], out=out) == 0
+    assert capsys.readouterr() == ("", "")
+    assert out.getvalue().count("Note: Some numbers above are not finite") == 4
+
+
+@pytest.mark.parametrize("steps", [15, 300])
+def test_progress_lines_counted_exactly(steps: int) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    plain = io.StringIO()
+    train(steps, LR, out=plain)
+    every = max(1, steps // 10)
+    lines = plain.getvalue().splitlines()
+    assert len(lines) == len([s for s in range(steps) if s % every == 0 or s == steps - 1])
+    tty = Terminal()
+    train(steps, LR, out=tty)
+    every = max(1, steps // 200)
+    writes = tty.getvalue().split("\r")[1:]
+    assert len(writes) == len([s for s in range(steps) if s % every == 0 or s == steps - 1])
+    assert all(w.startswith("  step ") for w in writes)
+
+
+def test_number_formatting_boundaries() -> None:
+    from nn.article import _fmt
+
+    assert _fmt(0.0) == "0.000000000000"
+    assert _fmt(1e-4) == "0.000100000000"
+    assert _fmt(9.9e-5) == "9.900000000000e-05"
+    assert _fmt(999999.5) == "999999.500000000000"
+    assert _fmt(1e6) == "1.000000000000e+06"
+    assert _fmt(math.nan) == "nan" and _fmt(-math.inf) == "-inf"
+
+
+def test_argument_errors_name_the_argument_and_its_type() -> None:
+    from nn.article import graph_format
+
+    with pytest.raises(ValueError) as info:
+        forward(build_network(), X, [0.1, 0.2, 0.3])
+    assert str(info.value) == "targets must be two numbers, got 3"
+    with pytest.raises(TypeError) as info:
+        forward(build_network(), 5)  # type: ignore[arg-type]
+    assert str(info.value) == "inputs must be two numbers, not int"
+    with pytest.raises(TypeError) as info:
+        forward(build_network(), [0.05, "x"])  # type: ignore[list-item]
+    assert str(info.value) == "inputs[1] must be a real number, not str: 'x'"
+    with pytest.raises(ValueError) as info:
+        graph_format("g.wav")
+    assert str(info.value).startswith(
+        "the suffix '.wav' of 'g.wav' is not a Graphviz output format: use .svg")
+
+
+def test_write_graph_labels_edges_and_highlights(tmp_path: Path) -> None:
+    p = forward(build_network())
+    p.J.backward()
+    write_graph(p.J, p.params["w5"], tmp_path / "g.gv")
+    source = (tmp_path / "g.gv").read_text()
+    assert "∂net3/∂w5 = a0" in source and "penwidth" in source

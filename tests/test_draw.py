@@ -1479,3 +1479,60 @@ def test_the_graph_name_and_default_look() -> None:
                              "fontname": "Helvetica,Arial,sans-serif", "fontsize": "11"}
     assert lines["edge"] == {"arrowsize": "0.7", "color": "#333333",
                              "fontname": "Helvetica,Arial,sans-serif", "fontsize": "10"}
+
+
+def test_record_and_operation_attributes() -> None:
+    # leaves tinted, computed nodes white, the root with a double border; op nodes small
+    # grey ovals; the highlighted path bold, thick and red with black text on a pale red fill
+    x, k = Value(0.5, "x"), Value(2.0, "k")
+    u = named(x * k, "u")
+    root = named(u.exp(), "root")
+    root.backward()
+    dot = parse(draw_dot(root, highlight=u).source)
+    recs = {name: dot.nodes[nid] for name, (nid, _) in dot.record_by_name().items()}
+    assert recs["x"] == {"label": "x | data 0.5000 | grad 5.437", "shape": "record",
+                         "style": "filled", "fillcolor": "#eef3fb"}
+    assert recs["k"]["fillcolor"] == "#eef3fb" and "peripheries" not in recs["k"]
+    highlighted = {"shape": "record", "style": "filled,bold", "fillcolor": "#fde8e4",
+                   "color": "#c0392b", "penwidth": "2.8", "fontcolor": "black"}
+    assert {k: v for k, v in recs["u"].items() if k != "label"} == highlighted
+    assert {k: v for k, v in recs["root"].items() if k != "label"} == {**highlighted,
+                                                                        "peripheries": "2"}
+    plain = parse(draw_dot(root).source)
+    prec = {name: plain.nodes[nid] for name, (nid, _) in plain.record_by_name().items()}
+    assert {k: v for k, v in prec["u"].items() if k != "label"} == {
+        "shape": "record", "style": "filled", "fillcolor": "#ffffff"}
+    assert prec["root"]["peripheries"] == "2"
+    op_attrs = {"shape": "ellipse", "style": "filled", "fillcolor": "#f3f3f3",
+                "fontsize": "10", "height": "0.3", "margin": "0.04,0.02"}
+    ops = plain.ops()
+    assert sorted(a["label"] for a in ops.values()) == ["*", "exp"]
+    for attrs in ops.values():
+        assert {k: v for k, v in attrs.items() if k != "label"} == op_attrs
+    # on the highlighted path (above u): the exp op is marked, the * op below u is not
+    marked = {a["label"]: a for a in dot.ops().values()}
+    assert {k: v for k, v in marked["exp"].items() if k != "label"} == {
+        **op_attrs, "style": "filled,bold", "fillcolor": "#fde8e4", "color": "#c0392b",
+        "penwidth": "2.8", "fontcolor": "black"}
+    assert {k: v for k, v in marked["*"].items() if k != "label"} == op_attrs
+    # a highlighted edge label is red too
+    edges = parse(draw_dot(root, highlight=u, edge_labels=True).source).edges
+    (on_edge,) = [a for _, _, a in edges if "label" in a and "penwidth" in a]
+    assert (on_edge["color"], on_edge["fontcolor"], on_edge["style"]) == (
+        "#c0392b", "#c0392b", "bold")
+
+
+def test_an_edge_formula_without_both_names_has_no_left_side() -> None:
+    x = Value(0.5, "x")
+    y = named(x * 2.0, "y")  # d y / d 2.0 = x; the constant has no name
+    labels = [a["label"] for _, _, a in parse(draw_dot(y, edge_labels=True).source).edges
+              if "label" in a]
+    assert sorted(labels) == ["2.000", "x\\n= 0.5000"]
+
+
+def test_long_edge_label_lines_are_cut_at_the_text_limit() -> None:
+    x = Value(1.5, "a" * 2000)
+    y = named(x * x, "b" * 2000)
+    lines = [line for _, _, a in parse(draw_dot(y, edge_labels=True).source).edges
+             if "label" in a for line in a["label"].split("\\n")]
+    assert max(len(line) for line in lines) == 1500
