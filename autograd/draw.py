@@ -137,11 +137,14 @@ def escape_text(text: str) -> str:
     return "".join(_TEXT_SPECIAL.get(ch, ch) for ch in visible(text))
 
 
-def format_number(x: float, precision: int | None = 4) -> str:
+def format_number(x: float | None, precision: int | None = 4) -> str:
     """``x`` with ``precision`` significant digits (``0.08217``, ``1.000e-07``), trailing zeros
     kept so that columns read alike; ``precision=None`` gives the shortest text that reads
-    back as exactly ``x`` (``repr``). ``inf``, ``-inf`` and ``nan`` print as such.
+    back as exactly ``x`` (``repr``). ``inf``, ``-inf`` and ``nan`` print as such, and a
+    ``None`` gradient (``zero_grad(set_to_none=True)``: no gradient yet) as ``None``.
     """
+    if x is None:
+        return "None"
     if math.isnan(x):
         return "nan"
     if math.isinf(x):

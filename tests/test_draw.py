@@ -1536,3 +1536,17 @@ def test_long_edge_label_lines_are_cut_at_the_text_limit() -> None:
     lines = [line for _, _, a in parse(draw_dot(y, edge_labels=True).source).edges
              if "label" in a for line in a["label"].split("\\n")]
     assert max(len(line) for line in lines) == 1500
+
+
+def test_a_none_gradient_is_drawn_as_none() -> None:
+    from autograd.draw import format_number
+
+    # zero_grad(set_to_none=True) leaves .grad None: "no gradient yet", drawn as such
+    x = Value(1.5, "x")
+    y = x * 2.0
+    y.label = "y"
+    x.grad = None
+    source = draw_dot(y).source
+    x_record = next(line for line in source.splitlines() if "x |" in line or "{ x" in line)
+    assert "None" in x_record
+    assert format_number(None) == "None"
