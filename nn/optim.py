@@ -94,6 +94,15 @@ class Optimizer:
     def __init__(self, params: Iterable[Value]) -> None:
         self.params = _params(params)
 
+    @property
+    def lr(self) -> float:
+        """The learning rate, a finite number >= 0 (checked when set)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = _hyper("lr", value)
+
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Set ``p.grad = 0.0`` for every parameter (``None`` with ``set_to_none=True``).
 
@@ -129,15 +138,6 @@ class SGD(Optimizer):
         self.lr = lr
         self.momentum = momentum
         self._buffers: list[float | None] = [None] * len(self.params)
-
-    @property
-    def lr(self) -> float:
-        """The learning rate, a finite number >= 0 (checked when set)."""
-        return self._lr
-
-    @lr.setter
-    def lr(self, value: float) -> None:
-        self._lr = _hyper("lr", value)
 
     @property
     def momentum(self) -> float:
@@ -209,15 +209,6 @@ class Adam(Optimizer):
         self._steps = [0] * n
         self._m = [0.0] * n
         self._v = [0.0] * n
-
-    @property
-    def lr(self) -> float:
-        """The learning rate, a finite number >= 0 (checked when set)."""
-        return self._lr
-
-    @lr.setter
-    def lr(self, value: float) -> None:
-        self._lr = _hyper("lr", value)
 
     @property
     def betas(self) -> tuple[float, float]:
