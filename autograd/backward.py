@@ -75,30 +75,6 @@ def _first_contribution(leaf: Value, contribution: float) -> float:
     raise TypeError(f"Value.grad must be a float or None, not {type(leaf._grad).__name__}")
 
 
-def _sweep_order(root: Value) -> list[Value]:
-    """The non-leaf nodes under ``root``, highest creation stamp first (``root`` first).
-
-    Breadth first over the non-leaves (a leaf's stamp is ``<= 0``, a non-leaf's ``> 0``),
-    then one sort, which for a chain or a layered network meets an almost sorted list.
-    Every non-leaf's ``.grad`` is reset to ``-0.0``, the exact identity of IEEE addition
-    (``-0.0 + c == c`` for every ``c``, ``-0.0`` and ``nan`` included), so its first
-    contribution in the sweep is taken as it is.
-    """
-    root._grad = -0.0
-    nodes = [root]
-    seen = {root}
-    push = nodes.append
-    mark = seen.add
-    for node in nodes:  # the list grows while it is walked
-        for parent in node.parents:
-            if parent._stamp > 0 and parent not in seen:
-                mark(parent)
-                parent._grad = -0.0
-                push(parent)
-    nodes.sort(key=_stamp_of, reverse=True)
-    return nodes
-
-
 def backward(root: Value, seed: float = 1.0) -> None:
     """Reverse-mode sweep from ``root``: ``node.grad = d root / d node`` for every node.
 
@@ -108,7 +84,8 @@ def backward(root: Value, seed: float = 1.0) -> None:
     ``no_grad()`` raises ``RuntimeError``.
 
     The sweep visits the non-leaves under ``root`` once each, highest creation stamp first
-    (:func:`_sweep_order`), and adds ``grad(node) * d node / d parent`` into every parent.
+    (:func:`topological_order` reversed), and adds ``grad(node) * d node / d parent`` into
+    every parent.
     Every consumer of a node was created after it, so when a node is reached all of its
     consumers under ``root`` have passed their gradient on: its own gradient is complete.
     Time and memory are linear in the graph (one sort aside, in C). A lock makes concurrent
@@ -127,9 +104,13 @@ def backward(root: Value, seed: float = 1.0) -> None:
             except TypeError:
                 root._grad = _first_contribution(root, seed)
             return
-        order = _sweep_order(root)
-        root._grad = seed
+        order = topological_order(root, leaves=False)
         for node in order:
+            # -0.0 is IEEE addition's exact identity (-0.0 + c == c, -0.0 and nan included):
+            # a non-leaf's first contribution in this sweep is taken as it is
+            node._grad = -0.0
+        root._grad = seed
+        for node in reversed(order):
             g = node._grad
             for parent, local in zip(node.parents, node.local_grads):
                 try:
