@@ -61,6 +61,14 @@ def _load(parameters: Sequence[Any], values: Sequence[float]) -> None:
         p.data = v
 
 
+def _compile_seconds(compiled: Any, *args: Any) -> float:
+    """Seconds of a compiled function's first trace, code generation and compile for
+    ``args`` (``source_for`` does that work without running the step)."""
+    start = time.perf_counter()
+    compiled.source_for(*args)
+    return time.perf_counter() - start
+
+
 def _time_steps(step: Any, steps: int, seconds: float) -> Result:
     """One untimed warm-up step, then timed steps, at least ``steps`` of them and for at
     least ``seconds``; the mean seconds per step.
@@ -146,9 +154,7 @@ def mlp_compiled(samples: int, steps: int, seconds: float = 0.0) -> Result:
     opt = SGD(params, lr=MLP_LR)
     xs, ys = mlp_data(samples)
     compiled = autograd.compile(lambda xb, yb: mse_loss([model(x)[0] for x in xb], yb, "mean"))
-    start = time.perf_counter()
-    compiled.source_for(xs, ys)
-    compile_seconds = time.perf_counter() - start
+    compile_seconds = _compile_seconds(compiled, xs, ys)
 
     def step() -> float:
         opt.zero_grad()
@@ -288,9 +294,7 @@ def article_compiled(iterations: int, warmup: int = 1, seconds: float = 0.0) -> 
     x = list(ARTICLE_X)
     y = list(ARTICLE_Y)
     compiled = autograd.compile(lambda xs, ys: mse_loss(model(xs), ys, "half_sum"))
-    start = time.perf_counter()
-    compiled.source_for(x, y)
-    compile_seconds = time.perf_counter() - start
+    compile_seconds = _compile_seconds(compiled, x, y)
 
     def iteration() -> float:
         opt.zero_grad()
