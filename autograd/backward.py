@@ -3,9 +3,10 @@
 Every node carries a creation stamp, larger than its parents' stamps, so the order of
 stamps is a topological order. :func:`topological_order` (used by ``grad()``, ``draw_dot``
 and the anomaly checks) collects the nodes under a root and sorts them by stamp;
-``backward()`` sweeps them from the highest stamp down with a heap, in one pass. Both
-visit nodes in the same order, so their sums agree to the last bit, and neither recurses,
-so a graph a million nodes deep works.
+``backward()`` sweeps the same list from the highest stamp down, in one pass. Both visit
+nodes in the same order, so their sums agree to the last bit, and neither recurses, so a
+graph a million nodes deep works. Numbers that entered an operation (the ``2`` of
+``x * 2``) are no nodes: they get no gradient and cost the sweep nothing.
 
 For every node ``n`` with parents ``p_i`` and local derivatives ``d n / d p_i``, the
 reverse sweep adds ``grad(n) * d n / d p_i`` to ``grad(p_i)`` (a masked zero,
@@ -38,15 +39,22 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     The nodes are collected breadth first, then sorted by creation stamp (a node is always
     stamped after its parents). With ``leaves=False`` the leaves are left out.
     """
-    if not (leaves or root.parents):
-        return []
+    if root._stamp <= 0:  # a leaf
+        return [root] if leaves else []
     nodes = [root]
     seen = {root}
+    mark = seen.add
+    push = nodes.append
     for node in nodes:  # the list grows while it is walked: a breadth-first search
-        for parent in node.parents:
-            if (leaves or parent.parents) and parent not in seen:
-                seen.add(parent)
-                nodes.append(parent)
+        parents = node._parents
+        if type(parents) is tuple:
+            for parent in parents:
+                if parent not in seen and (leaves or parent._stamp > 0):
+                    mark(parent)
+                    push(parent)
+        elif parents not in seen and (leaves or parents._stamp > 0):  # one parent, bare
+            mark(parents)
+            push(parents)
     nodes.sort(key=_stamp_of)
     return nodes
 
@@ -66,13 +74,6 @@ def _check_root(root: Value, what: str) -> None:
             "does not require grad (as in PyTorch); compute it outside no_grad() to "
             "differentiate it"
         )
-
-
-def _first_contribution(leaf: Value, contribution: float) -> float:
-    """The new ``.grad`` of a leaf whose ``+=`` failed: ``None`` reads as "no gradient yet"."""
-    if leaf._grad is None:
-        return contribution
-    raise TypeError(f"Value.grad must be a float or None, not {type(leaf._grad).__name__}")
 
 
 def backward(root: Value, seed: float = 1.0) -> None:
@@ -98,11 +99,8 @@ def backward(root: Value, seed: float = 1.0) -> None:
         if current_mode.get().anomaly:
             _checked_sweep(root, seed)
             return
-        if not root.parents:
-            try:
-                root._grad += seed
-            except TypeError:
-                root._grad = _first_contribution(root, seed)
+        if root._stamp <= 0:  # a leaf: d root / d root
+            root._grad += seed  # a "no gradient yet" -0.0 becomes the seed itself
             return
         order = topological_order(root, leaves=False)
         for node in order:
@@ -112,33 +110,39 @@ def backward(root: Value, seed: float = 1.0) -> None:
         root._grad = seed
         for node in reversed(order):
             g = node._grad
-            for parent, local in zip(node.parents, node.local_grads):
-                try:
+            parents = node._parents
+            if type(parents) is tuple:
+                for parent, local in zip(parents, node._locals):
                     parent._grad += g * local
-                except TypeError:  # a leaf whose .grad is None ("no gradient yet")
-                    parent._grad = _first_contribution(parent, g * local)
+            else:  # one parent, stored bare with its local derivative
+                parents._grad += g * node._locals
 
 
 def _checked_sweep(root: Value, seed: float) -> None:
     """``backward()`` under ``detect_anomaly()``: the same order, every gradient checked.
 
-    As in the fast sweep, a non-leaf's first contribution replaces its old ``.grad`` (each
-    is set to None, "none yet", first) and leaves accumulate. Only gradients that reach a
-    node which can use one are checked: not those flowing to a number that an operator
-    wrapped (the ``1e-300`` of ``x / 1e-300``), which nothing asked for and which PyTorch
-    does not compute. After an error, non-leaf gradients not reached read 0.
+    As in the fast sweep, a non-leaf's first contribution replaces its old ``.grad`` and
+    leaves accumulate. Every contribution is checked: numbers (the ``1e-300`` of
+    ``x / 1e-300``) are no nodes and receive none. After an error, non-leaf gradients not
+    reached read 0.
     """
     order = topological_order(root, leaves=False)
     for node in order:
         node._grad = None  # type: ignore[assignment]
-    root._grad = seed if root._grad is None else root._grad + seed
+    if root._stamp <= 0:
+        root._grad += seed
+        return
+    root._grad = seed
     try:
         for node in reversed(order):
             g = node._grad
-            for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            op = node.op
+            operands = [x._data if isinstance(x, Value) else x for x in node.inputs]
+            positions = [i for i, x in enumerate(node.inputs) if isinstance(x, Value)]
+            for index, parent, local in zip(positions, node.parents, node.local_grads):
                 contribution = g * local
-                if parent._stamp >= 0:
-                    check_backward(node.op, [p._data for p in node.parents], index, contribution)
+                if parent._stamp >= 0:  # not a constant that as_value() wrapped
+                    check_backward(op, operands, index, contribution)
                 previous = parent._grad
                 parent._grad = contribution if previous is None else previous + contribution
     finally:
@@ -203,20 +207,28 @@ def grad(
     # `relevant`: nodes with a path down to some input; only these need gradients.
     relevant: set[Value] = set()
     for node in order:
-        if node in wanted or any(p in relevant for p in node.parents):
+        if node in wanted or (node._stamp > 0 and any(p in relevant for p in node.parents)):
             relevant.add(node)
 
     anomaly = current_mode.get().anomaly
     grads: dict[Value, Any] = {output: 1.0}
     for node in reversed(order):
-        if node not in relevant or not node.parents or node not in grads:
+        if node not in relevant or node._stamp <= 0 or node not in grads:
             continue
         g = grads[node]
         op = node.operation
         assert op is not None
-        # Value mode: the same table row, evaluated on Values, records a graph of its own.
-        local_grads = op.local_grads(node, *node.parents) if create_graph else node.local_grads
-        for index, (parent, local) in enumerate(zip(node.parents, local_grads)):
+        parents = node.parents
+        if create_graph:
+            # Value mode: the same table row, evaluated on Values (numbers stay numbers),
+            # records a graph of its own; a number operand's entry is dropped.
+            inputs = node.inputs
+            rules = op.local_grads(node, *inputs)
+            local_grads = tuple(d for x, d in zip(inputs, rules) if isinstance(x, Value)) \
+                if len(inputs) != len(parents) else tuple(rules)
+        else:
+            local_grads = node.local_grads
+        for index, (parent, local) in enumerate(zip(parents, local_grads)):
             if parent not in relevant:
                 continue
             if local is MASKED:  # exactly 0 whatever g is; 0 * inf further down stays nan

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -30,6 +31,20 @@ if TYPE_CHECKING:
 Number = float | int
 
 _new = object.__new__
+_ADD = ops.ADD
+_SUB = ops.SUB
+_MUL = ops.MUL
+_ONES = (1.0, 1.0)
+_WSUM = ops.WSUM
+_mul = operator.mul
+_TANH = ops.TANH
+_SIGMOID = ops.SIGMOID
+_RELU = ops.RELU
+_MASKED = ops.MASKED
+_tanh = math.tanh
+_exp = math.exp
+_sigmoid = ops.float_sigmoid
+_ONE_MINUS_ONE = (1.0, -1.0)
 _get_mode = current_mode.get
 # Creation stamps: every node is stamped after its parents exist, so sorting by stamp is a
 # topological order (leaves have stamps <= 0). autograd.backward orders its sweeps by them.
@@ -62,14 +77,18 @@ def _as_float(data: object, what: str = "Value data") -> float:
     )
 
 
-def _node(data: float, op: Op, parents: tuple[Value, ...], local_grads: tuple[Any, ...]) -> Value:
-    """A new node made by ``op`` from ``parents`` (a leaf inside ``no_grad()``)."""
+def _node(data: float, op: Op, parents: Any, local_grads: Any) -> Value:
+    """A new node made by ``op`` from Value operands only (a leaf inside ``no_grad()``).
+
+    ``parents`` and ``local_grads`` are bare (a Value and a float) for one parent, else
+    tuples of equal length.
+    """
     node = _new(Value)
     node._data = data
     node._grad = 0.0
     node.label = ""
-    node.parents = parents
-    node.local_grads = local_grads
+    node._parents = parents
+    node._locals = local_grads
     node.operation = op
     node._stamp = _next_stamp()
     if _get_mode() is not DEFAULT_MODE:
@@ -78,13 +97,13 @@ def _node(data: float, op: Op, parents: tuple[Value, ...], local_grads: tuple[An
 
 
 def _constant(x: float) -> Value:
-    """A leaf for a number that an operator or a sum wrapped (``CONSTANT_STAMP``)."""
+    """A leaf for a number that :func:`as_value` wrapped (``CONSTANT_STAMP``)."""
     node = _new(Value)
     node._data = x
     node._grad = 0.0
     node.label = ""
-    node.parents = ()
-    node.local_grads = ()
+    node._parents = ()
+    node._locals = ()
     node.operation = None
     node._stamp = CONSTANT_STAMP
     return node
@@ -94,60 +113,113 @@ def _apply_mode(node: Value) -> None:
     """Anomaly checks and ``no_grad()``: the rare path, kept out of ``_node``."""
     mode = _get_mode()
     if mode.anomaly and node.operation is not None:
-        check_forward(node.operation.name, [p._data for p in node.parents], node._data)
+        operands = [x._data if isinstance(x, Value) else x for x in node.inputs]
+        check_forward(node.operation.name, operands, node._data)
     if not mode.grad_enabled:
-        node.parents = ()
-        node.local_grads = ()
-        node.operation = None
-        node._stamp = NO_GRAD_STAMP
+        _make_leaf(node, NO_GRAD_STAMP)
 
 
-def _apply(op: Op, inputs: tuple[Value, ...]) -> Value:
-    xs = [v._data for v in inputs]
+def _make_leaf(node: Value, stamp: int) -> None:
+    """Turn a freshly made node into a leaf (no parents, no op) with the given stamp."""
+    node._parents = ()
+    node._locals = ()
+    node.operation = None
+    node._stamp = stamp
+    try:
+        del node._inputs
+    except AttributeError:
+        pass
+
+
+def _record(op: Op, operands: tuple[Any, ...]) -> Value:
+    """A node for ``op`` applied to ``operands`` (Values and built-in floats), by the row.
+
+    The forward and the local derivatives come from the row; only the Values among the
+    operands become parents (a number gets no gradient), in operand order, and
+    ``node.inputs`` keeps the operands with the numbers in place. A node whose operands are
+    all numbers is a constant leaf holding the result (as PyTorch's result of an operation
+    on tensors that do not require grad).
+    """
+    xs = [x._data if isinstance(x, Value) else x for x in operands]
     out = op.forward(*xs)
-    return _node(out, op, inputs, op.local_grads(out, *xs))
+    if type(out) is not float:
+        out = _as_float(out, f"the forward of op {op.name!r}")
+    rules = tuple(op.local_grads(out, *xs))
+    if len(rules) != len(operands):
+        raise ValueError(
+            f"the rule of op {op.name!r} gave {len(rules)} local derivative(s) "
+            f"for {len(operands)} input(s)"
+        )
+    parents = [x for x in operands if isinstance(x, Value)]
+    if len(parents) == len(operands):  # Values only: inputs and parents are the same
+        if len(parents) == 1:
+            return _node(out, op, parents[0], rules[0])
+        return _node(out, op, operands, rules)
+    node = _new(Value)
+    node._data = out
+    node._grad = 0.0
+    node.label = ""
+    node.operation = op
+    if not parents:  # numbers only: nothing to differentiate, a constant leaf
+        node._parents = ()
+        node._locals = ()
+        node.operation = None
+        node._stamp = CONSTANT_STAMP
+        return node
+    locals_ = [d for x, d in zip(operands, rules) if isinstance(x, Value)]
+    if len(parents) == 1:
+        node._parents = parents[0]
+        node._locals = locals_[0]
+    else:
+        node._parents = tuple(parents)
+        node._locals = tuple(locals_)
+    node._inputs = operands
+    node._stamp = _next_stamp()
+    if _get_mode() is not DEFAULT_MODE:
+        _apply_mode(node)
+    return node
+
+
+def _number_operand(x: object) -> float:
+    """A real number operand as a built-in float (``TypeError`` for anything else)."""
+    return x if type(x) is float else _as_float(x)
 
 
 def apply(op: Op, *inputs: Value | float) -> Value:
     """Apply the rule-table row ``op`` to Values: ``out = op.forward(x...)``, recorded.
 
     This is how a custom operation (an :class:`autograd.Op` of your own) is used: the node
-    gets ``op`` as its ``operation``, ``inputs`` as its parents and ``op.local_grads(out,
-    x...)`` as its local derivatives, so ``backward()``, ``grad()`` (any order),
-    ``gradcheck`` and ``draw_dot`` treat it like a built-in op. Numbers among ``inputs``
-    become constant leaves. ``TypeError`` if ``op`` is not an Op or an input is not a
-    number; ``ValueError`` if the number of inputs differs from ``op.arity`` or the rule
-    returns a different number of derivatives.
+    gets ``op`` as its ``operation``, the Values among ``inputs`` as its parents and their
+    entries of ``op.local_grads(out, x...)`` as its local derivatives, so ``backward()``,
+    ``grad()`` (any order), ``gradcheck`` and ``draw_dot`` treat it like a built-in op.
+    Numbers among ``inputs`` stay numbers: they get no gradient, and ``node.inputs`` lists
+    them in place. ``TypeError`` if ``op`` is not an Op or an input is not a number;
+    ``ValueError`` if the number of inputs differs from ``op.arity`` or the rule returns a
+    different number of derivatives.
     """
     if not isinstance(op, Op):
         raise TypeError(f"apply() takes an Op first, not {type(op).__name__}")
     if op.arity is not None and len(inputs) != op.arity:
         raise ValueError(f"op {op.name!r} takes {op.arity} input(s), got {len(inputs)}")
-    values = tuple(x if isinstance(x, Value) else _constant(_as_float(x)) for x in inputs)
-    xs = [v._data for v in values]
-    out = op.forward(*xs)
-    if type(out) is not float:
-        out = _as_float(out, f"the forward of op {op.name!r}")
-    local_grads = tuple(op.local_grads(out, *xs))
-    if len(local_grads) != len(values):
-        raise ValueError(
-            f"the rule of op {op.name!r} gave {len(local_grads)} local derivative(s) "
-            f"for {len(values)} input(s)"
-        )
-    return _node(out, op, values, local_grads)
+    operands = tuple(x if isinstance(x, Value) else _number_operand(x) for x in inputs)
+    return _record(op, operands)
 
 
 def _unary(op: Op, x: Value) -> Value:
     d = x._data
     out = op.forward(d)
-    return _node(out, op, (x,), op.local_grads(out, d))
+    return _node(out, op, x, op.local_grads(out, d)[0])
 
 
-def _binary(op: Op, a: Value, b: Value) -> Value:
-    da = a._data
-    db = b._data
-    out = op.forward(da, db)
-    return _node(out, op, (a, b), op.local_grads(out, da, db))
+def _binary(op: Op, a: object, b: object, symbol: str) -> Value:
+    """``op(a, b)`` for an operator: two Values, or a Value and a number (not wrapped)."""
+    if type(a) is Value and type(b) is Value:
+        da = a._data
+        db = b._data
+        out = op.forward(da, db)
+        return _node(out, op, (a, b), op.local_grads(out, da, db))
+    operands = (_operand(a, symbol), _operand(b, symbol))
+    return _record(op, operands)
 
 
 def as_value(x: object) -> Value:
@@ -155,18 +227,17 @@ def as_value(x: object) -> Value:
     return x if isinstance(x, Value) else _constant(_as_float(x))
 
 
-def _operand(x: object, symbol: str) -> Value:
-    """The Value for an operator's other operand; a ``TypeError`` naming a non-number's type.
+def _operand(x: object, symbol: str) -> Any:
+    """An operator's operand: a Value, or a real number as a built-in float (not wrapped);
+    a ``TypeError`` naming a non-number's type.
 
     Raising here, rather than returning ``NotImplemented``, keeps the message about the
     operand: ``"3" * Value(2)`` would otherwise become a confusing sequence repetition.
     """
-    if type(x) is float:  # the common case first, before the slower numbers.Real check
-        return _constant(x)
-    if isinstance(x, Value):
+    if type(x) is float or isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real):
-        return _constant(_as_float(x))
+        return _as_float(x)
     raise _operand_error(x, symbol)
 
 
@@ -194,6 +265,24 @@ def _restore_leaf(data: float, grad: float | None, label: str, stamp: int) -> Va
     return leaf
 
 
+class _NoGradYet(float):
+    """The ``-0.0`` that a leaf's ``_grad`` holds for "no gradient yet" (``grad is None``).
+
+    ``-0.0`` is IEEE addition's exact identity, so the sweep's ``grad += contribution``
+    turns it into the contribution itself, as PyTorch's first accumulation into a ``None``
+    gradient does, with no test in the sweep.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "NO_GRAD_YET"
+
+
+#: ``Value._grad`` of a leaf whose ``grad`` is ``None``.
+NO_GRAD_YET: float = _NoGradYet(-0.0)
+
+
 class Value:
     """A scalar node of a computation graph.
 
@@ -209,8 +298,10 @@ class Value:
             node; may be set to ``None`` ("no gradient yet", PyTorch's ``set_to_none``),
             which the next sweep treats as ``0``.
         label: a name for drawings and messages (the article's ``w5``, ``net3``...).
-        parents: the Values this node was computed from, in operand order.
+        parents: the Values this node was computed from, in operand order (read-only).
         local_grads: ``d self / d parents[i]`` at forward time, one per parent.
+        inputs: the operands in the op's order: the parents with any numbers in place
+            (``(x * 2).inputs == (x, 2.0)``; a number gets no gradient and is no node).
         operation: the rule-table row (:class:`autograd.ops.Op`) that made it, or None.
 
     PyTorch habits that work (each reads ``.data``): comparisons ``== != < <= > >=`` with a
@@ -223,7 +314,10 @@ class Value:
     they raise ``RuntimeError`` (``.detach()`` it first), as PyTorch's deepcopy does.
     """
 
-    __slots__ = ("_data", "_grad", "_stamp", "label", "local_grads", "operation", "parents")
+    # One parent is stored bare (a Value and a float), several as tuples; ``_inputs`` is set
+    # only on nodes with a number among their operands. The properties below give tuples.
+    __slots__ = ("_data", "_grad", "_inputs", "_locals", "_parents", "_stamp", "label",
+                 "operation")
 
     # NumPy scalars on the left (``np.float64(2) * v``) defer to our reflected operators.
     __array_ufunc__ = None
@@ -231,9 +325,10 @@ class Value:
     _data: float
     _grad: float
     _stamp: int
+    _parents: Any
+    _locals: Any
+    _inputs: tuple[Any, ...]
     label: str
-    parents: tuple[Value, ...]
-    local_grads: tuple[Any, ...]
     operation: Op | None
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -244,8 +339,8 @@ class Value:
         self._data = data
         self._grad = 0.0
         self.label = label
-        self.parents = ()
-        self.local_grads = ()
+        self._parents = ()
+        self._locals = ()
         self.operation = None
         self._stamp = 0
 
@@ -265,12 +360,13 @@ class Value:
         Assigning converts a real number to a float; ``None`` means "no gradient yet"
         (``zero_grad(set_to_none=True)``): the next ``backward()`` starts this leaf at 0.
         """
-        return self._grad
+        g = self._grad
+        return None if g is NO_GRAD_YET else g  # type: ignore[return-value]
 
     @grad.setter
     def grad(self, value: float | None) -> None:
         if value is None:
-            self._grad = None  # type: ignore[assignment]
+            self._grad = NO_GRAD_YET
         else:
             self._grad = value if type(value) is float else _as_float(value, "Value.grad")
 
@@ -280,10 +376,35 @@ class Value:
         return "" if self.operation is None else self.operation.name
 
     @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this node was computed from, in operand order (``()`` for a leaf); a
+        Value used twice appears twice (``a * a``). Numbers are not parents: see ``inputs``."""
+        ps = self._parents
+        return ps if type(ps) is tuple else (ps,)
+
+    @property
+    def local_grads(self) -> tuple[Any, ...]:
+        """``d self / d parents[i]``, evaluated at forward time, one per parent."""
+        ds = self._locals
+        return ds if type(ds) is tuple else (ds,)
+
+    @property
+    def inputs(self) -> tuple[Any, ...]:
+        """The operands in the op's order: the parents, with numbers (floats) in place.
+
+        ``(x * 2).inputs == (x, 2.0)`` while ``(x * 2).parents == (x,)``; the rule row
+        ``operation.local_grads(out, *inputs)`` gives one derivative per input.
+        """
+        try:
+            return self._inputs
+        except AttributeError:
+            return self.parents
+
+    @property
     def is_leaf(self) -> bool:
         """True for a node without parents (made by ``Value()``, a constant, or under
         ``no_grad()``): ``backward()`` accumulates into the ``.grad`` of leaves."""
-        return not self.parents
+        return self._stamp <= 0
 
     @property
     def requires_grad(self) -> bool:
@@ -369,54 +490,132 @@ class Value:
         """``copy``, ``deepcopy`` and ``pickle`` of a leaf: a new leaf with the same data,
         grad and label. A non-leaf raises ``RuntimeError``: copying it would duplicate
         its place in the graph (``.detach()`` gives a leaf to copy)."""
-        if self.parents:
+        if self._stamp > 0:
             raise RuntimeError(
                 f"only leaf Values (without parents) can be copied or pickled; this one was "
                 f"made by {self.op!r}. Call .detach() first to copy its number, as in PyTorch."
             )
-        return (_restore_leaf, (self._data, self._grad, self.label, self._stamp))
+        return (_restore_leaf, (self._data, self.grad, self.label, self._stamp))
 
     # -- arithmetic: each operator dispatches to one row of the table ---------------------
 
+    # The four common operators build their node inline for a Value or float operand (the
+    # same numbers as their rows: the rule-table tests compare them); anything else goes
+    # through the row (_binary).
+
     def __add__(self, other: object) -> Value:
         """``self + other``; d/dself = 1, d/dother = 1."""
-        return _binary(ops.ADD, self, _operand(other, "+"))
+        kind = type(other)
+        if kind is float:
+            node = _new(Value)
+            node._data = self._data + other  # type: ignore[operator]
+            node._grad = 0.0
+            node.label = ""
+            node._parents = self
+            node._locals = 1.0
+            node._inputs = (self, other)
+            node.operation = _ADD
+            node._stamp = _next_stamp()
+        elif kind is Value:
+            node = _new(Value)
+            node._data = self._data + other._data  # type: ignore[attr-defined]
+            node._grad = 0.0
+            node.label = ""
+            node._parents = (self, other)
+            node._locals = _ONES
+            node.operation = _ADD
+            node._stamp = _next_stamp()
+        else:
+            return _binary(_ADD, self, other, "+")
+        if _get_mode() is not DEFAULT_MODE:
+            _apply_mode(node)
+        return node
 
     def __radd__(self, other: object) -> Value:
-        return _binary(ops.ADD, _operand(other, "+"), self)
+        return _binary(_ADD, other, self, "+")
 
     def __sub__(self, other: object) -> Value:
         """``self - other``; d/dself = 1, d/dother = -1."""
-        return _binary(ops.SUB, self, _operand(other, "-"))
+        kind = type(other)
+        if kind is float:
+            node = _new(Value)
+            node._data = self._data - other  # type: ignore[operator]
+            node._grad = 0.0
+            node.label = ""
+            node._parents = self
+            node._locals = 1.0
+            node._inputs = (self, other)
+            node.operation = _SUB
+            node._stamp = _next_stamp()
+        elif kind is Value:
+            node = _new(Value)
+            node._data = self._data - other._data  # type: ignore[attr-defined]
+            node._grad = 0.0
+            node.label = ""
+            node._parents = (self, other)
+            node._locals = _ONE_MINUS_ONE
+            node.operation = _SUB
+            node._stamp = _next_stamp()
+        else:
+            return _binary(_SUB, self, other, "-")
+        if _get_mode() is not DEFAULT_MODE:
+            _apply_mode(node)
+        return node
 
     def __rsub__(self, other: object) -> Value:
-        return _binary(ops.SUB, _operand(other, "-"), self)
+        return _binary(_SUB, other, self, "-")
 
     def __mul__(self, other: object) -> Value:
         """``self * other``; d/dself = other, d/dother = self."""
-        return _binary(ops.MUL, self, _operand(other, "*"))
+        kind = type(other)
+        if kind is float:
+            node = _new(Value)
+            node._data = self._data * other  # type: ignore[operator]
+            node._grad = 0.0
+            node.label = ""
+            node._parents = self
+            node._locals = other
+            node._inputs = (self, other)
+            node.operation = _MUL
+            node._stamp = _next_stamp()
+        elif kind is Value:
+            a = self._data
+            b = other._data  # type: ignore[attr-defined]
+            node = _new(Value)
+            node._data = a * b
+            node._grad = 0.0
+            node.label = ""
+            node._parents = (self, other)
+            node._locals = (b, a)
+            node.operation = _MUL
+            node._stamp = _next_stamp()
+        else:
+            return _binary(_MUL, self, other, "*")
+        if _get_mode() is not DEFAULT_MODE:
+            _apply_mode(node)
+        return node
 
     def __rmul__(self, other: object) -> Value:
-        return _binary(ops.MUL, _operand(other, "*"), self)
+        return _binary(_MUL, other, self, "*")
 
     def __truediv__(self, other: object) -> Value:
         """``self / other`` (IEEE: ``1/0 = inf``); d/dself = 1/other, d/dother = -self/other²."""
-        return _binary(ops.DIV, self, _operand(other, "/"))
+        return _binary(ops.DIV, self, other, "/")
 
     def __rtruediv__(self, other: object) -> Value:
-        return _binary(ops.DIV, _operand(other, "/"), self)
+        return _binary(ops.DIV, other, self, "/")
 
     def __pow__(self, other: object) -> Value:
         """``self ** other``: a number exponent is a constant (d/dx x^c = c x^(c-1)); a
         Value exponent is an input too (d/db a^b = a^b log a)."""
         if isinstance(other, Value):
-            return _binary(ops.POW, self, other)
+            return _binary(ops.POW, self, other, "**")
         if isinstance(other, numbers.Real):
             return _unary(ops.pow_const(_as_float(other)), self)
         raise _operand_error(other, "**")
 
     def __rpow__(self, other: object) -> Value:
-        return _binary(ops.POW, _operand(other, "**"), self)
+        return _binary(ops.POW, other, self, "**")
 
     def __neg__(self) -> Value:
         """``-self``; d/dself = -1."""
@@ -436,17 +635,61 @@ class Value:
         """Natural log; d/dx = 1/x. ``log(0) = -inf``, ``log(-1) = nan``."""
         return _unary(ops.LOG, self)
 
+    # The activations build their node inline (the numbers of their rows, which the
+    # rule-table tests compare), as they run once per neuron.
+
     def tanh(self) -> Value:
         """``tanh(x)``; d/dx = 1 - tanh(x)². Exactly ±1 with zero slope far out."""
-        return _unary(ops.TANH, self)
+        out = _tanh(self._data)
+        node = _new(Value)
+        node._data = out
+        node._grad = 0.0
+        node.label = ""
+        node._parents = self
+        node._locals = 1.0 - out * out
+        node.operation = _TANH
+        node._stamp = _next_stamp()
+        if _get_mode() is not DEFAULT_MODE:
+            _apply_mode(node)
+        return node
 
     def sigmoid(self) -> Value:
         """``σ(x) = 1 / (1 + e^-x)``; d/dx = σ(x)(1 - σ(x)). ``σ(-1000) == 0.0`` exactly."""
-        return _unary(ops.SIGMOID, self)
+        x = self._data
+        if x >= 0.0:
+            out = 1.0 / (1.0 + _exp(-x))
+        else:
+            out = _sigmoid(x)  # e^x / (1 + e^x) for x < 0, and nan
+        node = _new(Value)
+        node._data = out
+        node._grad = 0.0
+        node.label = ""
+        node._parents = self
+        node._locals = out * (1.0 - out)
+        node.operation = _SIGMOID
+        node._stamp = _next_stamp()
+        if _get_mode() is not DEFAULT_MODE:
+            _apply_mode(node)
+        return node
 
     def relu(self) -> Value:
-        """``max(x, 0)``; d/dx = 1 if x > 0 else 0."""
-        return _unary(ops.RELU, self)
+        """``max(x, 0)``; d/dx = 1 if x > 0 else 0 (a masked zero, see ``ops.MASKED``)."""
+        x = self._data
+        node = _new(Value)
+        if x > 0.0 or x != x:  # nan passes through, with the slope 1 (as the row)
+            node._data = x
+            node._locals = 1.0
+        else:
+            node._data = 0.0
+            node._locals = _MASKED
+        node._grad = 0.0
+        node.label = ""
+        node._parents = self
+        node.operation = _RELU
+        node._stamp = _next_stamp()
+        if _get_mode() is not DEFAULT_MODE:
+            _apply_mode(node)
+        return node
 
     def sqrt(self) -> Value:
         """``√x``; d/dx = 1 / (2√x). ``sqrt(-1) = nan``."""
@@ -487,28 +730,24 @@ class Value:
         _sweep.backward(self, seed)
 
 
-_JUST_VALUES = frozenset({Value})
 _VALUES_AND_FLOATS = frozenset({Value, float})
 
 
-def _values(xs: Iterable[object], what: str) -> Sequence[Value]:
-    """``xs`` as a sequence of Values (numbers become constant leaves), checked."""
+def _values(xs: Iterable[object], what: str) -> Sequence[Any]:
+    """``xs`` as a sequence of Values and built-in floats (other numbers converted), checked."""
     if type(xs) in (list, tuple):  # the common cases, with the element types checked in C
-        kinds = set(map(type, xs))
-        if kinds <= _JUST_VALUES:
-            return cast(Sequence[Value], xs)
-        if kinds <= _VALUES_AND_FLOATS:
-            return [x if type(x) is Value else _constant(x) for x in xs]  # type: ignore[arg-type]
+        if set(map(type, xs)) <= _VALUES_AND_FLOATS:  # type: ignore[arg-type]
+            return cast(Sequence[Any], xs)
     if isinstance(xs, (str, bytes, AbstractSet, Mapping)) or not isinstance(xs, Iterable):
         raise TypeError(
             f"{what} must be an ordered sequence of Values or numbers, not {type(xs).__name__}"
         )
-    return [as_value(x) for x in xs]
+    return [x if isinstance(x, Value) else _number_operand(x) for x in xs]
 
 
 def add_n(values: Iterable[Value | float]) -> Value:
     """One node for ``x_0 + x_1 + ... + x_n``; d/dx_i = 1 (a single node, not a chain)."""
-    return _apply(ops.ADD_N, tuple(_values(values, "values")))
+    return _record(ops.ADD_N, tuple(_values(values, "values")))
 
 
 def weighted_sum(
@@ -523,7 +762,43 @@ def weighted_sum(
     xs = _values(inputs, "inputs")
     if len(ws) != len(xs):
         raise ValueError(f"weighted_sum got {len(ws)} weights but {len(xs)} inputs")
-    return _apply(ops.WSUM, (*ws, *xs, as_value(bias)))
+    b = bias if isinstance(bias, Value) else _number_operand(bias)
+    return _record(ops.WSUM, (*ws, *xs, b))
+
+
+def _net(w: list[Value], xs: Sequence[Any], xdata: Sequence[float] | None, b: Value) -> Value:
+    """A neuron's ``net = Σ w_i x_i + b`` node (labelled ``"net"``), as :func:`weighted_sum`
+    makes it, for a layer that reads the same inputs in every neuron.
+
+    ``xs`` are all floats (then ``xdata is xs``) or all Values (``xdata`` their numbers,
+    read once per layer); ``xdata=None``, or anything not a Value among ``w`` and ``b``,
+    takes the general path of :func:`weighted_sum`. The numbers are the row's.
+    """
+    try:
+        if xdata is None:
+            raise AttributeError
+        wdata = [p._data for p in w]
+        out = sum(map(_mul, wdata, xdata), b._data)  # the row's _wsum_forward, bit for bit
+    except AttributeError:
+        net = weighted_sum(w, xs, b)
+        net.label = "net"
+        return net
+    node = _new(Value)
+    node._data = out
+    node._grad = 0.0
+    node.label = "net"
+    if xdata is xs:  # numbers: no gradient for them, kept as inputs
+        node._parents = (*w, b)
+        node._locals = (*xdata, 1.0)
+        node._inputs = (*w, *xs, b)
+    else:
+        node._parents = (*w, *xs, b)
+        node._locals = (*xdata, *wdata, 1.0)
+    node.operation = _WSUM
+    node._stamp = _next_stamp()
+    if _get_mode() is not DEFAULT_MODE:
+        _apply_mode(node)
+    return node
 
 
 Reduction = Literal["mean", "sum", "half_sum"]
@@ -554,7 +829,7 @@ def squared_error(
         raise ValueError(f"got {len(os_)} outputs but {len(ys)} targets")
     if not os_:
         raise ValueError("squared_error needs at least one output")
-    return _apply(op, (*os_, *ys))
+    return _record(op, (*os_, *ys))
 
 
 # The chain rule lives in autograd.backward, which imports this module; binding the module

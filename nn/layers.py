@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from autograd import Value, ops
-from autograd.value import apply, as_value
+from autograd.value import _as_float, _net, as_value
 from nn.module import Module
 
 #: The activation names and the Value method each one calls (``None``: no activation node).
@@ -48,8 +48,6 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
 #: The most weights one layer may hold (``nin * nout``); checked before allocating.
 MAX_LAYER_WEIGHTS = 10**7
 
-_WSUM = ops.WSUM
-_Value = Value
 
 
 def _activation(name: object) -> Callable[[Value], Value] | None:
@@ -88,8 +86,17 @@ def _rng(rng: object) -> Callable[[float, float], float]:
     return rng.uniform
 
 
-def _inputs(x: object, n: int) -> list[Value]:
-    """``x`` as a list of ``n`` Values: Values are kept, real numbers become constant leaves.
+_VALUE_OR_FLOAT = frozenset({Value, float})
+
+
+def _number(v: object) -> Value | float:
+    """An input element: a Value, or a real number as a built-in float (not wrapped)."""
+    return v if isinstance(v, Value) else _as_float(v)
+
+
+def _inputs(x: object, n: int) -> list[Any]:
+    """``x`` as a list of ``n`` inputs: Values are kept, real numbers become floats (numbers
+    get no gradient, so they are not wrapped into Values).
 
     ``x`` is a list, tuple or other sequence (a range, a 1-d numpy array); a str, a mapping,
     a set, a Value or a non-sequence is a ``TypeError``; the wrong length a ``ValueError``; an
@@ -99,7 +106,9 @@ def _inputs(x: object, n: int) -> list[Value]:
     if kind is list or kind is tuple:  # the common case, without the slower ABC checks
         if len(x) != n:  # type: ignore[arg-type]
             raise ValueError(f"expected {n} inputs, got {len(x)}")  # type: ignore[arg-type]
-        return [v if type(v) is _Value else as_value(v) for v in x]  # type: ignore[attr-defined]
+        if set(map(type, x)) <= _VALUE_OR_FLOAT:  # type: ignore[call-overload]
+            return x if kind is list else list(x)  # type: ignore[return-value,call-overload]
+        return [_number(v) for v in x]  # type: ignore[attr-defined]
     if isinstance(x, (str, bytes, bytearray, Mapping, Set, Value)) \
             or not hasattr(kind, "__getitem__"):
         raise TypeError(_not_a_sequence(x, n))
@@ -109,7 +118,22 @@ def _inputs(x: object, n: int) -> list[Value]:
         raise TypeError(_not_a_sequence(x, n)) from None
     if size != n:
         raise ValueError(f"expected {n} inputs, got {size}")
-    return [v if type(v) is _Value else as_value(v) for v in x]  # type: ignore[attr-defined]
+    return [_number(v) for v in x]  # type: ignore[attr-defined]
+
+
+def _input_data(xs: list[Any]) -> list[float] | None:
+    """For :func:`autograd.value._net`: ``xs`` itself if all floats, the numbers of all-Value
+    inputs, or None for a mix (the general path)."""
+    kinds = set(map(type, xs))
+    if kinds == _FLOAT:
+        return xs
+    if kinds == _VALUE:
+        return [v._data for v in xs]
+    return None
+
+
+_FLOAT = frozenset({float})
+_VALUE = frozenset({Value})
 
 
 def _not_a_sequence(x: object, n: int) -> str:
@@ -221,9 +245,8 @@ class Neuron(Module):
     def net(self, x: Sequence[Value | float]) -> Value:
         """The weighted-sum node ``net = Σ_i w_i x_i + b`` (labelled ``"net"``), without ``f``."""
         w = self.w
-        net = apply(_WSUM, *w, *_inputs(x, len(w)), self.b)
-        net.label = "net"
-        return net
+        xs = _inputs(x, len(w))
+        return _net(w, xs, _input_data(xs), self.b)
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         """``self.forward(x)`` (typed: one Value)."""
@@ -233,8 +256,8 @@ class Neuron(Module):
     def forward(self, x: Sequence[Value | float]) -> Value:
         """``f(net)`` with ``net = Σ_i w_i x_i + b``, for ``nin`` floats or Values ``x``."""
         w = self.w
-        net = apply(_WSUM, *w, *_inputs(x, len(w)), self.b)
-        net.label = "net"
+        xs = _inputs(x, len(w))
+        net = _net(w, xs, _input_data(xs), self.b)
         act = self._act
         return net if act is None else act(net)
 
@@ -311,13 +334,13 @@ class Layer(Module):
         out: list[Value] = []
         push = out.append
         size = len(xs)
+        xdata = _input_data(xs)
         for j, n in enumerate(self.neurons):
             w = n.w
             if len(w) != size:
                 raise ValueError(f"neuron {j} of this layer has {len(w)} weights "
                                  f"but gets {size} inputs")
-            net = apply(_WSUM, *w, *xs, n.b)
-            net.label = "net"
+            net = _net(w, xs, xdata, n.b)
             act = n._act
             push(net if act is None else act(net))
         return out
