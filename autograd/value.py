@@ -13,6 +13,7 @@ counting alone.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import numbers
@@ -37,6 +38,7 @@ _MUL = ops.MUL
 _ONES = (1.0, 1.0)
 _WSUM = ops.WSUM
 _mul = operator.mul
+_data_of = operator.attrgetter("_data")
 _TANH = ops.TANH
 _SIGMOID = ops.SIGMOID
 _RELU = ops.RELU
@@ -125,10 +127,8 @@ def _make_leaf(node: Value, stamp: int) -> None:
     node._locals = ()
     node.operation = None
     node._stamp = stamp
-    try:
+    with contextlib.suppress(AttributeError):
         del node._inputs
-    except AttributeError:
-        pass
 
 
 def _record(op: Op, operands: tuple[Any, ...]) -> Value:
@@ -315,7 +315,8 @@ class Value:
     """
 
     # One parent is stored bare (a Value and a float), several as tuples; ``_inputs`` is set
-    # only on nodes with a number among their operands. The properties below give tuples.
+    # only on nodes with a number among their operands (a bare float for ``value op number``,
+    # the commonest, else the tuple of operands). The properties below give tuples.
     __slots__ = ("_data", "_grad", "_inputs", "_locals", "_parents", "_stamp", "label",
                  "operation")
 
@@ -327,7 +328,7 @@ class Value:
     _stamp: int
     _parents: Any
     _locals: Any
-    _inputs: tuple[Any, ...]
+    _inputs: Any
     label: str
     operation: Op | None
 
@@ -396,9 +397,12 @@ class Value:
         ``operation.local_grads(out, *inputs)`` gives one derivative per input.
         """
         try:
-            return self._inputs
+            inputs = self._inputs
         except AttributeError:
             return self.parents
+        if type(inputs) is float:  # Value (op) number, stored as the bare number
+            return (self._parents, inputs)
+        return inputs  # type: ignore[no-any-return]
 
     @property
     def is_leaf(self) -> bool:
@@ -415,7 +419,7 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         op = f", op={self.op!r}" if self.operation is not None else ""
-        return f"Value(data={self._data!r}, grad={self._grad!r}{label}{op})"
+        return f"Value(data={self._data!r}, grad={self.grad!r}{label}{op})"
 
     # -- reading the number, as PyTorch's scalar tensors allow -----------------------------
 
@@ -513,7 +517,7 @@ class Value:
             node.label = ""
             node._parents = self
             node._locals = 1.0
-            node._inputs = (self, other)
+            node._inputs = other  # a bare number: the inputs are (self, other)
             node.operation = _ADD
             node._stamp = _next_stamp()
         elif kind is Value:
@@ -544,7 +548,7 @@ class Value:
             node.label = ""
             node._parents = self
             node._locals = 1.0
-            node._inputs = (self, other)
+            node._inputs = other  # a bare number: the inputs are (self, other)
             node.operation = _SUB
             node._stamp = _next_stamp()
         elif kind is Value:
@@ -575,7 +579,7 @@ class Value:
             node.label = ""
             node._parents = self
             node._locals = other
-            node._inputs = (self, other)
+            node._inputs = other  # a bare number: the inputs are (self, other)
             node.operation = _MUL
             node._stamp = _next_stamp()
         elif kind is Value:
@@ -656,10 +660,8 @@ class Value:
     def sigmoid(self) -> Value:
         """``σ(x) = 1 / (1 + e^-x)``; d/dx = σ(x)(1 - σ(x)). ``σ(-1000) == 0.0`` exactly."""
         x = self._data
-        if x >= 0.0:
-            out = 1.0 / (1.0 + _exp(-x))
-        else:
-            out = _sigmoid(x)  # e^x / (1 + e^x) for x < 0, and nan
+        # for x < 0 (and nan) the row's e^x / (1 + e^x)
+        out = 1.0 / (1.0 + _exp(-x)) if x >= 0.0 else _sigmoid(x)
         node = _new(Value)
         node._data = out
         node._grad = 0.0
@@ -735,9 +737,9 @@ _VALUES_AND_FLOATS = frozenset({Value, float})
 
 def _values(xs: Iterable[object], what: str) -> Sequence[Any]:
     """``xs`` as a sequence of Values and built-in floats (other numbers converted), checked."""
-    if type(xs) in (list, tuple):  # the common cases, with the element types checked in C
-        if set(map(type, xs)) <= _VALUES_AND_FLOATS:  # type: ignore[arg-type]
-            return cast(Sequence[Any], xs)
+    # the common cases, with the element types checked in C
+    if type(xs) in (list, tuple) and set(map(type, xs)) <= _VALUES_AND_FLOATS:  # type: ignore[arg-type]
+        return cast(Sequence[Any], xs)
     if isinstance(xs, (str, bytes, AbstractSet, Mapping)) or not isinstance(xs, Iterable):
         raise TypeError(
             f"{what} must be an ordered sequence of Values or numbers, not {type(xs).__name__}"
@@ -777,7 +779,7 @@ def _net(w: list[Value], xs: Sequence[Any], xdata: Sequence[float] | None, b: Va
     try:
         if xdata is None:
             raise AttributeError
-        wdata = [p._data for p in w]
+        wdata = list(map(_data_of, w))
         out = sum(map(_mul, wdata, xdata), b._data)  # the row's _wsum_forward, bit for bit
     except AttributeError:
         net = weighted_sum(w, xs, b)
@@ -795,6 +797,35 @@ def _net(w: list[Value], xs: Sequence[Any], xdata: Sequence[float] | None, b: Va
         node._parents = (*w, *xs, b)
         node._locals = (*xdata, *wdata, 1.0)
     node.operation = _WSUM
+    node._stamp = _next_stamp()
+    if _get_mode() is not DEFAULT_MODE:
+        _apply_mode(node)
+    return node
+
+
+_VALUE_ONLY = frozenset({Value})
+_FLOAT_ONLY = frozenset({float})
+
+
+def _squared_error_node(op: Op, outputs: list[Value], targets: list[float]) -> Value:
+    """The node of :func:`squared_error` for Value outputs and number targets, by the row."""
+    n = len(outputs)
+    xs = [o._data for o in outputs]
+    xs += targets
+    out = op.forward(*xs)
+    rules = op.local_grads(out, *xs)
+    node = _new(Value)
+    node._data = out
+    node._grad = 0.0
+    node.label = ""
+    if n == 1:
+        node._parents = outputs[0]
+        node._locals = rules[0]
+    else:
+        node._parents = tuple(outputs)
+        node._locals = tuple(rules[:n])
+    node._inputs = (*outputs, *targets)
+    node.operation = op
     node._stamp = _next_stamp()
     if _get_mode() is not DEFAULT_MODE:
         _apply_mode(node)
@@ -823,6 +854,9 @@ def squared_error(
         raise ValueError(
             f"reduction must be one of {sorted(_SQUARED_ERROR_OPS)}, not {reduction!r}"
         ) from None
+    if type(outputs) is list and type(targets) is list and len(outputs) == len(targets) \
+            and set(map(type, outputs)) == _VALUE_ONLY and set(map(type, targets)) == _FLOAT_ONLY:
+        return _squared_error_node(op, outputs, targets)  # Values against numbers: the usual
     os_ = _values(outputs, "outputs")
     ys = _values(targets, "targets")
     if len(os_) != len(ys):

@@ -388,7 +388,7 @@ def _traced_chain(start: Any, steps: int) -> tuple[Any, int]:
 
 def memory_ours(steps: int) -> Result:
     """Bytes held by our graph of ``steps`` multiplications by a number (each step makes
-    a mul node and the constant leaf wrapping the number)."""
+    one mul node; the number is kept as a float, not wrapped into a Value)."""
     from autograd import Value, topological_order
 
     end, held = _traced_chain(Value(1.0), steps)

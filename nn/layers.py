@@ -29,11 +29,12 @@ Sizes are checked before anything is allocated: a layer holds at most
 from __future__ import annotations
 
 import numbers
+import operator
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
-from autograd import Value, ops
+from autograd import Value
 from autograd.value import _as_float, _net, as_value
 from nn.module import Module
 
@@ -128,11 +129,12 @@ def _input_data(xs: list[Any]) -> list[float] | None:
     if kinds == _FLOAT:
         return xs
     if kinds == _VALUE:
-        return [v._data for v in xs]
+        return list(map(_data_of, xs))
     return None
 
 
 _FLOAT = frozenset({float})
+_data_of = operator.attrgetter("_data")
 _VALUE = frozenset({Value})
 
 

@@ -178,9 +178,15 @@ class Module:
         float that a reader can print and compare. With ``True``, ``p.grad`` is ``None``,
         which means "no gradient yet": the optimizers skip such a parameter (as PyTorch's do).
         """
-        new = _NO_GRAD if set_to_none else 0.0
+        if set_to_none:
+            for p in self.parameters():
+                p.grad = _NO_GRAD
+            return
         for p in self.parameters():
-            p.grad = new
+            if type(p) is Value:
+                p._grad = 0.0  # the slot itself: a float needs no check
+            else:  # a subclass may define its own grad
+                p.grad = 0.0
 
     def train(self, mode: bool = True) -> Module:
         """Set ``training = mode`` on this module and every sub-module; returns ``self``."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,9 @@ from autograd.ops import float_div
 
 # ``p.grad = _NO_GRAD`` marks "no gradient yet".
 _NO_GRAD: Any = None
+_FLOAT_ONLY = {float}
+_VALUE_ONLY = {Value}
+_grad_slot = operator.attrgetter("_grad")
 
 
 def _params(params: Iterable[Value]) -> list[Value]:
@@ -110,9 +114,15 @@ class Optimizer:
         stays a float to print and compare. ``None`` means "no gradient yet": the next
         :meth:`step` skips that parameter unless a backward pass has given it one.
         """
-        new = _NO_GRAD if set_to_none else 0.0
+        if set_to_none:
+            for p in self.params:
+                p.grad = _NO_GRAD
+            return
         for p in self.params:
-            p.grad = new
+            if type(p) is Value:
+                p._grad = 0.0  # the slot itself: a float needs no check
+            else:  # a subclass may define its own grad
+                p.grad = 0.0
 
     def step(self) -> None:
         """Update every parameter from its gradient."""
@@ -151,9 +161,18 @@ class SGD(Optimizer):
     def step(self) -> None:
         """One update of every parameter that has a gradient (see the class docstring)."""
         params = self.params
-        grads = _grads(params)
         lr = self._lr
         momentum = self._momentum
+        if momentum == 0.0:
+            try:  # the common case: every gradient a built-in float, read from the slots
+                if set(map(type, params)) == _VALUE_ONLY \
+                        and set(map(type, map(_grad_slot, params))) == _FLOAT_ONLY:
+                    for p in params:  # float arithmetic cannot fail: still all or nothing
+                        p._data -= lr * p._grad
+                    return
+            except AttributeError:  # not a Value: the checks below say what is wrong
+                pass
+        grads = _grads(params)
         if momentum == 0.0:
             new = [p.data if g is None else p.data - lr * g for p, g in zip(params, grads)]
             for p, d in zip(params, new):

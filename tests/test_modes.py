@@ -22,9 +22,9 @@ def test_no_grad_records_no_parents() -> None:
     assert is_grad_enabled()
     assert y.data == 7.0 and y.parents == () and y.op == "" and y.local_grads == ()
     assert y.operation is None and not y.requires_grad and y.is_leaf
-    # enable_grad() inside records again: z = x * 2 with parents (x, the constant 2)
-    assert len(z.parents) == 2 and z.parents[0] is x and z.parents[1].data == 2.0
-    assert z.op == "mul" and z.local_grads == (2.0, 2.0) and z.requires_grad
+    # enable_grad() inside records again: z = x * 2 with the parent x (2 is a number)
+    assert z.parents == (x,) and z.inputs == (x, 2.0)
+    assert z.op == "mul" and z.local_grads == (2.0,) and z.requires_grad
     w = x * 2
     assert w.parents[0] is x and w.op == "mul"
 

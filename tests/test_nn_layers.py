@@ -82,8 +82,9 @@ def test_neuron_net_is_the_weighted_sum_without_activation() -> None:
     net = n.net([0.05, 0.10])
     assert net.op == "wsum"
     assert net.label == "net"
-    assert net.parents == (*n.w, *net.parents[2:4], n.b)
-    assert [x.data for x in net.parents[2:4]] == [0.05, 0.10]
+    assert net.parents == (*n.w, n.b)  # numbers get no gradient: no nodes for them
+    assert net.inputs == (*n.w, 0.05, 0.10, n.b)
+    assert net.local_grads == (0.05, 0.10, 1.0)  # d net/d w_i = x_i, d net/d b = 1
     assert net.data == pytest.approx(0.3775, abs=1e-15)  # Mazur's net_h1
 
 
@@ -105,12 +106,22 @@ def test_layer_returns_a_list_also_for_one_neuron() -> None:
     assert isinstance(out[0], Value)
 
 
-def test_layer_wraps_float_inputs_once_for_all_neurons() -> None:
+def test_layer_keeps_number_inputs_as_numbers_and_value_inputs_as_parents() -> None:
     layer = Layer(2, 3, "linear")
-    out = layer([1.0, 2.0])
-    input_nodes = [net.parents[2:4] for net in out]  # (w0, w1, x0, x1, b)
-    assert all(nodes[0] is input_nodes[0][0] and nodes[1] is input_nodes[0][1]
-               for nodes in input_nodes)
+    out = layer([1, 2.0])  # an int is converted
+    for net, n in zip(out, layer.neurons):
+        assert net.parents == (*n.w, n.b) and net.inputs == (*n.w, 1.0, 2.0, n.b)
+        assert type(net.inputs[2]) is float
+    x = [Value(1.0), Value(2.0)]
+    for net, n in zip(layer(x), layer.neurons):
+        assert net.parents == (*n.w, *x, n.b) and net.inputs == net.parents
+        # d net/d w_i = x_i, d net/d x_i = w_i, d net/d b = 1
+        assert net.local_grads == (1.0, 2.0, n.w[0].data, n.w[1].data, 1.0)
+    mixed = [Value(1.0), 2.0]
+    for net, n in zip(layer(mixed), layer.neurons):
+        assert net.parents == (*n.w, mixed[0], n.b)
+        assert net.local_grads == (1.0, 2.0, n.w[0].data, 1.0)
+        assert net.data == n.b.data + n.w[0].data * 1.0 + n.w[1].data * 2.0
 
 
 def test_layer_matches_its_neurons() -> None:

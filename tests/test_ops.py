@@ -370,10 +370,17 @@ def test_apply_checks_its_arguments() -> None:
     bad_forward = Op("str_forward", "s", lambda x: "3", lambda out, x: (0.0,), "f")
     with pytest.raises(TypeError, match="forward of op 'str_forward'"):
         apply(bad_forward, Value(1.0))
-    z = apply(ops.MUL, 2.0, Value(3.0))  # a number becomes a constant leaf
-    assert z.data == 6.0 and z.parents[0].data == 2.0 and z.parents[0].is_leaf
+    three = Value(3.0)
+    z = apply(ops.MUL, 2.0, three)  # a number stays a number: an input, not a parent
+    assert z.data == 6.0 and z.parents == (three,) and z.inputs == (2.0, three)
+    assert z.local_grads == (2.0,)  # d(ab)/db = a
     s = apply(ops.ADD_N, Value(1.0), 2.0, 3)
-    assert s.data == 6.0 and len(s.parents) == 3
+    assert s.data == 6.0 and len(s.parents) == 1 and s.inputs[1:] == (2.0, 3.0)
+    assert type(s.inputs[2]) is float
+    c = apply(ops.MUL, 2.0, 3)  # numbers only: a constant leaf holding the result
+    assert c.data == 6.0 and c.is_leaf and c.parents == () and c.op == ""
+    c.backward()
+    assert c.grad == 1.0
 
 
 # -- the table's metadata: symbols shown by drawings, formulas, where test graphs go ---------

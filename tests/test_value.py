@@ -74,9 +74,12 @@ def test_parents_and_op_names() -> None:
     c = a * b
     assert c.op == "mul" and c.parents == (a, b) and c.local_grads == (3.0, 2.0)
     d = a + 1
-    assert d.op == "add" and d.parents[0] is a and d.parents[1].data == 1.0
+    assert d.op == "add" and d.parents == (a,) and d.inputs == (a, 1.0)
+    assert type(d.inputs[1]) is float and d.local_grads == (1.0,)
     e = 2 - a
-    assert e.op == "sub" and e.parents[0].data == 2.0 and e.parents[1] is a
+    assert e.op == "sub" and e.parents == (a,) and e.inputs == (2.0, a)
+    assert e.local_grads == (-1.0,)
+    assert c.inputs == c.parents and (a * a).inputs == (a, a)
     assert (a**2).op == "pow_const" and (a**2).parents == (a,)
     assert (a**b).op == "pow" and (2**a).op == "pow"
     assert (-a).op == "neg"
@@ -259,7 +262,7 @@ def test_is_leaf_and_requires_grad_are_read_only_views() -> None:
         z = x * 2
     assert (x.is_leaf, y.is_leaf, z.is_leaf) == (True, False, True)
     assert (x.requires_grad, y.requires_grad, z.requires_grad) == (True, True, False)
-    assert y.detach().requires_grad and y.parents[1].requires_grad
+    assert y.detach().requires_grad and y.parents == (x,)
     with pytest.raises(AttributeError):
         x.is_leaf = False  # type: ignore[misc]
     with pytest.raises(AttributeError):
@@ -282,7 +285,7 @@ def test_reflected_operators_keep_the_operand_order() -> None:
     ]:
         x.grad = 0.0
         out = expr()
-        assert out.parents[1] is x and out.parents[0].data == 3.0
+        assert out.parents == (x,) and out.inputs == (3.0, x)
         out.backward()
         assert out.data == value
         assert x.grad == pytest.approx(slope, rel=1e-15)
@@ -430,12 +433,13 @@ def test_comparisons_defer_to_the_other_operand() -> None:
 def test_sums_of_values_mixed_with_numbers() -> None:
     x = Value(2.0)
     s = add_n([x, 3.0, 4])
-    assert s.data == 9.0 and s.parents[0] is x
+    assert s.data == 9.0 and s.parents == (x,) and s.inputs == (x, 3.0, 4.0)
     s.backward()
     assert x.grad == 1.0
     w = Value(0.5)
     net = weighted_sum([w, 2.0], [4.0, x])  # no bias: 0
-    assert net.data == 0.5 * 4.0 + 2.0 * 2.0 and net.parents[-1].data == 0.0
+    assert net.data == 0.5 * 4.0 + 2.0 * 2.0 and net.parents == (w, x)
+    assert net.inputs == (w, 2.0, 4.0, x, 0.0) and net.local_grads == (4.0, 2.0)
     net.backward()
     assert (w.grad, x.grad) == (4.0, 1.0 + 2.0)
     e = squared_error([x, 1.0], [0.0, 1.0], "sum")
