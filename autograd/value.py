@@ -738,7 +738,7 @@ _VALUES_AND_FLOATS = frozenset({Value, float})
 def _values(xs: Iterable[object], what: str) -> Sequence[Any]:
     """``xs`` as a sequence of Values and built-in floats (other numbers converted), checked."""
     # the common cases, with the element types checked in C
-    if type(xs) in (list, tuple) and set(map(type, xs)) <= _VALUES_AND_FLOATS:  # type: ignore[arg-type]
+    if type(xs) in (list, tuple) and set(map(type, xs)) <= _VALUES_AND_FLOATS:
         return cast(Sequence[Any], xs)
     if isinstance(xs, (str, bytes, AbstractSet, Mapping)) or not isinstance(xs, Iterable):
         raise TypeError(

@@ -601,3 +601,23 @@ def test_add_n_keeps_the_sign_of_zero_for_one_and_two_terms() -> None:
     assert math.copysign(1.0, add_n([-0.0, -0.0]).data) == -1.0
     assert math.copysign(1.0, add_n([0.0, -0.0]).data) == 1.0
     assert (1.0 / add_n([Value(-0.0)])).data == -INF
+
+
+def test_an_interrupted_sweep_leaves_plain_float_gradients() -> None:
+    from autograd import Op, apply
+
+    class Exploding(float):
+        def __rmul__(self, other: object) -> float:
+            raise KeyboardInterrupt
+
+    boom = Op("boom_local", "b", lambda x: x, lambda out, x: (Exploding(1.0),), "f")
+    x = Value(2.0)
+    middle = (x * 3.0).exp()
+    top = apply(boom, middle) * 2.0 + middle.sin()
+    with pytest.raises(KeyboardInterrupt):
+        top.backward()
+    for node in topological_order(top):
+        assert type(node.grad) is float  # no mark of the sweep is left behind
+    top2 = (x * 3.0).exp()  # and the next sweep works: d exp(3x)/dx = 3 exp(3x)
+    top2.backward()
+    assert x.grad == pytest.approx(3.0 * math.exp(6.0), rel=1e-15)

@@ -459,3 +459,72 @@ def test_sums_of_values_mixed_with_numbers() -> None:
 def test_sequence_errors_name_the_argument(call, what: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TypeError, match="^" + what + " must be an ordered sequence"):
         call()
+
+
+# -- the inline fast paths give the numbers of their rule-table rows, bit for bit ----------
+
+_EDGE_POINTS = [0.0, -0.0, 5e-324, -5e-324, 1e-300, 0.5, -2.0, 3.0, 1e308, -1e308,
+                math.inf, -math.inf, math.nan, 710.0, -745.0]
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal as IEEE bit patterns would be: nan equals nan, 0.0 differs from -0.0."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+@pytest.mark.parametrize("a", _EDGE_POINTS)
+def test_inline_activations_are_their_rows(a: float) -> None:
+    from autograd import ops
+
+    for method, op in ((Value.sigmoid, ops.SIGMOID), (Value.tanh, ops.TANH),
+                       (Value.relu, ops.RELU)):
+        node = method(Value(a))
+        out = op.forward(a)
+        (local,) = op.local_grads(out, a)
+        assert node.operation is op and _same(node.data, out), (op.name, a)
+        assert _same(node.local_grads[0], local) and type(node.local_grads[0]) is type(local)
+
+
+@pytest.mark.parametrize("a", _EDGE_POINTS)
+@pytest.mark.parametrize("b", [0.0, -0.0, 5e-324, 2.0, -math.inf, math.nan])
+def test_inline_operators_are_their_rows(a: float, b: float) -> None:
+    from autograd import ops
+
+    for op, make in ((ops.ADD, lambda x, y: x + y), (ops.SUB, lambda x, y: x - y),
+                     (ops.MUL, lambda x, y: x * y)):
+        out = op.forward(a, b)
+        locals_ = op.local_grads(out, a, b)
+        x, y = Value(a), Value(b)
+        both = make(x, y)  # two Values
+        assert both.operation is op and _same(both.data, out)
+        assert both.parents == (x, y) and all(map(_same, both.local_grads, locals_))
+        right = make(x, b)  # Value (op) number: the number is an input, not a parent
+        assert _same(right.data, out) and right.parents == (x,) and right.inputs == (x, b)
+        assert _same(right.local_grads[0], locals_[0])
+        left = make(a, y)  # number (op) Value, through the row
+        assert _same(left.data, out) and left.parents == (y,) and left.inputs == (a, y)
+        assert _same(left.local_grads[0], locals_[1])
+
+
+def test_a_neuron_net_node_is_the_wsum_row() -> None:
+    from autograd import ops
+    from autograd.value import _net
+
+    w = [Value(0.1), Value(-0.0), Value(1e308)]
+    b = Value(-0.0)
+    for xs in ([0.5, -0.0, 1e308], [Value(0.5), Value(-0.0), Value(2.0)]):
+        xdata = [x.data if isinstance(x, Value) else x for x in xs]
+        args = [p.data for p in w] + xdata + [b.data]
+        out = ops.WSUM.forward(*args)
+        rules = ops.WSUM.local_grads(out, *args)
+        numbers = all(type(x) is float for x in xs)
+        node = _net(w, xs, xs if numbers else xdata, b)
+        assert _same(node.data, out) and node.label == "net" and node.op == "wsum"
+        values = [i for i, x in enumerate((*w, *xs, b)) if isinstance(x, Value)]
+        assert node.parents == tuple((*w, *xs, b)[i] for i in values)
+        assert all(map(_same, node.local_grads, [rules[i] for i in values]))
+        assert node.inputs == (*w, *xs, b)
+    mixed = _net(w, [0.5, Value(2.0), 3.0], None, b)  # a mix: the general path
+    assert mixed.data == ops.WSUM.forward(0.1, -0.0, 1e308, 0.5, 2.0, 3.0, -0.0)
