@@ -9,7 +9,15 @@ import threading
 
 import pytest
 
-from autograd import Value, detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad
+from autograd import (
+    Value,
+    add_n,
+    detect_anomaly,
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    no_grad,
+)
 
 
 def test_no_grad_records_no_parents() -> None:
@@ -218,3 +226,27 @@ def test_mode_objects_repr_and_tracing_message() -> None:
         "compiled code would always take the branch seen while tracing. Call the function "
         "eagerly instead (without compile), or express the branch with relu/abs."
     )
+
+
+def test_anomaly_messages_show_number_operands_in_place() -> None:
+    # 1 / x at x = 1e-300: d/dx = -(1/x)/x = -inf; x is input 1, the number 1.0 is input 0
+    x = Value(1e-300)
+    with detect_anomaly(), pytest.raises(
+            FloatingPointError,
+            match=r"backward of 'div' gave gradient -inf for its input 1 "
+                  r"\(operands \(1\.0, 1e-300\)\)"):
+        (1.0 / x).backward()
+    overflow = r"forward of 'mul' gave inf for operands \(100000000\.0, 1e\+308\)"
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=overflow):
+        Value(1e-300) * 1e308 * 1e308  # the second product overflows
+
+
+def test_no_grad_drops_number_inputs_too() -> None:
+    x = Value(2.0)
+    with no_grad():
+        y = x * 2.0
+        z = 3.0 - x
+        s = add_n([x, 1.0])
+    for node, value in ((y, 4.0), (z, 1.0), (s, 3.0)):
+        assert node.data == value and node.is_leaf and not node.requires_grad
+        assert node.parents == () and node.inputs == () and node.op == ""
