@@ -573,6 +573,10 @@ def draw_dot(
             "height": "0.3",
             "margin": "0.04,0.02",
         }
+        inputs = node.inputs
+        if len(inputs) != len(node.parents):
+            # number operands: keep the operands' edges in the op's order (2 - x above x - 2)
+            op_attrs["ordering"] = "in"
         op_on = node in reach and node is not highlight
         if op_on:
             op_attrs.update(on, style="filled,bold", fillcolor=HIGHLIGHT_FILL, fontcolor="black")
@@ -584,7 +588,7 @@ def draw_dot(
         # number (the 2 of x * 2) is a small box of its own, once per use, with a plain edge
         index = 0
         local_grads = node.local_grads
-        for position, operand in enumerate(node.inputs):
+        for position, operand in enumerate(inputs):
             if not isinstance(operand, Value):
                 number_id = f"{nid}_num{position}"
                 g.node(number_id, label=format_number(operand, precision), **NUMBER_ATTRS)

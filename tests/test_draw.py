@@ -326,6 +326,10 @@ def test_a_number_operand_is_a_small_box_with_a_plain_edge() -> None:
     assert [src for src, _ in into] == [rid["x"], box]
     assert label_number(into[0][1]["label"]) == 2.0
     assert "label" not in into[1][1]
+    # Graphviz keeps the edges into an op with a number in that order (ordering=in); an op on
+    # Values only is drawn as before
+    assert dot.ops()[op]["ordering"] == "in"
+    assert "ordering" not in parse(draw_dot(x * x).source).ops()[op]
     # the same number used twice is drawn twice, once per operand
     z = named(x * 2.0 + 2.0, "z")
     assert sorted(a["label"] for a in parse(draw_dot(z).source).numbers().values()) == [
