@@ -18,6 +18,10 @@ inline. The page holds
   root's value after it;
 * a small hand-written script that only shows those numbers (it differentiates nothing).
 
+A number operand (the ``2`` of ``x * 2``, the inputs of ``weighted_sum(ws, [0.05, 0.1], b)``)
+is no node: it appears in its node's equation (``net = w0·0.05 + w1·0.1 + b``) and, with
+Graphviz, as a small grey box, but it has no gradient, no backward step and no path.
+
 In the page: → and ← step, Home and End jump to the start and the end, the buttons do the
 same, and clicking a node selects it. For tests and scripting, ``window.explorer`` has
 ``step() back() reset() goto(phase, index) select(label)`` and ``state()``, which returns
@@ -424,7 +428,8 @@ def builtin_layout(data: dict[str, Any]) -> str:
     parents, the leaves keep their creation order (breadth first from the root). The elements
     carry Graphviz's structure (``g.node`` with ``<title>n<k></title>``, ``n<k>_op`` for ops,
     ``g.edge`` titled ``n<p>->n<k>_op``) so the page's script works on either picture.
-    Edges carry no label; the panel gives the numbers.
+    Edges carry no label and number operands (the ``2`` of ``x * 2``) get no box; the panel
+    gives the numbers, and its equation writes the number operands in place.
     """
     nodes = data["nodes"]
     n = len(nodes)
