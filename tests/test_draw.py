@@ -1648,6 +1648,7 @@ def test_weighted_sum_of_number_inputs() -> None:
     assert [a["label"] for _, a in into if "label" in a] == ["0.05", "0.1", "1.0"]
     assert [symbolic_local_grad(net, i) for i in range(3)] == [None, None, "1"]
     assert symbolic_local_grad(net, -1) == "1"
+    assert symbolic_local_grad(net, -3) is None  # w0, as a sequence index counts back
     with pytest.raises(IndexError, match="index 3 is out of range for a node with 3 parent"):
         symbolic_local_grad(net, 3)
     with pytest.raises(IndexError, match="index -4"):
@@ -1699,3 +1700,29 @@ def test_the_drawing_of_number_operands_renders() -> None:
     texts = [t.text for t in root.iterfind(".//s:text", ns)]
     assert texts.count("2.000") == 2  # the box 2 and the edge label d(2x)/dx = 2
     assert "1.000" in texts
+
+
+def test_a_custom_op_with_a_number_and_a_long_symbol() -> None:
+    from autograd.ops import Op
+
+    # op symbols are cut at MAX_TEXT_CHARS = 1500: 2000 characters keep 1500 - len("…(+2000
+    # characters)") = 1481 of them, then "…(+519 characters)"
+    for length, shown in ((1000, 1000), (2000, 1481 + len("…(+519 characters)"))):
+        op = Op("scaled", "s" * length, lambda a, c: a * c, lambda out, a, c: (c, a),
+                "d(a c)/da = c", arity=2)
+        x = Value(1.5, "x")
+        y = named(apply(op, x, 4.0), "y")
+        assert (y.parents, y.inputs, y.local_grads) == ((x,), (x, 4.0), (4.0,))
+        dot = parse(draw_dot(y, edge_labels=True).source)
+        (symbol,) = [a["label"] for a in dot.ops().values()]
+        assert len(symbol) == shown and symbol.startswith("sss") and len(symbol) <= 1500
+        assert [a["label"] for a in dot.numbers().values()] == ["4.000"]
+        assert _edge_labels(y) == {("y", "x"): ["4.000"]}  # no formula known for a custom op
+
+
+def test_the_chain_rule_caption_sits_below_in_the_highlight_colour() -> None:
+    x = Value(0.5, "x")
+    y = named(x * 3.0, "y")
+    dot = parse(draw_dot(y, highlight=x).source)
+    assert (dot.graph["labelloc"], dot.graph["fontcolor"]) == ("b", "#c0392b")
+    assert dot.graph["label"] == "∂y/∂x = ∂y/∂x = (3.000) = 3.000"
