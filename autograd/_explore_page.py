@@ -95,6 +95,18 @@ PAGE = r"""<!DOCTYPE html>
     gradText.push(texts[texts.length - 1]);
     g.addEventListener("click", () => select(n.label));
   });
+  // the boxes of node k's number operands (the 2 of x * 2) with their edges into the op: no
+  // nodes of the graph (no gradient, no backward step), drawn with the op they feed
+  const numberEls = D.nodes.map((n, k) => {
+    const els = [];
+    n.inputs.forEach((x, pos) => {
+      if ("node" in x) return;
+      const box = groups.get("n" + k + "_num" + pos);
+      if (box) els.push(box);
+      for (const e of edges.get("n" + k + "_num" + pos + "->n" + k + "_op") || []) els.push(e);
+    });
+    return els;
+  });
   // the SVG elements of the edge parents[pos] -> node k: the edge into the op, the op, its edge out
   function edgeEls(k, pos) {
     const ps = D.nodes[k].parents, p = ps[pos];
@@ -121,6 +133,20 @@ PAGE = r"""<!DOCTYPE html>
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
   const num = (x) => '<span class="num">' + fmt(x) + "</span>";
   const name = (k) => "<b>" + esc(label(k)) + "</b>";
+  // an operand as an equation writes it: a Value by its name, a number by its value
+  const operand = (x) => ("node" in x ? name(x.node) : num(x.number));
+  const INFIX = new Set(["+", "-", "*", "/", "**"]);
+  function equation(n) {
+    const xs = n.inputs.map(operand);
+    if (n.op === "wsum") {  // inputs (w..., x..., b): w0·x0 + w1·x1 + ... + b
+      const m = (xs.length - 1) / 2, terms = [];
+      for (let i = 0; i < m; i++) terms.push(xs[i] + "&#xB7;" + xs[i + m]);
+      terms.push(xs[2 * m]);
+      return esc(n.symbol) + " = " + terms.join(" + ");
+    }
+    if (xs.length === 2 && INFIX.has(n.symbol)) return xs[0] + " " + esc(n.symbol) + " " + xs[1];
+    return esc(n.symbol) + "(" + xs.join(", ") + ")";
+  }
 
   let phase = "forward", index = 0, selected = null;
 
@@ -138,6 +164,7 @@ PAGE = r"""<!DOCTYPE html>
       nodeEl[k].classList.toggle("final", gradFinal(k));
       const op = groups.get("n" + k + "_op");
       if (op) op.classList.toggle("pending", !valueShown(k));
+      for (const el of numberEls[k]) if (el.classList.contains("node")) el.classList.toggle("pending", !valueShown(k));
     }
     if (selected !== null) {
       const P = D.paths[selected];
@@ -159,11 +186,14 @@ PAGE = r"""<!DOCTYPE html>
         if (n.parents.length === 0) {
           html = '<p class="eq">' + name(k) + " = " + num(n.value) + " &nbsp;(a leaf: an input, a constant or a parameter)</p>";
         } else {
-          html = '<p class="eq">' + name(k) + " = " + esc(n.symbol) + "(" + n.parents.map(name).join(", ") + ") = " + num(n.value) + "</p>" +
-            "<p>inputs: " + n.parents.map((p) => name(p) + " = " + num(D.nodes[p].value)).join(", ") + "</p>" +
-            "<p>local derivatives, kept for the backward pass:</p>" +
+          const numbers = n.inputs.length - n.parents.length;
+          html = '<p class="eq">' + name(k) + " = " + equation(n) + " = " + num(n.value) + "</p>" +
+            "<p>inputs: " + n.inputs.map((x) => "node" in x ? name(x.node) + " = " + num(D.nodes[x.node].value)
+                                                         : "the number " + num(x.number)).join(", ") + "</p>" +
+            "<p>local derivatives, kept for the backward pass" + (numbers ? " (a number gets none: it is no node and has no gradient)" : "") + ":</p>" +
             n.parents.map((p, i) => '<p class="eq">&#x2202;' + esc(n.label) + "/&#x2202;" + esc(label(p)) + " = " + num(n.locals[i]) + "</p>").join("");
           n.parents.forEach((p, i) => edgeEls(k, i).forEach((e) => e.classList.add("flow")));
+          numberEls[k].forEach((e) => { if (e.classList.contains("edge")) e.classList.add("flow"); });
         }
       }
     } else {

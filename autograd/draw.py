@@ -2,7 +2,9 @@
 
 Every ``Value`` becomes a record ``{ label | data ... | grad ... }``; every operation becomes a
 small oval with the rule table's symbol (``σ``, ``Σ w·x + b``, ...), with edges
-``parent -> op -> result``. With ``edge_labels=True`` each ``parent -> op`` edge carries the
+``parent -> op -> result``. A number operand (the ``2`` of ``x * 2``: no node of the graph, no
+gradient) is a small grey box holding its value, with a plain edge into the op in its operand
+place. With ``edge_labels=True`` each ``parent -> op`` edge carries the
 local derivative ``d result / d parent`` that the backward sweep multiplies by, and with
 ``highlight=v`` every path from ``v`` up to the root is drawn bold and coloured: the chain of
 the chain rule, whose edge labels multiply (and, over several paths, add up) to
@@ -43,6 +45,20 @@ INK = "#333333"
 LEAF_FILL = "#eef3fb"
 NODE_FILL = "#ffffff"
 OP_FILL = "#f3f3f3"
+NUMBER_FILL = "#ececec"
+NUMBER_INK = "#8a8a8a"
+#: A number operand (the ``2`` of ``x * 2``): a small grey box holding its value, no grad.
+NUMBER_ATTRS = {
+    "shape": "box",
+    "style": "filled,rounded",
+    "fillcolor": NUMBER_FILL,
+    "color": NUMBER_INK,
+    "fontcolor": INK,
+    "fontsize": "10",
+    "height": "0.25",
+    "width": "0.3",
+    "margin": "0.05,0.02",
+}
 HIGHLIGHT = "#c0392b"
 HIGHLIGHT_FILL = "#fde8e4"
 HIGHLIGHT_PEN = "2.8"
@@ -154,29 +170,49 @@ def format_number(x: float | None, precision: int | None = 4) -> str:
     return f"{x:#.{precision}g}"
 
 
+def _operand_text(x: Value | float) -> str:
+    """How a formula names an operand: a Value by its label (``""`` when it has none), a
+    number by its shortest exact text (``0.99``, ``2.0``)."""
+    return x.label if isinstance(x, Value) else format_number(x, None)
+
+
 def symbolic_local_grad(node: Value, index: int) -> str | None:
     """The local derivative ``d node / d node.parents[index]`` written with the article's
     names, e.g. ``"a0"`` for the edge ``w5 -> net3`` (``net3 = w5 a0 + w7 a1 + b3``), or
     ``None`` when the operation or a needed label does not allow a short formula.
+
+    The formula is read from the operands in the op's order (``node.inputs``, numbers in
+    place), so ``2 - x`` gives ``-1`` for ``x``. A number operand is written as its value
+    (``-(0.99 - o1)`` for a target ``0.99``), but a formula that would be a number alone
+    (``d (2 x) / d x = 2``) is ``None``: the edge's number already says it. ``IndexError``
+    if ``node`` has no parent ``index``.
     """
+    positions = [i for i, x in enumerate(node.inputs) if isinstance(x, Value)]
+    if not -len(positions) <= index < len(positions):
+        raise IndexError(
+            f"symbolic_local_grad: index {index} is out of range for a node with "
+            f"{len(positions)} parent(s)"
+        )
+    position = positions[index]
+    inputs = node.inputs
     op = node.op
-    parents = node.parents
     if op in ("add", "add_n"):
         return "1"
     if op == "sub":
-        return "1" if index == 0 else "-1"
+        return "1" if position == 0 else "-1"
     if op == "neg":
         return "-1"
-    if op == "wsum":
-        n = (len(parents) - 1) // 2
-        if index == 2 * n:
+    if op == "wsum":  # inputs (w_0..w_n-1, x_0..x_n-1, b): d/dw_i = x_i, d/dx_i = w_i
+        n = (len(inputs) - 1) // 2
+        if position == 2 * n:
             return "1"
-        other = parents[index + n] if index < n else parents[index - n]
-        return other.label or None
+        other = inputs[position + n] if position < n else inputs[position - n]
+        return (other.label or None) if isinstance(other, Value) else None
     if op == "mul":
-        return parents[1 - index].label or None
+        other = inputs[1 - position]
+        return (other.label or None) if isinstance(other, Value) else None
     out = node.label
-    x = parents[0].label
+    x = _operand_text(inputs[0])
     if op == "sigmoid":
         return f"{out}(1 - {out})" if out else None
     if op == "tanh":
@@ -185,17 +221,17 @@ def symbolic_local_grad(node: Value, index: int) -> str | None:
         return out or None
     if op == "log":
         return f"1/{x}" if x else None
-    if op in ("half_sse", "sse", "mse"):
-        n = len(parents) // 2
-        k = index % n
-        o, y = parents[k], parents[k + n]
-        if not (o.label and y.label):
+    if op in ("half_sse", "sse", "mse"):  # inputs (o_0..o_n-1, y_0..y_n-1)
+        n = len(inputs) // 2
+        k = position % n
+        o, y = _operand_text(inputs[k]), _operand_text(inputs[k + n])
+        if not (o and y):
             return None
         if op == "half_sse":  # J = 1/2 Σ (y - o)²: dJ/do = -(y - o), dJ/dy = y - o
-            return f"-({y.label} - {o.label})" if index < n else f"{y.label} - {o.label}"
+            return f"-({y} - {o})" if position < n else f"{y} - {o}"
         factor = "2" if op == "sse" else f"2/{n}·"
-        sign = "" if index < n else "-"
-        return f"{sign}{factor}({o.label} - {y.label})"
+        sign = "" if position < n else "-"
+        return f"{sign}{factor}({o} - {y})"
     return None
 
 
@@ -427,17 +463,23 @@ def draw_dot(
       fields (label on top), ``"row"`` puts them side by side (micrograd's look), the same
       in every ``rankdir``; leaves are tinted, the root has a double border;
     * one small oval per operation with the rule table's symbol, and edges
-      ``parent -> op -> result`` (a parent used twice, as in ``a * a``, gets two edges);
+      ``parent -> op -> result`` (a parent used twice, as in ``a * a``, gets two edges),
+      drawn in the op's operand order (``node.inputs``);
+    * one small grey box per number operand (``x * 2``, ``weighted_sum(ws, [0.05, 0.1], b)``,
+      a loss against float targets), showing the number only: it has no gradient, so its
+      edge carries no label;
     * ``edge_labels=True``: each ``parent -> op`` edge shows the local derivative
       ``d result / d parent`` as evaluated in the forward pass, with (``symbolic=True``) its
-      formula in the graph's names when one is known, e.g. ``∂net3/∂w5 = a0``;
+      formula in the graph's names when one is known, e.g. ``∂net3/∂w5 = a0`` (a number
+      operand appears in it as its value: ``∂J/∂o1 = -(0.99 - o1)``);
     * ``highlight=v``: every node and edge on every path from ``v`` up to ``root`` drawn bold,
       thick and in colour, with a caption giving
       ``d root / d v = Σ_paths Π (local derivatives on the path)``: the chain rule, e.g. the
       article's ``dJ/dw5 = dJ/do1 · do1/dnet3 · dnet3/dw5``.
 
     Numbers have ``precision`` significant digits (``None``: full precision). ``rankdir`` is
-    one of ``"TB" "LR" "BT" "RL"``. A graph with more than ``max_nodes`` Values raises
+    one of ``"TB" "LR" "BT" "RL"``. A graph with more than ``max_nodes`` Values (number boxes
+    not counted) raises
     ``ValueError``: draw an intermediate node instead, or raise ``max_nodes``. Labels of any
     characters are drawn (control characters as visible symbols, see :func:`visible`); a
     label over :data:`MAX_LABEL_CHARS` characters is cut with ``…(+N characters)``.
@@ -531,6 +573,10 @@ def draw_dot(
             "height": "0.3",
             "margin": "0.04,0.02",
         }
+        inputs = node.inputs
+        if len(inputs) != len(node.parents):
+            # number operands: keep the operands' edges in the op's order (2 - x above x - 2)
+            op_attrs["ordering"] = "in"
         op_on = node in reach and node is not highlight
         if op_on:
             op_attrs.update(on, style="filled,bold", fillcolor=HIGHLIGHT_FILL, fontcolor="black")
@@ -538,7 +584,17 @@ def draw_dot(
                **op_attrs)
         g.edge(op_id, nid, **(dict(on, style="bold") if op_on else {}))
 
-        for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+        # the operands in the op's order: a Value's edge carries its local derivative; a
+        # number (the 2 of x * 2) is a small box of its own, once per use, with a plain edge
+        index = 0
+        local_grads = node.local_grads
+        for position, operand in enumerate(inputs):
+            if not isinstance(operand, Value):
+                number_id = f"{nid}_num{position}"
+                g.node(number_id, label=format_number(operand, precision), **NUMBER_ATTRS)
+                g.edge(number_id, op_id, color=NUMBER_INK)
+                continue
+            parent, local = operand, local_grads[index]
             edge_attrs: dict[str, str] = {}
             if edge_labels:
                 number = format_number(float(local), precision)
@@ -554,6 +610,7 @@ def draw_dot(
             if op_on and parent in reach:
                 edge_attrs.update(on, style="bold")
             g.edge(ids[parent], op_id, **edge_attrs)
+            index += 1
 
     if highlight is not None:
         caption = chain_caption(order, highlight, reach, precision)

@@ -18,6 +18,10 @@ inline. The page holds
   root's value after it;
 * a small hand-written script that only shows those numbers (it differentiates nothing).
 
+A number operand (the ``2`` of ``x * 2``, the inputs of ``weighted_sum(ws, [0.05, 0.1], b)``)
+is no node: it appears in its node's equation (``net = w0·0.05 + w1·0.1 + b``) and, with
+Graphviz, as a small grey box, but it has no gradient, no backward step and no path.
+
 In the page: → and ← step, Home and End jump to the start and the end, the buttons do the
 same, and clicking a node selects it. For tests and scripting, ``window.explorer`` has
 ``step() back() reset() goto(phase, index) select(label)`` and ``state()``, which returns
@@ -116,16 +120,23 @@ def unique_labels(order: list[Value]) -> list[str]:
     return labels
 
 
+def _operands(node: Value, index: dict[Value, int]) -> list[int | float]:
+    """``node.inputs`` with each Value replaced by its index in the order: an ``int`` for a
+    node, the number itself (a built-in ``float``) for a number operand."""
+    return [index[x] if isinstance(x, Value) else x for x in node.inputs]
+
+
 def _replay(
-    order: list[Value], parents: list[list[int]], values: list[float], run: Iterable[int]
+    order: list[Value], operands: list[list[int | float]], values: list[float],
+    run: Iterable[int],
 ) -> float:
     """The root's value when the forward pass is run again on the nodes ``run`` (indices
-    into ``order``, in creation order; each op's forward on floats) from ``values``, which
-    is overwritten."""
+    into ``order``, in creation order; each op's forward on floats, a number operand as it
+    was) from ``values``, which is overwritten."""
     for k in run:
         op = order[k].operation
         assert op is not None
-        values[k] = op.forward(*[values[p] for p in parents[k]])
+        values[k] = op.forward(*[values[x] if type(x) is int else x for x in operands[k]])
     return values[-1]
 
 
@@ -219,9 +230,12 @@ def explorer_data(
 ) -> dict[str, Any]:
     """The numbers of the explorer page for ``root``'s graph, as a JSON-ready dict.
 
-    * ``nodes``: in creation order, each ``{label, op, value, parents, locals, grad}``,
-      ``parents`` as indices into ``nodes``, ``locals[i] = d node / d parents[i]`` as the
-      forward pass recorded it, ``grad = d root / d node`` from the sweep below;
+    * ``nodes``: in creation order, each ``{label, op, symbol, value, parents, inputs,
+      locals, grad}``, ``parents`` (the Values only) as indices into ``nodes``,
+      ``inputs`` the operands in the op's order, ``{"node": index}`` for a Value and
+      ``{"number": x}`` for a number operand (the ``2`` of ``x * 2``: no node, no gradient,
+      no step in the sweep), ``locals[i] = d node / d parents[i]`` as the forward pass
+      recorded it, ``grad = d root / d node`` from the sweep below;
     * ``backward``: the engine's sweep, one step per non-leaf in reverse creation order:
       ``{node, grad, edges: [{parent, position, local, before, contribution, after}]}`` with
       ``contribution = grad · local`` and ``after = before + contribution``;
@@ -254,6 +268,7 @@ def explorer_data(
     r = n - 1
     locals_ = [[float(d) for d in node.local_grads] for node in order]
     parents = [[index[p] for p in node.parents] for node in order]
+    operands = [_operands(node, index) for node in order]
 
     # The backward sweep, in the engine's order, on a fresh set of gradients.
     grads = [0.0] * n
@@ -312,17 +327,17 @@ def explorer_data(
         run = _downstream(parents, k)
         values = list(base)
         values[k] = x + h
-        up = _replay(order, parents, values, run)
+        up = _replay(order, operands, values, run)
         values = list(base)
         values[k] = x - h
-        down = _replay(order, parents, values, run)
+        down = _replay(order, operands, values, run)
         fd = (up - down) / ((x + h) - (x - h))
         after = x - lr * grads[k]
         stepped[k] = after
         rows.append({"node": k, "value": x, "grad": grads[k], "fd": fd, "h": h,
                      "step": -lr * grads[k], "after": after})
     everything = [k for k in range(n) if parents[k]]
-    root_after = _replay(order, parents, stepped, everything) if marked else root.data
+    root_after = _replay(order, operands, stepped, everything) if marked else root.data
 
     return {
         "title": title if title is not None else f"Backpropagation through {labels[r]}",
@@ -331,8 +346,9 @@ def explorer_data(
         "nodes": [
             {"label": labels[k], "op": node.op,
              "symbol": node.operation.symbol if node.operation is not None else "",
-             "value": node.data, "parents": parents[k], "locals": locals_[k],
-             "grad": grads[k]}
+             "value": node.data, "parents": parents[k],
+             "inputs": [{"node": x} if type(x) is int else {"number": x} for x in operands[k]],
+             "locals": locals_[k], "grad": grads[k]}
             for k, node in enumerate(order)
         ],
         "backward": steps,
@@ -351,13 +367,14 @@ def _svg(order: list[Value], data: dict[str, Any], max_nodes: int) -> str:
 
     copies: list[Value] = []
     for node, shown in zip(order, data["nodes"]):
-        twin = object.__new__(Value)
-        twin.data = node.data
+        twin = Value(node.data, shown["label"])
         twin.grad = shown["grad"]
-        twin.label = shown["label"]
-        twin.parents = tuple(copies[p] for p in shown["parents"])
-        twin.local_grads = node.local_grads
-        twin.operation = node.operation
+        if node.parents:
+            twin._parents = tuple(copies[p] for p in shown["parents"])
+            twin._locals = node.local_grads
+            twin._inputs = tuple(copies[x["node"]] if "node" in x else x["number"]
+                                 for x in shown["inputs"])
+            twin.operation = node.operation
         twin._stamp = node._stamp
         copies.append(twin)
     try:
@@ -411,7 +428,8 @@ def builtin_layout(data: dict[str, Any]) -> str:
     parents, the leaves keep their creation order (breadth first from the root). The elements
     carry Graphviz's structure (``g.node`` with ``<title>n<k></title>``, ``n<k>_op`` for ops,
     ``g.edge`` titled ``n<p>->n<k>_op``) so the page's script works on either picture.
-    Edges carry no label; the panel gives the numbers.
+    Edges carry no label and number operands (the ``2`` of ``x * 2``) get no box; the panel
+    gives the numbers, and its equation writes the number operands in place.
     """
     nodes = data["nodes"]
     n = len(nodes)

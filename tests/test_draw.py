@@ -82,7 +82,11 @@ class Dot:
         return {k: a for k, a in self.nodes.items() if a.get("shape") == "record"}
 
     def ops(self) -> dict[str, dict[str, str]]:
-        return {k: a for k, a in self.nodes.items() if a.get("shape") != "record"}
+        return {k: a for k, a in self.nodes.items() if a.get("shape") == "ellipse"}
+
+    def numbers(self) -> dict[str, dict[str, str]]:
+        """The boxes of number operands (the ``2`` of ``x * 2``)."""
+        return {k: a for k, a in self.nodes.items() if a.get("shape") == "box"}
 
     def record_by_name(self) -> dict[str, tuple[str, list[str]]]:
         """label text -> (node id, fields), for records that carry a label."""
@@ -295,11 +299,41 @@ def test_record_special_characters_are_escaped() -> None:
 
 
 def test_unlabelled_constants_get_a_record_without_a_name() -> None:
+    from autograd.value import as_value
+
     x = Value(3.0, "x")
-    y = named(x * 2.0, "y")
+    y = named(x * as_value(2.0), "y")  # a constant leaf Value, not a number
     dot = parse(draw_dot(y).source)
     fields = [record_fields(a["label"]) for a in dot.records().values()]
     assert ["data 2.000", "grad 0.000"] in fields
+    assert dot.numbers() == {}
+
+
+def test_a_number_operand_is_a_small_box_with_a_plain_edge() -> None:
+    x = Value(3.0, "x")
+    y = named(x * 2.0, "y")  # 2.0 is no node of the graph: parents (x,), inputs (x, 2.0)
+    y.backward()
+    dot = parse(draw_dot(y, edge_labels=True).source)
+    fields = [record_fields(a["label"]) for a in dot.records().values()]
+    assert sorted(fields) == [["x", "data 3.000", "grad 2.000"], ["y", "data 6.000", "grad 1.000"]]
+    ((box, attrs),) = dot.numbers().items()
+    assert attrs["label"] == "2.000"  # the number alone: no name, no grad
+    assert "grad" not in attrs["label"] and attrs["style"] == "filled,rounded"
+    (op,) = dot.ops()
+    into = [(src, a) for src, dst, a in dot.edges if dst == op]
+    rid = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    # operand order (x, 2.0); only x's edge has a local derivative, d(2x)/dx = 2
+    assert [src for src, _ in into] == [rid["x"], box]
+    assert label_number(into[0][1]["label"]) == 2.0
+    assert "label" not in into[1][1]
+    # Graphviz keeps the edges into an op with a number in that order (ordering=in); an op on
+    # Values only is drawn as before
+    assert dot.ops()[op]["ordering"] == "in"
+    assert "ordering" not in parse(draw_dot(x * x).source).ops()[op]
+    # the same number used twice is drawn twice, once per operand
+    z = named(x * 2.0 + 2.0, "z")
+    assert sorted(a["label"] for a in parse(draw_dot(z).source).numbers().values()) == [
+        "2.000", "2.000"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -512,10 +546,9 @@ def test_highlighting_the_root_marks_only_the_root() -> None:
 
 
 def _chain(n: int) -> Value:
-    """A graph of exactly ``n`` Values: x, x+1, (x+1)+1, ... (each + adds a constant leaf)."""
-    assert n % 2 == 1
+    """A graph of exactly ``n`` Values: x, x+1, (x+1)+1, ... (each 1.0 a number, no Value)."""
     v = Value(0.0, "x")
-    for _ in range((n - 1) // 2):
+    for _ in range(n - 1):
         v = v + 1.0
     return v
 
@@ -527,7 +560,9 @@ def test_size_guard_says_how_many_and_what_to_do() -> None:
     message = str(info.value)
     assert "601 Values" in message and "max_nodes=500" in message
     assert "intermediate node" in message and "max_nodes=601" in message
-    assert len(parse(draw_dot(big, max_nodes=601).source).records()) == 601
+    drawn = parse(draw_dot(big, max_nodes=601).source)
+    assert len(drawn.records()) == 601
+    assert len(drawn.numbers()) == 600  # number boxes are drawn, but are no Values
     draw_dot(_chain(11), max_nodes=11)
     with pytest.raises(ValueError, match="13 Values"):
         draw_dot(_chain(13), max_nodes=11)
@@ -1072,7 +1107,7 @@ def _edge_labels(root: Value, **kwargs: object) -> dict[tuple[str, str], list[st
     result_of_op = {src: dst for src, dst, _ in dot.edges if src in dot.ops()}
     out: dict[tuple[str, str], list[str]] = {}
     for src, dst, attrs in dot.edges:
-        if dst in dot.ops():
+        if dst in dot.ops() and src not in dot.numbers():  # a number's edge has no label
             key = (name_of.get(result_of_op[dst], "?"), name_of.get(src, "?"))
             out.setdefault(key, []).append(attrs["label"])
     return out
@@ -1153,10 +1188,17 @@ def test_squared_error_edge_labels(reduction: str) -> None:
         assert number_y == pytest.approx(-do, rel=1e-15, abs=1e-17)
         assert symbolic_local_grad(J, k) == fo
         assert symbolic_local_grad(J, k + n) == fy
-    # a target without a name: no formula for that output's pair
-    unnamed = squared_error([Value(0.2, "o")], [0.5], reduction=reduction)  # type: ignore[arg-type]
+    # a target Value without a name: no formula for that output's pair
+    unnamed = squared_error([Value(0.2, "o")], [Value(0.5)], reduction=reduction)  # type: ignore[arg-type]
     assert symbolic_local_grad(unnamed, 0) is None
     assert symbolic_local_grad(unnamed, 1) is None
+    # a number target is no parent, and the formula writes it as its value
+    number = squared_error([Value(0.2, "o")], [0.5], reduction=reduction)  # type: ignore[arg-type]
+    assert number.parents == (number.inputs[0],)
+    expected = {"mean": "2/1·(o - 0.5)", "sum": "2(o - 0.5)", "half_sum": "-(0.5 - o)"}
+    assert symbolic_local_grad(number, 0) == expected[reduction]
+    with pytest.raises(IndexError, match="index 1 is out of range for a node with 1 parent"):
+        symbolic_local_grad(number, 1)
 
 
 def test_weighted_sum_and_mul_edges_name_the_other_factor() -> None:
@@ -1523,11 +1565,18 @@ def test_record_and_operation_attributes() -> None:
 
 
 def test_an_edge_formula_without_both_names_has_no_left_side() -> None:
+    from autograd.value import as_value
+
     x = Value(0.5, "x")
-    y = named(x * 2.0, "y")  # d y / d 2.0 = x; the constant has no name
+    y = named(x * as_value(2.0), "y")  # d y / d 2.0 = x; the constant Value has no name
     labels = [a["label"] for _, _, a in parse(draw_dot(y, edge_labels=True).source).edges
               if "label" in a]
     assert sorted(labels) == ["2.000", "x\\n= 0.5000"]
+    # with a number instead, only x's edge is labelled: a number gets no derivative
+    z = named(x * 2.0, "z")
+    labels = [a["label"] for _, _, a in parse(draw_dot(z, edge_labels=True).source).edges
+              if "label" in a]
+    assert labels == ["2.000"]
 
 
 def test_long_edge_label_lines_are_cut_at_the_text_limit() -> None:
@@ -1550,3 +1599,130 @@ def test_a_none_gradient_is_drawn_as_none() -> None:
     x_record = next(line for line in source.splitlines() if "x |" in line or "{ x" in line)
     assert "None" in x_record
     assert format_number(None) == "None"
+
+
+# ---------------------------------------------------------------------------------------
+# Number operands (no nodes of the graph since the lean layout): boxes, operand order, and
+# formulas that index the operands, not the parents
+# ---------------------------------------------------------------------------------------
+
+
+def _into_op(dot: Dot, result: str) -> list[tuple[str, dict[str, str]]]:
+    """The edges into the op node of the record named ``result``, in declaration order."""
+    rid = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    (op,) = [src for src, dst, _ in dot.edges if dst == rid[result] and src in dot.ops()]
+    return [(src, a) for src, dst, a in dot.edges if dst == op]
+
+
+def test_a_number_on_the_left_keeps_its_operand_place_and_sign() -> None:
+    from autograd.draw import symbolic_local_grad
+
+    x = Value(3.0, "x")
+    z = named(2.0 - x, "z")  # d z / d x = -1: x is the second operand
+    dot = parse(draw_dot(z, edge_labels=True).source)
+    ((box, attrs),) = dot.numbers().items()
+    assert attrs["label"] == "2.000"
+    into = _into_op(dot, "z")
+    assert [src for src, _ in into] == [box, dot.record_by_name()["x"][0]]
+    assert "label" not in into[0][1] and into[1][1]["label"] == "-1.000"
+    assert symbolic_local_grad(z, 0) == "-1"
+    assert symbolic_local_grad(named(x - 2.0, "w"), 0) == "1"
+
+
+def test_weighted_sum_of_number_inputs() -> None:
+    from autograd.draw import symbolic_local_grad
+
+    w = [Value(0.4, "w0"), Value(-0.6, "w1")]
+    b = Value(0.1, "b")
+    net = named(weighted_sum(w, [0.05, 0.1], b), "net")  # parents (w0, w1, b)
+    dot = parse(draw_dot(net, edge_labels=True, precision=None).source)
+    into = _into_op(dot, "net")
+    rid = {name: nid for name, (nid, _) in dot.record_by_name().items()}
+    boxes = dot.numbers()
+    # operands in the row's order: w0, w1, 0.05, 0.1, b
+    assert [src for src, _ in into][:2] == [rid["w0"], rid["w1"]]
+    assert [boxes[src]["label"] for src, _ in into[2:4]] == ["0.05", "0.1"]
+    assert into[4][0] == rid["b"]
+    # d net / d w_i = x_i, a number: no formula beside it; d net / d b = 1
+    assert [label_number(a["label"]) for _, a in into if "label" in a] == [0.05, 0.1, 1.0]
+    assert [a["label"] for _, a in into if "label" in a] == ["0.05", "0.1", "1.0"]
+    assert [symbolic_local_grad(net, i) for i in range(3)] == [None, None, "1"]
+    assert symbolic_local_grad(net, -1) == "1"
+    assert symbolic_local_grad(net, -3) is None  # w0, as a sequence index counts back
+    with pytest.raises(IndexError, match="index 3 is out of range for a node with 3 parent"):
+        symbolic_local_grad(net, 3)
+    with pytest.raises(IndexError, match="index -4"):
+        symbolic_local_grad(net, -4)
+    # with Value inputs the same weights name their inputs
+    xs = [Value(0.05, "x0"), Value(0.1, "x1")]
+    full = named(weighted_sum(w, xs, b), "net")
+    assert [symbolic_local_grad(full, i) for i in range(5)] == ["x0", "x1", "w0", "w1", "1"]
+
+
+def test_number_targets_of_the_loss_are_boxes_and_written_into_the_formula() -> None:
+    o = [Value(0.75, "o0"), Value(0.25, "o1")]
+    J = named(squared_error(o, [0.01, 0.99], reduction="half_sum"), "J")
+    labels = _edge_labels(J, precision=None)
+    assert set(labels) == {("J", "o0"), ("J", "o1")}
+    # dJ/do_i = -(y_i - o_i), by hand
+    assert _formula_and_number(labels[("J", "o0")][0]) == ("∂J/∂o0 = -(0.01 - o0)", -(0.01 - 0.75))
+    assert _formula_and_number(labels[("J", "o1")][0]) == ("∂J/∂o1 = -(0.99 - o1)", -(0.99 - 0.25))
+    boxes = parse(draw_dot(J, edge_labels=True, precision=None).source).numbers()
+    assert sorted(a["label"] for a in boxes.values()) == ["0.01", "0.99"]
+
+
+def test_numbers_are_never_highlighted_and_print_inf_and_nan() -> None:
+    x = Value(0.5, "x")
+    y = named(x / 4.0 + math.inf, "y")
+    z = named(y * math.nan, "z")
+    dot = parse(draw_dot(z, highlight=x, edge_labels=True).source)
+    assert sorted(a["label"] for a in dot.numbers().values()) == ["4.000", "inf", "nan"]
+    assert not any(_is_highlighted(a) for a in dot.numbers().values())
+    boxes = set(dot.numbers())
+    for src, _, attrs in dot.edges:
+        if src in boxes:
+            assert attrs == {"color": "#8a8a8a"}  # plain grey, no label, never bold
+    # d (x / 4) / d x = 1/4, by hand
+    (label,) = _edge_labels(z)[("?", "x")]
+    assert label_number(label) == 0.25
+    # the caption's chain rule runs over Values only: dz/dx = nan * 1 * 1/4
+    assert dot.graph["label"].endswith("= nan")
+
+
+def test_the_drawing_of_number_operands_renders() -> None:
+    x = Value(3.0, "x")
+    y = named(x * 2.0 + 1.0, "y")
+    svg = draw_dot(y, edge_labels=True).pipe(format="svg").decode()
+    root = ET.fromstring(svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    titles = [t.text for t in root.iterfind(".//s:g[@class='node']/s:title", ns)]
+    assert sorted(t for t in titles if t and "_num" in t) == ["n1_num1", "n2_num1"]
+    texts = [t.text for t in root.iterfind(".//s:text", ns)]
+    assert texts.count("2.000") == 2  # the box 2 and the edge label d(2x)/dx = 2
+    assert "1.000" in texts
+
+
+def test_a_custom_op_with_a_number_and_a_long_symbol() -> None:
+    from autograd.ops import Op
+
+    # op symbols are cut at MAX_TEXT_CHARS = 1500: 2000 characters keep 1500 - len("…(+2000
+    # characters)") = 1481 of them, then "…(+519 characters)"
+    for length, shown in ((1000, 1000), (2000, 1481 + len("…(+519 characters)"))):
+        op = Op("scaled", "s" * length, lambda a, c: a * c, lambda out, a, c: (c, a),
+                "d(a c)/da = c", arity=2)
+        x = Value(1.5, "x")
+        y = named(apply(op, x, 4.0), "y")
+        assert (y.parents, y.inputs, y.local_grads) == ((x,), (x, 4.0), (4.0,))
+        dot = parse(draw_dot(y, edge_labels=True).source)
+        (symbol,) = [a["label"] for a in dot.ops().values()]
+        assert len(symbol) == shown and symbol.startswith("sss") and len(symbol) <= 1500
+        assert [a["label"] for a in dot.numbers().values()] == ["4.000"]
+        assert _edge_labels(y) == {("y", "x"): ["4.000"]}  # no formula known for a custom op
+
+
+def test_the_chain_rule_caption_sits_below_in_the_highlight_colour() -> None:
+    x = Value(0.5, "x")
+    y = named(x * 3.0, "y")
+    dot = parse(draw_dot(y, highlight=x).source)
+    assert (dot.graph["labelloc"], dot.graph["fontcolor"]) == ("b", "#c0392b")
+    assert dot.graph["label"] == "∂y/∂x = ∂y/∂x = (3.000) = 3.000"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autograd import Value, add_n, explore, topological_order
+from autograd import Value, add_n, explore, topological_order, weighted_sum
 from autograd.explore import (
     DOT_LIMIT,
     MAX_LISTED_FACTORS,
@@ -331,7 +331,7 @@ def test_a_leaf_root_and_a_node_used_twice() -> None:
     x = Value(4.0, "x")
     data = explorer_data(x, params=[x])
     assert data["nodes"] == [{"label": "x", "op": "", "symbol": "", "value": 4.0, "parents": [],
-                              "locals": [], "grad": 1.0}]
+                              "inputs": [], "locals": [], "grad": 1.0}]
     assert data["root"] == 0 and data["root_before"] == 4.0
     assert data["root_after"] == 4.0 - 0.1 * 1.0  # one step down the gradient d x / d x = 1
     assert data["backward"] == []
@@ -341,7 +341,8 @@ def test_a_leaf_root_and_a_node_used_twice() -> None:
     y = x * x
     data = explorer_data(y)
     assert data["nodes"][1] == {"label": "mul#1", "op": "mul", "symbol": "*", "value": 16.0,
-                                "parents": [0, 0], "locals": [4.0, 4.0], "grad": 1.0}
+                                "parents": [0, 0], "inputs": [{"node": 0}, {"node": 0}],
+                                "locals": [4.0, 4.0], "grad": 1.0}
     assert data["nodes"][0]["grad"] == 8.0
     p = data["paths"][0]
     assert p["count"] == "2" and p["listed"] == [[0, 1], [0, 1]]
@@ -350,12 +351,45 @@ def test_a_leaf_root_and_a_node_used_twice() -> None:
     assert [(e["before"], e["after"]) for e in s["edges"]] == [(0.0, 4.0), (4.0, 8.0)]
 
 
+def test_number_operands_are_inputs_without_nodes_gradients_or_steps() -> None:
+    x = Value(0.5, "x")
+    y = 2.0 - x * 3.0  # y = 2 - 3x: the numbers 2 and 3 are operands, not nodes
+    data = explorer_data(y, params=[x], lr=0.25)
+    assert [n["label"] for n in data["nodes"]] == ["x", "mul#1", "sub#2"]
+    mul, sub = data["nodes"][1], data["nodes"][2]
+    assert mul["inputs"] == [{"node": 0}, {"number": 3.0}] and mul["parents"] == [0]
+    assert sub["inputs"] == [{"number": 2.0}, {"node": 1}] and sub["parents"] == [1]
+    assert (mul["locals"], sub["locals"]) == ([3.0], [-1.0])
+    # the sweep steps over the Values only: dy/dx = -1 · 3
+    assert [[e["parent"] for e in s["edges"]] for s in data["backward"]] == [[1], [0]]
+    assert data["nodes"][0]["grad"] == -3.0
+    assert [p["count"] for p in data["paths"]] == ["1", "1", "1"]
+    # the replayed forward pass keeps the numbers: f(x ± h) = 2 - 3(x ± h)
+    (row,) = data["params"]
+    assert abs(row["fd"] - -3.0) < 1e-9
+    assert row["after"] == 0.5 + 0.25 * 3.0
+    assert data["root_after"] == 2.0 - (0.5 + 0.25 * 3.0) * 3.0
+    # a weighted sum of number inputs: parents (w0, w1, b), inputs (w0, w1, 0.05, 0.1, b)
+    w = [Value(0.4, "w0"), Value(-0.6, "w1")]
+    b = Value(0.1, "b")
+    net = weighted_sum(w, [0.05, 0.1], b)
+    data = explorer_data(net, params=[*w, b])
+    node = data["nodes"][-1]
+    assert node["inputs"] == [{"node": 0}, {"node": 1}, {"number": 0.05}, {"number": 0.1},
+                              {"node": 2}]
+    assert node["parents"] == [0, 1, 2] and node["locals"] == [0.05, 0.1, 1.0]
+    assert [r["grad"] for r in data["params"]] == [0.05, 0.1, 1.0]
+    assert all(abs(r["fd"] - r["grad"]) < 1e-9 for r in data["params"])
+    assert data["root_after"] == (0.4 - 0.1 * 0.05) * 0.05 + (-0.6 - 0.1 * 0.1) * 0.1 + (
+        0.1 - 0.1 * 1.0)
+
+
 def test_infinities_and_nans_reach_the_page_as_javascript_numbers() -> None:
     x = Value(0.0, "x")
     y = x.log()  # -inf, local derivative 1/0 = inf
     z = y * 0.0  # nan
     page = explore(z, params=[x])
-    assert math.isinf(page.data["nodes"][by_label(page.data)["log#2"]]["value"])
+    assert math.isinf(page.data["nodes"][by_label(page.data)["log#1"]]["value"])
     assert math.isnan(page.data["nodes"][-1]["value"])
     literal = re.search(r"const D = (\{.*?\});\n", page.html)
     assert literal is not None
@@ -412,7 +446,7 @@ def test_graph_size_limit() -> None:
     x = Value(1.0)
     v = x
     for _ in range(9):
-        v = v + 1.0
+        v = v + Value(1.0)  # two Values a step (a number operand would be none)
     with pytest.raises(ValueError) as info:
         explore(v, max_nodes=18)
     assert str(info.value) == (
@@ -423,7 +457,7 @@ def test_graph_size_limit() -> None:
     with pytest.raises(ValueError, match="more than max_nodes=2000"):
         w = Value(0.0)
         for _ in range(1000):
-            w = w * 1.0
+            w = w * Value(1.0)
         explorer_data(w)  # 2001 Values
     with pytest.raises(ValueError, match="more than max_nodes=2000"):
         explore(w)
@@ -757,9 +791,9 @@ def test_layout_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     assert explore(big).data["layout"] == "builtin"
     assert explore(big - 1.0 + 1.0, layout="builtin").data["layout"] == "builtin"
     smaller = x * x
-    while len(topological_order(smaller)) < DOT_LIMIT - 2:
-        smaller = smaller + 1.0
-    assert len(topological_order(smaller)) == DOT_LIMIT - 2
+    while len(topological_order(smaller)) < DOT_LIMIT - 1:
+        smaller = smaller + 1.0  # one Value a step: 1.0 is a number operand, no node
+    assert len(topological_order(smaller)) == DOT_LIMIT - 1
     page = explore(smaller + 1.0)  # exactly DOT_LIMIT Values: still Graphviz
     assert len(page.data["nodes"]) == DOT_LIMIT and page.data["layout"] == "dot"
     for bad in ("graphviz", None, "DOT"):
@@ -1033,8 +1067,8 @@ def test_browser_a_graph_near_2000_nodes(browser: Any, tmp_path: Path) -> None:
     from nn import MLP, mse_loss
 
     model = MLP(3, [12, 12, 1], activation="tanh", seed=1)
-    xs = [[math.sin(i + j) for j in range(3)] for i in range(32)]
-    ys = [math.cos(i) for i in range(32)]
+    xs = [[math.sin(i + j) for j in range(3)] for i in range(35)]  # float inputs: no nodes
+    ys = [math.cos(i) for i in range(35)]
     loss = mse_loss([model(x)[0] for x in xs], ys)
     order = topological_order(loss)
     assert 1900 <= len(order) <= 2000
@@ -1058,4 +1092,54 @@ def test_browser_a_graph_near_2000_nodes(browser: Any, tmp_path: Path) -> None:
     assert 1 <= len(sel["paths"]) <= MAX_LISTED_PATHS
     assert int(page.data["paths"][order.index(w)]["count"]) > MAX_LISTED_PATHS
     assert "more paths" in opened.page.inner_text("#selected")
+    opened.close()
+
+
+def test_browser_number_operands_in_the_equation_and_the_picture(
+    browser: Any, tmp_path: Path
+) -> None:
+    w = [Value(0.4, "w0"), Value(-0.6, "w1")]
+    b = Value(0.1, "b")
+    net = weighted_sum(w, [0.05, 0.1], b)
+    net.label = "net"
+    y = 2.0 - net * 3.0
+    y.label = "y"
+    page = explore(y, params=[*w, b])
+    assert page.data["layout"] == "dot"
+    opened = Opened(browser, page.save(tmp_path / "numbers.html"))
+    boxes = opened.page.evaluate(
+        "Array.from(document.querySelectorAll('#graph g.node'), (g) => "
+        "[g.querySelector('title').textContent, g.querySelector('text').textContent, "
+        "g.classList.contains('pending')])"
+        ".filter((t) => t[0].includes('_num'))")
+    # net is node 3, mul#4, y node 5; the numbers as Graphviz drew them, waiting with their op
+    assert boxes == [["n3_num2", "0.05", True], ["n3_num3", "0.1", True],
+                     ["n4_num1", "3.0", True], ["n5_num0", "2.0", True]]
+    opened.page.evaluate("explorer.goto('forward', 4)")  # w0, w1, b, then net
+    panel = opened.page.inner_text("#step")
+    assert "net = Σ w·x + b = w0·0.05 + w1·0.1 + b = " in panel
+    assert "inputs: w0 = 0.4, w1 = -0.6, the number 0.05, the number 0.1, b = 0.1" in panel
+    assert "∂net/∂w0 = 0.05" in panel and "∂net/∂b = 1.0" in panel
+    assert "a number gets none" in panel
+    flow = opened.page.evaluate(
+        "Array.from(document.querySelectorAll('#graph g.edge.flow'), "
+        "(g) => g.querySelector('title').textContent)")
+    assert sorted(flow) == sorted(["n0->n3_op", "n1->n3_op", "n2->n3_op", "n3_num2->n3_op",
+                                   "n3_num3->n3_op", "n3_op->n3"])
+    numbers_pending = opened.page.evaluate(
+        "Array.from(document.querySelectorAll('#graph g.node.pending'), "
+        "(g) => g.querySelector('title').textContent).filter((t) => t.includes('_num'))")
+    assert numbers_pending == ["n4_num1", "n5_num0"]
+    opened.page.evaluate("explorer.goto('forward', 6)")
+    assert "y = 2.0 - mul#4 = " in opened.page.inner_text("#step")
+    # the backward sweep: three steps (y, mul#4, net), none for a number
+    opened.page.evaluate("explorer.goto('backward', 3)")
+    s = opened.state()
+    # dy/dw0 = -3 · 0.05, dy/dw1 = -3 · 0.1, dy/db = -3, by hand
+    assert s["grads"]["w0"] == pytest.approx(-0.15, rel=1e-15)
+    assert s["grads"]["w1"] == pytest.approx(-0.3, rel=1e-15)
+    assert s["grads"]["b"] == -3.0
+    assert len(page.data["backward"]) == 3
+    opened.page.evaluate("explorer.select('w1')")
+    assert opened.state()["selected"]["paths"] == [["w1", "net", "mul#4", "y"]]
     opened.close()
