@@ -284,34 +284,54 @@ def _private_leaves(order: list[Value], root: Value) -> set[int]:
     """The ids of the leaves that nothing outside the traced graph refers to.
 
     This is the one place that decides which non-placeholder leaves are *parameters*
-    (their ``.data`` read on every call, their ``.grad`` accumulated) and which are
+    (their number read on every call, their gradient accumulated) and which are
     *constants* (their number written into the code, no gradient). A leaf is a constant
     only when no object but the graph itself holds it: a number that ``loss_fn`` wrapped
-    (``x * 2.0``, ``1 + v``) or a Value it made and dropped. Nobody can read such a leaf's
+    with ``as_value`` or a Value it made and dropped. Nobody can read such a leaf's
     ``.grad`` or change its ``.data``, so freezing it changes nothing anyone can observe.
     Every leaf that anything else holds (a model's weights, a module-level Value, a Value
-    the function stored somewhere) stays a parameter, which is always correct. The test
-    is CPython's reference count: the references we know (the graph's parents tuples,
-    ``order``, the loop variable, ``getrefcount``'s argument) must be all there are.
+    the function stored somewhere) stays a parameter, which is always correct. (A plain
+    number operand, the ``2.0`` of ``x * 2.0``, is no node at all: it is always a literal.)
+    The test is CPython's reference count: the references we know (the graph's
+    ``_parents`` slots or tuples, its ``_inputs`` tuples, ``order``, the loop variable,
+    ``getrefcount``'s argument) must be all there are.
     """
     if not _REFCOUNTS_EXACT:
         return set()
-    uses: dict[int, int] = {}
-    seen_tuples: set[int] = set()
-    for node in order:
-        parents = node.parents
-        if id(parents) in seen_tuples:
-            continue
-        seen_tuples.add(id(parents))
-        for parent_id in map(id, parents):
-            uses[parent_id] = uses.get(parent_id, 0) + 1
+    uses = _held_references(order)
     private = set()
     for leaf in order:
-        if leaf.parents or leaf is root:
+        if leaf._stamp > 0 or leaf is root:
             continue
         if sys.getrefcount(leaf) == uses.get(id(leaf), 0) + 3:  # + order, leaf, argument
             private.add(id(leaf))
     return private
+
+
+def _held_references(order: list[Value]) -> dict[int, int]:
+    """``id(v) -> how many references the nodes of ``order`` hold to ``v``: one per bare
+    ``_parents`` slot and per place in a ``_parents`` or ``_inputs`` tuple (each tuple
+    counted once, however many nodes share it).
+
+    A function of its own, so that no loop variable of it still holds a leaf when the
+    caller counts the leaf's references."""
+    uses: dict[int, int] = {}
+    seen_tuples: set[int] = set()
+    for node in order:
+        if node._stamp <= 0:  # a leaf holds no other node
+            continue
+        held = node._parents
+        if type(held) is not tuple:  # one parent, held bare by the slot itself
+            uses[id(held)] = uses.get(id(held), 0) + 1
+            held = ()
+        for tup in (held, getattr(node, "_inputs", ())):
+            if id(tup) in seen_tuples:
+                continue
+            seen_tuples.add(id(tup))
+            for x in tup:
+                if isinstance(x, Value):
+                    uses[id(x)] = uses.get(id(x), 0) + 1
+    return uses
 
 
 # ----------------------------------------------------------------------------------------
@@ -501,19 +521,19 @@ def generate(
     seen_leaf: set[int] = set(placeholder_ids)
     for node in body_nodes:
         for parent in node.parents:
-            if not parent.parents and id(parent) not in seen_leaf:
+            if parent._stamp <= 0 and id(parent) not in seen_leaf:
                 seen_leaf.add(id(parent))
                 ordered_leaves.append(parent)
-    if not root.parents and id(root) not in seen_leaf:  # fn returned a leaf itself
+    if root._stamp <= 0 and id(root) not in seen_leaf:  # fn returned a leaf itself
         ordered_leaves.append(root)
     for leaf in ordered_leaves:
         if id(leaf) in private:
             if leaf.label:  # a labelled constant keeps its name: x0 = 0.05
                 name = names.new(leaf.label, "c")
-                leaf_lines.append(f"    {name} = {_literal(leaf.data)}")
+                leaf_lines.append(f"    {name} = {_literal(leaf._data)}")
                 atom[id(leaf)] = name
             else:
-                atom[id(leaf)] = _literal(leaf.data)
+                atom[id(leaf)] = _literal(leaf._data)
         else:
             name = names.new(leaf.label, "p")
             namespace["_" + name] = leaf
@@ -534,7 +554,7 @@ def generate(
             return ("x",)
         if id(leaf) in parameter_ids:
             return ("p", id(leaf))
-        return ("c", _literal(leaf.data))
+        return ("c", _literal(leaf._data))
 
     group = _find_group(body_nodes, leaf_ref) if len(body_nodes) >= _ROLL_MIN else None
     rolled = group is not None
@@ -652,24 +672,28 @@ def _find_group(
 ) -> _Group | None:
     """The largest set of repeated subgraphs that can run as one loop, or None.
 
-    Nodes are hash-consed on (op, parents' shapes), leaves by ``leaf_ref`` (the same
-    parameter, the same constant, any placeholder). Shapes that occur at least
-    ``_ROLL_MIN`` times are tried in turn (those feeding no other repeated shape first,
-    then the most frequent, the latest made); one is taken when its instances' subgraphs
-    are disjoint, were created one after another (so a loop over them keeps the engine's
-    order), are isomorphic, read only leaves from outside, and nothing outside reads
-    their inner nodes.
+    Nodes are hash-consed on (op, inputs' shapes), leaves by ``leaf_ref`` (the same
+    parameter, the same constant, any placeholder), number operands by their literal.
+    Shapes that occur at least ``_ROLL_MIN`` times are tried in turn (those feeding no
+    other repeated shape first, then the most frequent, the latest made); one is taken
+    when its instances' subgraphs are disjoint, were created one after another (so a
+    loop over them keeps the engine's order), are isomorphic, read only leaves from
+    outside, and nothing outside reads their inner nodes.
     """
     # codes: a node's shape (>= 0); a leaf's -1 (placeholder) or another negative number
     codes: dict[int, int] = {}
     leaf_codes: dict[tuple[Any, ...], int] = {("x",): -1}
     shapes: dict[tuple[int, ...], int] = {}
     for node in body_nodes:
-        for p in node.parents:
-            if not p.parents and id(p) not in codes:
-                codes[id(p)] = leaf_codes.setdefault(leaf_ref(p), -1 - len(leaf_codes))
-        key = (id(_row(node)), *[codes[id(p)] for p in node.parents])
-        codes[id(node)] = shapes.setdefault(key, len(shapes))
+        key = [id(_row(node))]
+        for x in node.inputs:
+            if not isinstance(x, Value):  # a number operand: its literal, in its place
+                key.append(leaf_codes.setdefault(("c", _literal(x)), -1 - len(leaf_codes)))
+                continue
+            if x._stamp <= 0 and id(x) not in codes:
+                codes[id(x)] = leaf_codes.setdefault(leaf_ref(x), -1 - len(leaf_codes))
+            key.append(codes[id(x)])
+        codes[id(node)] = shapes.setdefault(tuple(key), len(shapes))
     shape = codes
     counts: dict[int, int] = {}
     for node in body_nodes:
@@ -762,13 +786,18 @@ class _Emitter:
         self.rolled_atoms: dict[int, str] = {}
         self.saved = ""
 
+    def input_atoms(self, node: Value) -> list[str]:
+        """The atoms of ``node``'s inputs in the op's order: a Value's variable (or
+        literal), a number operand's literal."""
+        return [self.atom[id(x)] if isinstance(x, Value) else _literal(x) for x in node.inputs]
+
     def forward(self, node: Value) -> str:
         """``name = expression`` for ``node`` (its name allocated)."""
         op = _row(node)
         template = _template(op)
         self.templates[id(node)] = template
         name = self.names.new(node.label, op.name)
-        xs = [self.atom[id(p)] for p in node.parents]
+        xs = self.input_atoms(node)
         if template is not None:
             expression = template.forward(xs, op)
         else:
@@ -788,7 +817,8 @@ class _Emitter:
         to_parameter: Callable[[Value, Term], list[str]],
         indent: str = "    ",
     ) -> list[str]:
-        """``g_node`` from its collected terms, then its terms for its parents."""
+        """``g_node`` from its collected terms, then its terms for its parents (the
+        template's local derivatives at the Value positions of the inputs)."""
         lines = []
         if not is_root and id(node) not in self.grad_name:
             g = "g_" + self.atom[id(node)]
@@ -798,7 +828,7 @@ class _Emitter:
         g_node = self.grad_name[id(node)]
         op = _row(node)
         template = self.templates[id(node)]
-        xs = [self.atom[id(p)] for p in node.parents]
+        xs = self.input_atoms(node)
         if template is not None:
             locals_ = template.local(xs, self.atom[id(node)], op)
         else:
@@ -806,8 +836,8 @@ class _Emitter:
             lines.append(f"{indent}{local_name} = {self.custom_ops[id(op)]}.local_grads("
                          f"{', '.join([self.atom[id(node)], *xs])})")
             locals_ = [f"{local_name}[{i}]" for i in range(len(xs))]
-        for parent, local in zip(node.parents, locals_):
-            if id(parent) not in relevant:
+        for parent, local in zip(node.inputs, locals_):
+            if not isinstance(parent, Value) or id(parent) not in relevant:
                 continue
             if id(parent) in parameter_ids:
                 lines += to_parameter(parent, (g_node, local))
