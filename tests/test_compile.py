@@ -791,3 +791,147 @@ def test_where_sum_is_compensated_even_short_weighted_sums_use_the_engines_sum(
     step = autograd.compile(lambda: article.forward(model).J)
     step()
     assert "net0 = _sum(map(_mul, (w0, w2, ), (x0, x1, )), b0)" in step.source
+
+
+# ----------------------------------------------------------------------------------------
+# Numbers as operands (not nodes): literals in their place, gradients for the Values only
+# ----------------------------------------------------------------------------------------
+
+_NUMBER_OPERANDS = [0.0, -0.0, TINY, -2.5, 3.0, INF, NAN]
+
+
+@pytest.mark.parametrize(("name", "op", "arity"),
+                         [r for r in _single_op_rows() if r[2] >= 2],
+                         ids=[r[0] for r in _single_op_rows() if r[2] >= 2])
+def test_a_number_operand_in_any_position_is_a_literal_and_gets_no_gradient(
+    name: str, op: Op, arity: int
+) -> None:
+    """``apply(op, ..., number, ...)``: the compiled forward and the Values' gradients equal
+    the Op row's own forward and local_grads (evaluated here, on floats) with the number
+    in its place, at every edge point; the number is written into the code."""
+    rng = random.Random(hash(name) & 0xFFFF)
+    for position in range(arity):
+        for number in _NUMBER_OPERANDS:
+            params = [Value(1.0, f"p{i}") for i in range(arity - 1)]
+
+            def fn(params: list[Value] = params, position: int = position,
+                   number: float = number) -> Value:
+                operands: list[Value | float] = list(params)
+                operands.insert(position, number)
+                return apply(op, *operands)
+
+            step = autograd.compile(fn)
+            source = step.source_for()
+            assert COMPILE_MODULE._literal(number) in source, (position, number, source)
+            points = [[v] * (arity - 1) for v in (0.0, -0.0, 1.0, -3.0, INF, NAN)] + [
+                [rng.choice(EDGE) for _ in range(arity - 1)] for _ in range(8)]
+            for point in points:
+                for p, v in zip(params, point):
+                    p.data, p.grad = v, 0.0
+                inputs = list(point)
+                inputs.insert(position, number)
+                try:
+                    out = op.forward(*inputs)
+                except (OverflowError, ValueError) as error:  # math.fsum's own (add_n)
+                    with pytest.raises(type(error)):
+                        step()
+                    continue
+                loss = step()
+                assert same(loss, out), (position, number, point, loss, out)
+                rules = list(op.local_grads(out, *inputs))
+                del rules[position]  # the number's entry: no node, no gradient
+                assert_same([p.grad for p in params], [0.0 + 1.0 * d for d in rules])
+
+
+def test_operators_and_layers_with_numbers_match_eager_and_the_closed_forms() -> None:
+    from nn import Neuron
+
+    w = Value(0.75, "w")
+    ws = [Value(0.15, "wa"), Value(0.2, "wb")]
+    b = Value(0.35, "b")
+    neuron = Neuron(2, activation="tanh", rng=random.Random(4))
+
+    def fn(x: Value, w: Value = w, ws: list[Value] = ws, b: Value = b,
+           neuron: Neuron = neuron) -> Value:
+        terms = [2.0 - w, w - 2.0, 2.0 / w, w / 4.0, 2.0 ** w, w ** 3.0, 3.0 * w, w * x,
+                 1.0 + w, autograd.weighted_sum(ws, [0.05, 0.1], b),
+                 neuron([0.5, -1.5]), mse_loss([w * x, b], [0.01, 0.99], "half_sum")]
+        return autograd.add_n(terms)
+
+    step = autograd.compile(fn)
+    loss = step(1.25)
+    params = [w, *ws, b, *neuron.parameters()]
+    compiled = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    eager = fn(Value(1.25))
+    eager.backward()
+    assert same(loss, eager.data)
+    assert_same(compiled, [p.grad for p in params])
+    # closed forms, by hand: d/dw of each term that reads w, in order
+    x = 1.25
+    dw = [-1.0, 1.0, -2.0 / (0.75 * 0.75), 1.0 / 4.0, 2.0**0.75 * math.log(2.0),
+          3.0 * 0.75**2, 3.0, x, 1.0, (0.75 * x - 0.01) * x]
+    assert compiled[0] == pytest.approx(sum(dw), rel=1e-14)
+    assert compiled[1:3] == [0.05, 0.1]
+    assert compiled[3] == pytest.approx(1.0 + (0.35 - 0.99), rel=1e-14)
+    for literal in ("2.0 - w", "w - 2.0", "0.05", "0.1", "0.99", "0.5", "(-1.5)"):
+        assert literal in step.source, literal
+    assert not re.search(r"\b_p\d", step.source)  # no number became a parameter
+
+
+def test_article_with_captured_float_inputs_and_targets_matches_eager() -> None:
+    x, y = list(article.WORKED_EXAMPLE.inputs), list(article.WORKED_EXAMPLE.targets)
+    model, ref = article.build_network(), article.build_network()
+    step = autograd.compile(lambda: mse_loss(model(x), y, "half_sum"))
+    loss = step()
+    eager = mse_loss(ref(x), y, "half_sum")
+    eager.backward()
+    assert same(loss, eager.data)
+    assert_same([p.grad for p in model.parameters()], [p.grad for p in ref.parameters()])
+    assert loss == pytest.approx(0.298371109, abs=1e-9)  # Mazur's published E_total
+    assert "0.05" in step.source and "0.99" in step.source
+
+
+def test_numbers_in_repeated_subgraphs_roll_only_when_they_are_the_same() -> None:
+    w = Value(0.6, "w")
+
+    def same_number(batch: list[Value]) -> Value:
+        return autograd.add_n([(2.5 - w * x).tanh() for x in batch])
+
+    def alternating_numbers(batch: list[Value]) -> Value:
+        return autograd.add_n([(float(i % 2) - w * x).tanh() for i, x in enumerate(batch)])
+
+    def alternating_sides(batch: list[Value]) -> Value:  # 2.5 - wx, then wx - 2.5
+        return autograd.add_n([(2.5 - w * x if i % 2 else w * x - 2.5).tanh()
+                               for i, x in enumerate(batch)])
+
+    def negative_zero(batch: list[Value]) -> Value:  # 0.0 and -0.0 are different literals
+        return autograd.add_n([(w * x + (0.0 if i % 2 else -0.0)).tanh()
+                               for i, x in enumerate(batch)])
+
+    xs = [0.25 * i - 1.0 for i in range(10)]
+    assert "10 repeated" in _compiled_and_eager(same_number, xs, [w])
+    assert "10 repeated" not in _compiled_and_eager(alternating_numbers, xs, [w])
+    assert "10 repeated" not in _compiled_and_eager(alternating_sides, xs, [w])
+    assert "10 repeated" not in _compiled_and_eager(negative_zero, xs, [w])
+
+
+def test_constant_leaves_from_as_value_are_still_literals() -> None:
+    from autograd.value import as_value
+
+    w = Value(1.5, "w")
+    step = autograd.compile(lambda x: w * as_value(4.0) + w * x)
+    assert step(2.0) == 1.5 * 4.0 + 1.5 * 2.0 and w.grad == 4.0 + 2.0
+    assert "4.0" in step.source and not re.search(r"\b_p\d", step.source)
+
+
+def test_a_custom_op_with_a_number_operand_gets_it_in_its_place() -> None:
+    scaled_diff = Op("scaled_diff", "sd", lambda a, c, b: c * (a - b),
+                     lambda out, a, c, b: (c, a - b, -c), "c (a - b)", arity=3)
+    w = Value(1.5, "w")
+    v = Value(0.5, "v")
+    step = autograd.compile(lambda x: apply(scaled_diff, w * x, 3.0, v))
+    assert step(2.0) == 3.0 * (3.0 - 0.5)
+    assert w.grad == 3.0 * 2.0 and v.grad == -3.0  # d/dw = c x, d/dv = -c
+    assert "3.0, v)" in step.source
