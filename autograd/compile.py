@@ -9,7 +9,7 @@ argument *structure* (how many arguments, number or list, the lengths, the nesti
 ``loss_fn`` once on placeholder leaf Values under :func:`autograd.modes.tracing`, walks
 the recorded graph, and writes ONE straight-line Python function for it: the forward
 pass, then the backward pass (the chain rule, node by node, in the engine's own order),
-then ``p.grad += dJ/dp`` for every parameter ``p``. It is compiled with :func:`compile`
+then ``p._grad += dJ/dp`` for every parameter ``p``. It is compiled with :func:`compile`
 and ``exec``, cached per structure, and reused by every later call with that structure.
 
 Calling ``step(*args)`` returns the loss as a float and adds into ``.grad`` exactly what
@@ -17,7 +17,13 @@ Calling ``step(*args)`` returns the loss as a float and adds into ``.grad`` exac
 operations in the same order (the engine's sweep visits nodes in reverse creation order,
 and so does the generated backward), so the numbers are bit for bit the same, NaN and
 infinity included (``log(0) = -inf``, ``1/0 = inf``, the ``relu``/``abs``/``pow`` masks).
-Parameters' ``.data`` is read on every call, so an optimizer step between calls is seen.
+Parameters' numbers are read on every call, so an optimizer step between calls is seen.
+The code reads and writes a parameter's slots directly (``p._data``, ``p._grad``, not the
+``data``/``grad`` properties): ``_grad`` always holds a float, and a ``None`` gradient
+(``zero_grad(set_to_none=True)``) is the ``-0.0`` sentinel
+:data:`autograd.value.NO_GRAD_YET`, which ``+`` turns into the first contribution itself,
+as the eager sweep does. A number operand (the ``2.0`` of ``x * 2.0``) is no node: it is
+written into the code as a literal, in its place among the op's inputs.
 
 ``step.source`` is the generated code. Variables are named after the nodes' labels, so
 for the article's network the backward reads as its delta rule::
@@ -39,7 +45,10 @@ as ops and are fine. Numbers read from ``.data`` inside ``loss_fn``, or computed
 ``no_grad()``, are frozen at their trace-time values.
 
 Under ``no_grad()`` or ``detect_anomaly()`` a call runs ``loss_fn`` eagerly instead, so
-those modes keep their meaning.
+those modes keep their meaning. The generated function checks that cheaply on entry,
+with the arguments' structure (the unpacking ``x0, x1 = xs`` fails for another length,
+then one ``if`` tests the mode, the container types and that every number is a built-in
+float); any other call goes back to the dispatcher, which converts and traces anew.
 """
 
 from __future__ import annotations
@@ -237,6 +246,7 @@ HELPERS: dict[str, Any] = {
     "_inf": math.inf,
     "_nan": math.nan,
     "_mode": current_mode.get,
+    "_float_type": frozenset({float}),
     "_DEFAULT": DEFAULT_MODE,
 }
 
@@ -416,17 +426,40 @@ def _sum_lines(target: str, start: str | None, terms: list[Term]) -> list[str]:
     return lines
 
 
-def _structure_checks(key: Key, expression: str) -> list[str]:
-    """Conditions, true when ``expression`` has structure ``key`` (its numbers not checked:
-    the caller checks them once unpacked)."""
+def _container_checks(key: Key, expression: str) -> list[str]:
+    """Conditions, each true when a container of ``expression`` (outer ones first) is not
+    of the type that ``key`` says. Lengths are not checked here: the unpacking of the
+    arguments (``x0, x1 = xs``) raises ``ValueError`` for another length, and ran before.
+    """
     if key is None:
         return []
     if isinstance(key, int):
-        return [f"type({expression}) is list", f"len({expression}) == {key}"]
+        return [f"type({expression}) is not list"]
     container, inner = key
-    checks = [f"type({expression}) is {container.__name__}", f"len({expression}) == {len(inner)}"]
+    checks = [f"type({expression}) is not {container.__name__}"]
     for i, k in enumerate(inner):
-        checks += _structure_checks(k, f"{expression}[{i}]")
+        checks += _container_checks(k, f"{expression}[{i}]")
+    return checks
+
+
+#: A list argument of at least this many numbers has its types checked in one C loop.
+_BULK_CHECK = 8
+
+
+def _float_checks(
+    arguments: Sequence[tuple[str, Key]], signature: Sequence[str], placeholders: Sequence[Value],
+    atom: dict[int, str],
+) -> list[str]:
+    """Conditions, each true when an argument's number is not a built-in float: ``type(x)
+    is not float`` per number, or for a long flat list one test of all its items."""
+    checks = []
+    leaves = iter(placeholders)
+    for (_, key), name in zip(arguments, signature):
+        mine = [next(leaves) for _ in _leaf_names(key, "x")]
+        if isinstance(key, int) and key >= _BULK_CHECK:
+            checks.append(f"not _float_type.issuperset(map(type, {name}))")
+        else:
+            checks += [f"type({atom[id(p)]}) is not float" for p in mine]
     return checks
 
 
@@ -436,11 +469,6 @@ def _guard_lines(conditions: list[str], call: str) -> list[str]:
         return []
     rows = [" or ".join(conditions[i : i + 4]) for i in range(0, len(conditions), 4)]
     return [f"    if ({(' or' + chr(10) + '            ').join(rows)}):", f"        return {call}"]
-
-
-def _leaf_keys(arguments: Sequence[tuple[str, Key]]) -> list[tuple[str, Key]]:
-    """One ``(argument name, key)`` per placeholder: the key of the argument it is in."""
-    return [(name, key) for name, key in arguments for _ in _leaf_names(key, "x")]
 
 
 def _unpack_target(
@@ -538,7 +566,7 @@ def generate(
             name = names.new(leaf.label, "p")
             namespace["_" + name] = leaf
             parameters.append((name, leaf))
-            leaf_lines.append(f"    {name} = _{name}.data")
+            leaf_lines.append(f"    {name} = _{name}._data")
             atom[id(leaf)] = name
 
     # -- which nodes need a gradient: those with a path down to a parameter -------------
@@ -567,17 +595,16 @@ def generate(
         retrace = f"_retrace(({', '.join(signature)}{',' if len(signature) == 1 else ''}))"
         header_lines.append("    # arguments of another structure, or not floats: "
                             "dispatched (and traced) anew")
+        if unpack:  # another length (or no sequence) fails to unpack
+            header_lines += ["    try:", *("    " + line for line in unpack),
+                             "    except (TypeError, ValueError):", f"        return {retrace}"]
         header_lines += _guard_lines(
             ["_mode() is not _DEFAULT"]
-            + [c for a, (_, key) in zip(signature, arguments) for c in (
-                [f"type({a}) is not float"] if key is None else
-                [f"not ({' and '.join(_structure_checks(key, a))})"])],
+            + [c for a, (_, key) in zip(signature, arguments) for c in _container_checks(key, a)]
+            + _float_checks(arguments, signature, placeholders, atom),
             retrace)
-    header_lines += unpack
-    if guard:
-        floats = [f"type({atom[id(p)]}) is not float" for p, (_, key) in
-                  zip(placeholders, _leaf_keys(arguments)) if key is not None]
-        header_lines += _guard_lines(floats, retrace)
+    else:
+        header_lines += unpack
     lines += ["    # forward", *leaf_lines]
     gen = _Emitter(names, namespace, atom)
     position = 0
@@ -598,12 +625,12 @@ def generate(
     backward: list[str] = []
     accumulate: list[str] = []
     if rolled:  # running sums, in the engine's order: g_p = p.grad, g_p = g_p + term, ...
-        backward += [f"    g_{name} = _{name}.grad" for name, _ in parameters]
-        accumulate += [f"    _{name}.grad = g_{name}" for name, _ in parameters]
+        backward += [f"    g_{name} = _{name}._grad" for name, _ in parameters]
+        accumulate += [f"    _{name}._grad = g_{name}" for name, _ in parameters]
     if root.parents and id(root) in relevant:
         gen.grad_name[id(root)] = None  # the seed, d root / d root = 1.0
     elif id(root) in parameter_ids:
-        accumulate.append(f"    _{atom[id(root)]}.grad += 1.0")
+        accumulate.append(f"    _{atom[id(root)]}._grad += 1.0")
 
     def to_parameter(parent: Value, term: Term) -> list[str]:
         """A term for a parameter: a running sum (rolled code), or collected until the
@@ -617,11 +644,11 @@ def generate(
             return []
         terms = gen.contributions.pop(id(parent))
         if len(terms) == 1:  # one use: its own line, then .grad += it
-            accumulate.append(f"    _{name}.grad += g_{name}")
+            accumulate.append(f"    _{name}._grad += g_{name}")
             return [f"    g_{name} = {_times(*terms[0])}"]
         # several: added into .grad one by one, as backward() does
-        accumulate.extend(_sum_lines("_total", f"_{name}.grad", terms))
-        accumulate.append(f"    _{name}.grad = _total")
+        accumulate.extend(_sum_lines("_total", f"_{name}._grad", terms))
+        accumulate.append(f"    _{name}._grad = _total")
         return []
 
     position = len(body_nodes) - 1

@@ -88,7 +88,7 @@ def test_article_source_reads_as_the_delta_rule() -> None:
         "g_a0 = g_net3 * w5 + g_net2 * w4",       # the hidden neuron's sum over its outputs
         "g_net0 = g_a0 * (a0 * (1.0 - a0))",      # δ0 = (δ2 w4 + δ3 w5) a0(1 - a0)
         "g_w0 = g_net0 * x0",
-        "_w5.grad += g_w5",
+        "_w5._grad += g_w5",                      # the gradient slot, a float
         "x0 = 0.05",                              # labelled constants keep their names
         "return J",
     ]
@@ -490,7 +490,7 @@ def test_captured_numbers_become_literals_and_held_values_stay_parameters() -> N
     step = autograd.compile(lambda x: w * x * 10.0 + held * 1.5)
     assert step(1.0) == 2.0 * 1.0 * 10.0 + 4.5
     assert w.grad == 10.0 and held.grad == 1.5  # eager: both are leaves it sweeps into
-    assert "10.0" in step.source and "_k.grad += g_k" in step.source
+    assert "10.0" in step.source and "_k._grad += g_k" in step.source
     assert not re.search(r"\b_p\d", step.source)  # the wrapped numbers are not parameters
 
 
@@ -525,7 +525,7 @@ def test_labels_become_unique_identifiers() -> None:
     step = autograd.compile(lambda: autograd.add_n([a, b, c, d, e, f, g, h]).abs())
     assert step() == 36.0
     assert [v.grad for v in (a, b, c, d, e, f, g, h)] == [1.0] * 8
-    names = set(re.findall(r"^    (\w+) = _\w+\.data$", step.source, re.MULTILINE))
+    names = set(re.findall(r"^    (\w+) = _\w+\._data$", step.source, re.MULTILINE))
     expected = {"J_W_", "if_1", "abs_1", "δ0", "v_args", "v_2x", "g_J_W__1", "J_W__2"}
     assert expected <= names, step.source
 
@@ -599,13 +599,14 @@ def test_show_code_prints_code_whose_gradients_are_the_articles(
 
     example = article.WORKED_EXAMPLE
     values = {**example.weights, **example.biases}
-    params = {name: SimpleNamespace(data=v, grad=0.0) for name, v in values.items()}
+    # the generated code reads a parameter's slots: _data (its number), _grad (a float)
+    params = {name: SimpleNamespace(_data=v, _grad=0.0) for name, v in values.items()}
     namespace = {**HELPERS, **{f"_{name}": p for name, p in params.items()}}
     exec(code, namespace)
     cost = namespace["article_loss"]()
     hand = article.hand_gradients()
     for name in article.PARAMETER_NAMES:
-        assert params[name].grad == pytest.approx(hand[name], rel=1e-12, abs=1e-20), name
+        assert params[name]._grad == pytest.approx(hand[name], rel=1e-12, abs=1e-20), name
     assert cost == pytest.approx(article.hand_forward()["J"], rel=1e-15)
     # each backward line beside the article's formula
     for left, right in [
@@ -935,3 +936,81 @@ def test_a_custom_op_with_a_number_operand_gets_it_in_its_place() -> None:
     assert step(2.0) == 3.0 * (3.0 - 0.5)
     assert w.grad == 3.0 * 2.0 and v.grad == -3.0  # d/dw = c x, d/dv = -c
     assert "3.0, v)" in step.source
+
+
+# ----------------------------------------------------------------------------------------
+# Gradients that start as None, and the argument guard
+# ----------------------------------------------------------------------------------------
+
+
+def test_none_gradients_start_at_zero_and_become_floats_as_in_eager(rolling: str) -> None:
+    """After ``zero_grad(set_to_none=True)`` the compiled step gives eager's gradients bit
+    for bit: a None gradient counts as -0.0, IEEE's identity of +, so the first
+    contribution is taken as it is (``-0.0`` included); no None is left on a parameter
+    that got a gradient, and one the loss does not reach keeps its None, as in eager."""
+    def make() -> MLP:
+        return MLP(2, [3, 1], activation="tanh", seed=11)
+
+    def loss_fn(model: MLP, unused: Value, xs: list[list[float]]) -> Value:
+        with no_grad():
+            unused * 2.0
+        w = model.parameters()[0]
+        return autograd.add_n([model(x)[0] for x in xs]) + w * -0.0
+
+    xs = [[0.1 * i, -0.2 * i + 0.3] for i in range(9)]
+    model, ref = make(), make()
+    unused, ref_unused = Value(1.0, "unused"), Value(1.0)
+    step = autograd.compile(lambda batch: loss_fn(model, unused, batch))
+    for calls in (1, 2):  # the second call accumulates onto the first
+        if calls == 1:
+            SGD([*model.parameters(), unused], lr=0.1).zero_grad(set_to_none=True)
+            SGD([*ref.parameters(), ref_unused], lr=0.1).zero_grad(set_to_none=True)
+        loss = step(xs)
+        eager = loss_fn(ref, ref_unused, xs)
+        eager.backward()
+        assert same(loss, eager.data)
+        got = [p.grad for p in model.parameters()]
+        assert all(type(g) is float for g in got), got
+        assert_same(got, [p.grad for p in ref.parameters()])
+        assert unused.grad is None and ref_unused.grad is None
+    assert ("9 repeated subgraphs" in step.source) == (rolling == "rolled")
+    # the -0.0 start, by hand: None + (1.0 * -0.0) is -0.0, where 0.0 + -0.0 would be 0.0
+    w = Value(3.0, "w")
+    w.grad = None
+    signed = autograd.compile(lambda: w * -0.0)
+    assert same(signed(), -0.0) and same(w.grad, -0.0)
+    w.grad = 0.0
+    signed()
+    assert same(w.grad, 0.0)
+
+
+class _MyFloat(float):
+    """A float subclass (as NumPy's float64): converted to a built-in float on the way in."""
+
+
+def test_the_guard_sends_other_lengths_types_and_containers_back_to_the_dispatcher() -> None:
+    w = Value(0.5, "w")
+    step = autograd.compile(lambda xs, c: autograd.add_n([w * x for x in xs]) * c)
+    xs = [0.25 * i for i in range(10)]
+    expected = 0.5 * sum(xs) * 2.0
+    assert step(xs, 2.0) == expected and "_float_type.issuperset" in step.source
+    mixed = [*xs[:8], 2, xs[9]]  # an int (0.25 * 8) in a long list: the same structure
+    assert step(mixed, 2.0) == expected and step.traces == 1
+    sub = step([_MyFloat(x) for x in xs], _MyFloat(2.0))
+    assert type(sub) is float and sub == expected and type(w.grad) is float
+    assert step(xs[:3], 2.0) == 0.5 * sum(xs[:3]) * 2.0 and step.traces == 2  # too short
+    assert step([*xs, 1.0], 2.0) == 0.5 * (sum(xs) + 1.0) * 2.0 and step.traces == 3
+    assert step(tuple(xs[:3]), 2.0) == 0.5 * sum(xs[:3]) * 2.0 and step.traces == 4
+    with pytest.raises(TypeError, match="must be a real number or a list of them, not gen"):
+        step((x for x in xs), 2.0)
+    with pytest.raises(TypeError, match="argument 1 is a Value"):
+        step(Value(1.0), 2.0)  # not a sequence: unpacking fails, the dispatcher explains
+    nested = autograd.compile(lambda rows: autograd.add_n([w * v for r in rows for v in r]))
+    assert nested([[1.0, 2.0], [3.0]]) == 3.0
+    assert nested([[1.0], [2.0, 3.0]]) == 3.0 and nested.traces == 2  # inner lengths
+    assert nested([[1.0, 2.0], (3.0,)]) == 3.0 and nested.traces == 3  # inner container
+    with pytest.raises(TypeError, match="'Value' object is not iterable"):
+        nested([[1.0, 2.0], 3.0])  # a number for a list: traced anew, and fn itself fails
+    with no_grad():
+        before = w.grad
+        assert nested([[1.0, 2.0], [3.0]]) == 3.0 and w.grad == before  # eager, no sweep
