@@ -982,8 +982,8 @@ def _walk(x: object, where: str) -> tuple[Key, object]:
         return None, x
     if isinstance(x, (list, tuple)):
         container = tuple if isinstance(x, tuple) else list
-        if container is list and _FLOATS.issuperset(map(type, x)):
-            return len(x), x
+        if kind is list and _FLOATS.issuperset(map(type, x)):  # (a subclass is copied:
+            return len(x), x  # the generated code takes exactly a list, never re-dispatches)
         walked = [_walk(item, f"{where}[{i}]") for i, item in enumerate(x)]
         keys = tuple(k for k, _ in walked)
         items = [v for _, v in walked]

@@ -1001,6 +1001,10 @@ def test_the_guard_sends_other_lengths_types_and_containers_back_to_the_dispatch
     assert step(xs[:3], 2.0) == 0.5 * sum(xs[:3]) * 2.0 and step.traces == 2  # too short
     assert step([*xs, 1.0], 2.0) == 0.5 * (sum(xs) + 1.0) * 2.0 and step.traces == 3
     assert step(tuple(xs[:3]), 2.0) == 0.5 * sum(xs[:3]) * 2.0 and step.traces == 4
+    class MyList(list):  # type: ignore[type-arg]
+        pass
+
+    assert step(MyList(xs), 2.0) == expected and step.traces == 4  # as a plain list
     with pytest.raises(TypeError, match="must be a real number or a list of them, not gen"):
         step((x for x in xs), 2.0)
     with pytest.raises(TypeError, match="argument 1 is a Value"):
