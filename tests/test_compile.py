@@ -919,12 +919,26 @@ def test_numbers_in_repeated_subgraphs_roll_only_when_they_are_the_same() -> Non
 
 
 def test_constant_leaves_from_as_value_are_still_literals() -> None:
+    """A leaf only the graph holds is a constant, however the graph holds it: in a parents
+    tuple, bare in a one-parent node's slot, in the inputs of a node that also has
+    numbers (each of these references is counted)."""
     from autograd.value import as_value
 
     w = Value(1.5, "w")
-    step = autograd.compile(lambda x: w * as_value(4.0) + w * x)
-    assert step(2.0) == 1.5 * 4.0 + 1.5 * 2.0 and w.grad == 4.0 + 2.0
-    assert "4.0" in step.source and not re.search(r"\b_p\d", step.source)
+
+    def fn(x: Value) -> Value:
+        c = as_value(4.0)  # w * c: a parents tuple
+        k = as_value(0.5)  # k * 2.0: bare parent and inputs (k, 2.0); k.tanh(): bare
+        j = Value(0.25, "j")  # weighted_sum: parents (j, w), inputs (j, 2.0, w)
+        return (w * c + w * x + (k * 2.0) * w + k.tanh() * w
+                + autograd.weighted_sum([j], [2.0], w))
+
+    step = autograd.compile(fn)
+    x = 2.0
+    assert step(x) == 1.5 * 4.0 + 1.5 * x + 1.0 * 1.5 + math.tanh(0.5) * 1.5 + (0.5 + 1.5)
+    assert w.grad == 4.0 + x + 1.0 + math.tanh(0.5) + 1.0
+    assert "4.0" in step.source and "    j = 0.25\n" in step.source, step.source
+    assert not re.search(r"\b_p\d|_j\b", step.source), step.source  # no constant is a parameter
 
 
 def test_a_custom_op_with_a_number_operand_gets_it_in_its_place() -> None:
@@ -1012,9 +1026,49 @@ def test_the_guard_sends_other_lengths_types_and_containers_back_to_the_dispatch
     nested = autograd.compile(lambda rows: autograd.add_n([w * v for r in rows for v in r]))
     assert nested([[1.0, 2.0], [3.0]]) == 3.0
     assert nested([[1.0], [2.0, 3.0]]) == 3.0 and nested.traces == 2  # inner lengths
-    assert nested([[1.0, 2.0], (3.0,)]) == 3.0 and nested.traces == 3  # inner container
+    # the same lengths in other containers, each sent to the first structure's own code
+    assert nested([[1.0, 2.0], [3.0]]) == 3.0 and nested.traces == 2
+    assert nested(([1.0, 2.0], [3.0])) == 3.0 and nested.traces == 3  # an outer tuple
+    assert nested([[1.0, 2.0], [3.0]]) == 3.0 and nested.traces == 3
+    assert nested([[1.0, 2.0], (3.0,)]) == 3.0 and nested.traces == 4  # an inner tuple
     with pytest.raises(TypeError, match="'Value' object is not iterable"):
         nested([[1.0, 2.0], 3.0])  # a number for a list: traced anew, and fn itself fails
     with no_grad():
         before = w.grad
         assert nested([[1.0, 2.0], [3.0]]) == 3.0 and w.grad == before  # eager, no sweep
+
+
+def test_a_number_and_a_leaf_in_the_same_place_are_not_merged_into_one_loop() -> None:
+    """Instances that read a number where others read a parameter differ (whichever comes
+    first); a number and a constant leaf of the same value are the same literal."""
+    from autograd.value import as_value
+
+    w = Value(0.6, "w")
+    q = Value(2.0, "q")
+
+    def leaf_first(batch: list[Value]) -> Value:
+        return autograd.add_n([(w * x * (q if i % 2 == 0 else 2.0)).tanh()
+                               for i, x in enumerate(batch)])
+
+    def number_first(batch: list[Value]) -> Value:
+        return autograd.add_n([(w * x * (2.0 if i % 2 == 0 else q)).tanh()
+                               for i, x in enumerate(batch)])
+
+    def number_or_constant(batch: list[Value]) -> Value:
+        return autograd.add_n([(w * x * (2.0 if i % 2 else as_value(2.0))).tanh()
+                               for i, x in enumerate(batch)])
+
+    def number_or_argument(batch: list[Value]) -> Value:  # 2.0 where others read an x
+        pairs = list(zip(batch[::2], batch[1::2]))
+        return autograd.add_n([(w * a * (2.0 if i % 2 == 0 else b)).tanh()
+                               for i, (a, b) in enumerate(pairs)])
+
+    def number_before_a_placeholder(batch: list[Value]) -> Value:  # (2.5 - x): x 2nd
+        return autograd.add_n([(2.5 - x).tanh() * w for x in batch])
+
+    xs = [0.25 * i - 1.0 for i in range(10)]
+    assert "10 repeated" not in _compiled_and_eager(leaf_first, xs, [w, q])
+    assert "10 repeated" not in _compiled_and_eager(number_first, xs, [w, q])
+    assert "10 repeated" in _compiled_and_eager(number_or_constant, xs, [w])
+    assert "repeated" not in _compiled_and_eager(number_or_argument, xs + xs, [w])
+    assert "10 repeated" in _compiled_and_eager(number_before_a_placeholder, xs, [w])
