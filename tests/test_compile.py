@@ -275,6 +275,7 @@ def test_every_template_is_the_op_row_at_edge_points(name: str, op: Op, arity: i
     params = [Value(1.0, f"p{i}") for i in range(arity)]
     step = autograd.compile(lambda: apply(op, *params))
     step()
+    assert ".forward(" not in step.source  # the row's template, not a call of the row
     rng = random.Random(hash(name) & 0xFFFF)
     points = [[v] * arity for v in EDGE] + [
         [rng.choice(EDGE) for _ in range(arity)] for _ in range(150)]
@@ -316,6 +317,7 @@ def test_a_custom_op_without_a_template_is_called_through_its_row() -> None:
 @pytest.mark.parametrize(("fn", "x", "loss", "grad"), [
     (lambda w, x: (w * x).relu(), 0.0, 0.0, 0.0),          # relu at its kink: slope 0
     (lambda w, x: (w * x).relu(), -0.0, 0.0, 0.0),         # relu(-0.0) = 0.0; 0.0 + 0 * -0.0
+    (lambda w, x: (w * x).relu(), -INF, 0.0, NAN),         # masked slope 0, then 0 * -inf
     (lambda w, x: (w * x).log(), 0.0, -INF, NAN),          # log(0) = -inf; 1/0 * 0 = nan
     (lambda w, x: 1.0 / (w * x), 0.0, INF, NAN),           # 1/0 = inf; -inf/0 * 0 = nan
     (lambda w, x: w / x, 0.0, INF, INF),                   # w/0 = inf, d/dw = 1/0 = inf
@@ -756,12 +758,12 @@ def test_headers_describe_the_structure_and_tuples_stay_tuples() -> None:
     seen: list[type] = []
 
     def fn(pair: tuple[float, float], rows: list[list[float]], t: float) -> Value:
-        seen.append(type(pair))
+        seen.extend((type(pair), type(rows)))
         return w * pair[0] + w * pair[1] + autograd.add_n([w * v for r in rows for v in r]) * t
 
     step = autograd.compile(fn)
     assert step((1.0, 2.0), [[3.0], [4.0, 5.0]], 1.0) == 2.0 * 15.0
-    assert seen == [tuple]
+    assert seen == [tuple, list]
     assert "fn(pair: tuple[number, number], rows: list[list[1], list[2]], t: number)" in (
         step.source)
 
