@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import OPS, Op, Value, detect_anomaly, no_grad
-from autograd.compile import TEMPLATES, Compiled, generate, structure
+from autograd.compile import TEMPLATES, Compiled, build, generate, structure
 from autograd.modes import TracingError
 from autograd.ops import pow_const
 from autograd.strategies import CONSTANT_EXPONENTS, Expression, expressions
@@ -575,6 +575,13 @@ def test_compiled_object_and_generate() -> None:
     program = generate(root, [])
     assert "return mul0" in program.source and program.namespace["_a"] is a
     assert "    b = 3.0\n" in program.source and "_b" not in program.namespace
+    # defaults: a function "step" without header or guard, runnable as it is
+    assert program.source.startswith("def step():\n    # forward\n")
+    assert "_retrace" not in program.source
+    assert build(program)() == 6.0 and a.grad == 3.0
+    u = Value(0.5)  # an unlabelled parameter: named p0, held as _p0
+    program = generate(u * a, [])
+    assert program.namespace["_p0"] is u and "_p0._grad += g_p0" in program.source
 
 
 # ----------------------------------------------------------------------------------------
@@ -686,8 +693,14 @@ def test_copies_with_their_own_parameters_or_ops_are_not_merged() -> None:
         return autograd.add_n([(a * w + b * w) * (a if i else b) for i, (a, b) in
                                enumerate(pairs)])
 
+    same_valued = [Value(0.5, f"v{i}") for i in range(10)]  # equal numbers, other nodes
+
+    def own_equal_parameters(batch: list[Value]) -> Value:
+        return autograd.add_n([(vi * x).tanh() for vi, x in zip(same_valued, batch)])
+
     xs = [0.3 * i - 1.0 for i in range(20)]
     assert "repeated" not in _compiled_and_eager(own_parameters, xs[:10], ws)
+    assert "repeated" not in _compiled_and_eager(own_equal_parameters, xs[:10], same_valued)
     assert "10 repeated" not in _compiled_and_eager(alternating_ops, xs[:10], [w])
     assert "10 repeated" not in _compiled_and_eager(swapped_reuse, xs, [w])
 
