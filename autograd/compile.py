@@ -320,27 +320,21 @@ def _private_leaves(order: list[Value], root: Value) -> set[int]:
 
 def _held_references(order: list[Value]) -> dict[int, int]:
     """``id(v) -> how many references the nodes of ``order`` hold to ``v``: one per bare
-    ``_parents`` slot and per place in a ``_parents`` or ``_inputs`` tuple (each tuple
-    counted once, however many nodes share it).
+    ``_parents`` slot and per place in a ``_parents`` or ``_inputs`` tuple (a leaf holds
+    none: its ``_parents`` is ``()``, it has no ``_inputs``).
 
-    A function of its own, so that no loop variable of it still holds a leaf when the
-    caller counts the leaf's references."""
+    Every node has tuples of its own. Were a tuple ever shared by two nodes, it would be
+    counted twice: more references than there are, so its leaves would stay parameters,
+    the safe side. A function of its own, so that no loop variable of it still holds a
+    leaf when the caller counts the leaf's references."""
     uses: dict[int, int] = {}
-    seen_tuples: set[int] = set()
     for node in order:
-        if node._stamp <= 0:  # a leaf holds no other node
-            continue
         held = node._parents
         if type(held) is not tuple:  # one parent, held bare by the slot itself
-            uses[id(held)] = uses.get(id(held), 0) + 1
-            held = ()
-        for tup in (held, getattr(node, "_inputs", ())):
-            if id(tup) in seen_tuples:
-                continue
-            seen_tuples.add(id(tup))
-            for x in tup:
-                if isinstance(x, Value):
-                    uses[id(x)] = uses.get(id(x), 0) + 1
+            held = (held,)
+        for x in (*held, *getattr(node, "_inputs", ())):
+            if isinstance(x, Value):
+                uses[id(x)] = uses.get(id(x), 0) + 1
     return uses
 
 

@@ -505,6 +505,14 @@ def test_modes_run_the_function_eagerly() -> None:
     with no_grad():
         assert step(1.0) == -INF
     assert w.grad == 0.0  # no graph under no_grad: nothing to accumulate
+    # once traced, the generated code itself sends calls inside a mode to eager
+    w.data = 1.0
+    assert step(2.0) == math.log(2.0) and w.grad == 1.0 and step.traces == 1
+    with detect_anomaly(), pytest.raises(FloatingPointError):
+        step(0.0)
+    with no_grad():
+        assert step(2.0) == math.log(2.0)
+    assert w.grad == 1.0 and step.traces == 1
 
 
 def test_returned_leaves_and_functions_without_parameters() -> None:
