@@ -9,7 +9,7 @@ argument *structure* (how many arguments, number or list, the lengths, the nesti
 ``loss_fn`` once on placeholder leaf Values under :func:`autograd.modes.tracing`, walks
 the recorded graph, and writes ONE straight-line Python function for it: the forward
 pass, then the backward pass (the chain rule, node by node, in the engine's own order),
-then ``p.grad += dJ/dp`` for every parameter ``p``. It is compiled with :func:`compile`
+then ``p._grad += dJ/dp`` for every parameter ``p``. It is compiled with :func:`compile`
 and ``exec``, cached per structure, and reused by every later call with that structure.
 
 Calling ``step(*args)`` returns the loss as a float and adds into ``.grad`` exactly what
@@ -17,7 +17,13 @@ Calling ``step(*args)`` returns the loss as a float and adds into ``.grad`` exac
 operations in the same order (the engine's sweep visits nodes in reverse creation order,
 and so does the generated backward), so the numbers are bit for bit the same, NaN and
 infinity included (``log(0) = -inf``, ``1/0 = inf``, the ``relu``/``abs``/``pow`` masks).
-Parameters' ``.data`` is read on every call, so an optimizer step between calls is seen.
+Parameters' numbers are read on every call, so an optimizer step between calls is seen.
+The code reads and writes a parameter's slots directly (``p._data``, ``p._grad``, not the
+``data``/``grad`` properties): ``_grad`` always holds a float, and a ``None`` gradient
+(``zero_grad(set_to_none=True)``) is the ``-0.0`` sentinel
+:data:`autograd.value.NO_GRAD_YET`, which ``+`` turns into the first contribution itself,
+as the eager sweep does. A number operand (the ``2.0`` of ``x * 2.0``) is no node: it is
+written into the code as a literal, in its place among the op's inputs.
 
 ``step.source`` is the generated code. Variables are named after the nodes' labels, so
 for the article's network the backward reads as its delta rule::
@@ -39,7 +45,10 @@ as ops and are fine. Numbers read from ``.data`` inside ``loss_fn``, or computed
 ``no_grad()``, are frozen at their trace-time values.
 
 Under ``no_grad()`` or ``detect_anomaly()`` a call runs ``loss_fn`` eagerly instead, so
-those modes keep their meaning.
+those modes keep their meaning. The generated function checks that cheaply on entry,
+with the arguments' structure (the unpacking ``x0, x1 = xs`` fails for another length,
+then one ``if`` tests the mode, the container types and that every number is a built-in
+float); any other call goes back to the dispatcher, which converts and traces anew.
 """
 
 from __future__ import annotations
@@ -237,6 +246,7 @@ HELPERS: dict[str, Any] = {
     "_inf": math.inf,
     "_nan": math.nan,
     "_mode": current_mode.get,
+    "_float_type": frozenset({float}),
     "_DEFAULT": DEFAULT_MODE,
 }
 
@@ -284,34 +294,48 @@ def _private_leaves(order: list[Value], root: Value) -> set[int]:
     """The ids of the leaves that nothing outside the traced graph refers to.
 
     This is the one place that decides which non-placeholder leaves are *parameters*
-    (their ``.data`` read on every call, their ``.grad`` accumulated) and which are
+    (their number read on every call, their gradient accumulated) and which are
     *constants* (their number written into the code, no gradient). A leaf is a constant
     only when no object but the graph itself holds it: a number that ``loss_fn`` wrapped
-    (``x * 2.0``, ``1 + v``) or a Value it made and dropped. Nobody can read such a leaf's
+    with ``as_value`` or a Value it made and dropped. Nobody can read such a leaf's
     ``.grad`` or change its ``.data``, so freezing it changes nothing anyone can observe.
     Every leaf that anything else holds (a model's weights, a module-level Value, a Value
-    the function stored somewhere) stays a parameter, which is always correct. The test
-    is CPython's reference count: the references we know (the graph's parents tuples,
-    ``order``, the loop variable, ``getrefcount``'s argument) must be all there are.
+    the function stored somewhere) stays a parameter, which is always correct. (A plain
+    number operand, the ``2.0`` of ``x * 2.0``, is no node at all: it is always a literal.)
+    The test is CPython's reference count: the references we know (the graph's
+    ``_parents`` slots or tuples, its ``_inputs`` tuples, ``order``, the loop variable,
+    ``getrefcount``'s argument) must be all there are.
     """
     if not _REFCOUNTS_EXACT:
         return set()
-    uses: dict[int, int] = {}
-    seen_tuples: set[int] = set()
-    for node in order:
-        parents = node.parents
-        if id(parents) in seen_tuples:
-            continue
-        seen_tuples.add(id(parents))
-        for parent_id in map(id, parents):
-            uses[parent_id] = uses.get(parent_id, 0) + 1
+    uses = _held_references(order)
     private = set()
     for leaf in order:
-        if leaf.parents or leaf is root:
+        if leaf._stamp > 0 or leaf is root:
             continue
         if sys.getrefcount(leaf) == uses.get(id(leaf), 0) + 3:  # + order, leaf, argument
             private.add(id(leaf))
     return private
+
+
+def _held_references(order: list[Value]) -> dict[int, int]:
+    """``id(v) -> how many references the nodes of ``order`` hold to ``v``: one per bare
+    ``_parents`` slot and per place in a ``_parents`` or ``_inputs`` tuple (a leaf holds
+    none: its ``_parents`` is ``()``, it has no ``_inputs``).
+
+    Every node has tuples of its own. Were a tuple ever shared by two nodes, it would be
+    counted twice: more references than there are, so its leaves would stay parameters,
+    the safe side. A function of its own, so that no loop variable of it still holds a
+    leaf when the caller counts the leaf's references."""
+    uses: dict[int, int] = {}
+    for node in order:
+        held = node._parents
+        if type(held) is not tuple:  # one parent, held bare by the slot itself
+            held = (held,)
+        for x in (*held, *getattr(node, "_inputs", ())):
+            if isinstance(x, Value):
+                uses[id(x)] = uses.get(id(x), 0) + 1
+    return uses
 
 
 # ----------------------------------------------------------------------------------------
@@ -396,17 +420,40 @@ def _sum_lines(target: str, start: str | None, terms: list[Term]) -> list[str]:
     return lines
 
 
-def _structure_checks(key: Key, expression: str) -> list[str]:
-    """Conditions, true when ``expression`` has structure ``key`` (its numbers not checked:
-    the caller checks them once unpacked)."""
+def _container_checks(key: Key, expression: str) -> list[str]:
+    """Conditions, each true when a container of ``expression`` (outer ones first) is not
+    of the type that ``key`` says. Lengths are not checked here: the unpacking of the
+    arguments (``x0, x1 = xs``) raises ``ValueError`` for another length, and ran before.
+    """
     if key is None:
         return []
     if isinstance(key, int):
-        return [f"type({expression}) is list", f"len({expression}) == {key}"]
+        return [f"type({expression}) is not list"]
     container, inner = key
-    checks = [f"type({expression}) is {container.__name__}", f"len({expression}) == {len(inner)}"]
+    checks = [f"type({expression}) is not {container.__name__}"]
     for i, k in enumerate(inner):
-        checks += _structure_checks(k, f"{expression}[{i}]")
+        checks += _container_checks(k, f"{expression}[{i}]")
+    return checks
+
+
+#: A list argument of at least this many numbers has its types checked in one C loop.
+_BULK_CHECK = 8
+
+
+def _float_checks(
+    arguments: Sequence[tuple[str, Key]], signature: Sequence[str], placeholders: Sequence[Value],
+    atom: dict[int, str],
+) -> list[str]:
+    """Conditions, each true when an argument's number is not a built-in float: ``type(x)
+    is not float`` per number, or for a long flat list one test of all its items."""
+    checks = []
+    leaves = iter(placeholders)
+    for (_, key), name in zip(arguments, signature):
+        mine = [next(leaves) for _ in _leaf_names(key, "x")]
+        if isinstance(key, int) and key >= _BULK_CHECK:
+            checks.append(f"not _float_type.issuperset(map(type, {name}))")
+        else:
+            checks += [f"type({atom[id(p)]}) is not float" for p in mine]
     return checks
 
 
@@ -416,11 +463,6 @@ def _guard_lines(conditions: list[str], call: str) -> list[str]:
         return []
     rows = [" or ".join(conditions[i : i + 4]) for i in range(0, len(conditions), 4)]
     return [f"    if ({(' or' + chr(10) + '            ').join(rows)}):", f"        return {call}"]
-
-
-def _leaf_keys(arguments: Sequence[tuple[str, Key]]) -> list[tuple[str, Key]]:
-    """One ``(argument name, key)`` per placeholder: the key of the argument it is in."""
-    return [(name, key) for name, key in arguments for _ in _leaf_names(key, "x")]
 
 
 def _unpack_target(
@@ -501,24 +543,24 @@ def generate(
     seen_leaf: set[int] = set(placeholder_ids)
     for node in body_nodes:
         for parent in node.parents:
-            if not parent.parents and id(parent) not in seen_leaf:
+            if parent._stamp <= 0 and id(parent) not in seen_leaf:
                 seen_leaf.add(id(parent))
                 ordered_leaves.append(parent)
-    if not root.parents and id(root) not in seen_leaf:  # fn returned a leaf itself
+    if root._stamp <= 0 and id(root) not in seen_leaf:  # fn returned a leaf itself
         ordered_leaves.append(root)
     for leaf in ordered_leaves:
         if id(leaf) in private:
             if leaf.label:  # a labelled constant keeps its name: x0 = 0.05
                 name = names.new(leaf.label, "c")
-                leaf_lines.append(f"    {name} = {_literal(leaf.data)}")
+                leaf_lines.append(f"    {name} = {_literal(leaf._data)}")
                 atom[id(leaf)] = name
             else:
-                atom[id(leaf)] = _literal(leaf.data)
+                atom[id(leaf)] = _literal(leaf._data)
         else:
             name = names.new(leaf.label, "p")
             namespace["_" + name] = leaf
             parameters.append((name, leaf))
-            leaf_lines.append(f"    {name} = _{name}.data")
+            leaf_lines.append(f"    {name} = _{name}._data")
             atom[id(leaf)] = name
 
     # -- which nodes need a gradient: those with a path down to a parameter -------------
@@ -534,7 +576,7 @@ def generate(
             return ("x",)
         if id(leaf) in parameter_ids:
             return ("p", id(leaf))
-        return ("c", _literal(leaf.data))
+        return ("c", _literal(leaf._data))
 
     group = _find_group(body_nodes, leaf_ref) if len(body_nodes) >= _ROLL_MIN else None
     rolled = group is not None
@@ -547,17 +589,16 @@ def generate(
         retrace = f"_retrace(({', '.join(signature)}{',' if len(signature) == 1 else ''}))"
         header_lines.append("    # arguments of another structure, or not floats: "
                             "dispatched (and traced) anew")
+        if unpack:  # another length (or no sequence) fails to unpack
+            header_lines += ["    try:", *("    " + line for line in unpack),
+                             "    except (TypeError, ValueError):", f"        return {retrace}"]
         header_lines += _guard_lines(
             ["_mode() is not _DEFAULT"]
-            + [c for a, (_, key) in zip(signature, arguments) for c in (
-                [f"type({a}) is not float"] if key is None else
-                [f"not ({' and '.join(_structure_checks(key, a))})"])],
+            + [c for a, (_, key) in zip(signature, arguments) for c in _container_checks(key, a)]
+            + _float_checks(arguments, signature, placeholders, atom),
             retrace)
-    header_lines += unpack
-    if guard:
-        floats = [f"type({atom[id(p)]}) is not float" for p, (_, key) in
-                  zip(placeholders, _leaf_keys(arguments)) if key is not None]
-        header_lines += _guard_lines(floats, retrace)
+    else:
+        header_lines += unpack
     lines += ["    # forward", *leaf_lines]
     gen = _Emitter(names, namespace, atom)
     position = 0
@@ -578,12 +619,12 @@ def generate(
     backward: list[str] = []
     accumulate: list[str] = []
     if rolled:  # running sums, in the engine's order: g_p = p.grad, g_p = g_p + term, ...
-        backward += [f"    g_{name} = _{name}.grad" for name, _ in parameters]
-        accumulate += [f"    _{name}.grad = g_{name}" for name, _ in parameters]
+        backward += [f"    g_{name} = _{name}._grad" for name, _ in parameters]
+        accumulate += [f"    _{name}._grad = g_{name}" for name, _ in parameters]
     if root.parents and id(root) in relevant:
         gen.grad_name[id(root)] = None  # the seed, d root / d root = 1.0
     elif id(root) in parameter_ids:
-        accumulate.append(f"    _{atom[id(root)]}.grad += 1.0")
+        accumulate.append(f"    _{atom[id(root)]}._grad += 1.0")
 
     def to_parameter(parent: Value, term: Term) -> list[str]:
         """A term for a parameter: a running sum (rolled code), or collected until the
@@ -597,11 +638,11 @@ def generate(
             return []
         terms = gen.contributions.pop(id(parent))
         if len(terms) == 1:  # one use: its own line, then .grad += it
-            accumulate.append(f"    _{name}.grad += g_{name}")
+            accumulate.append(f"    _{name}._grad += g_{name}")
             return [f"    g_{name} = {_times(*terms[0])}"]
         # several: added into .grad one by one, as backward() does
-        accumulate.extend(_sum_lines("_total", f"_{name}.grad", terms))
-        accumulate.append(f"    _{name}.grad = _total")
+        accumulate.extend(_sum_lines("_total", f"_{name}._grad", terms))
+        accumulate.append(f"    _{name}._grad = _total")
         return []
 
     position = len(body_nodes) - 1
@@ -652,24 +693,28 @@ def _find_group(
 ) -> _Group | None:
     """The largest set of repeated subgraphs that can run as one loop, or None.
 
-    Nodes are hash-consed on (op, parents' shapes), leaves by ``leaf_ref`` (the same
-    parameter, the same constant, any placeholder). Shapes that occur at least
-    ``_ROLL_MIN`` times are tried in turn (those feeding no other repeated shape first,
-    then the most frequent, the latest made); one is taken when its instances' subgraphs
-    are disjoint, were created one after another (so a loop over them keeps the engine's
-    order), are isomorphic, read only leaves from outside, and nothing outside reads
-    their inner nodes.
+    Nodes are hash-consed on (op, inputs' shapes), leaves by ``leaf_ref`` (the same
+    parameter, the same constant, any placeholder), number operands by their literal.
+    Shapes that occur at least ``_ROLL_MIN`` times are tried in turn (those feeding no
+    other repeated shape first, then the most frequent, the latest made); one is taken
+    when its instances' subgraphs are disjoint, were created one after another (so a
+    loop over them keeps the engine's order), are isomorphic, read only leaves from
+    outside, and nothing outside reads their inner nodes.
     """
     # codes: a node's shape (>= 0); a leaf's -1 (placeholder) or another negative number
     codes: dict[int, int] = {}
     leaf_codes: dict[tuple[Any, ...], int] = {("x",): -1}
     shapes: dict[tuple[int, ...], int] = {}
     for node in body_nodes:
-        for p in node.parents:
-            if not p.parents and id(p) not in codes:
-                codes[id(p)] = leaf_codes.setdefault(leaf_ref(p), -1 - len(leaf_codes))
-        key = (id(_row(node)), *[codes[id(p)] for p in node.parents])
-        codes[id(node)] = shapes.setdefault(key, len(shapes))
+        key = [id(_row(node))]
+        for x in node.inputs:
+            if not isinstance(x, Value):  # a number operand: its literal, in its place
+                key.append(leaf_codes.setdefault(("c", _literal(x)), -1 - len(leaf_codes)))
+                continue
+            if x._stamp <= 0 and id(x) not in codes:
+                codes[id(x)] = leaf_codes.setdefault(leaf_ref(x), -1 - len(leaf_codes))
+            key.append(codes[id(x)])
+        codes[id(node)] = shapes.setdefault(tuple(key), len(shapes))
     shape = codes
     counts: dict[int, int] = {}
     for node in body_nodes:
@@ -762,13 +807,18 @@ class _Emitter:
         self.rolled_atoms: dict[int, str] = {}
         self.saved = ""
 
+    def input_atoms(self, node: Value) -> list[str]:
+        """The atoms of ``node``'s inputs in the op's order: a Value's variable (or
+        literal), a number operand's literal."""
+        return [self.atom[id(x)] if isinstance(x, Value) else _literal(x) for x in node.inputs]
+
     def forward(self, node: Value) -> str:
         """``name = expression`` for ``node`` (its name allocated)."""
         op = _row(node)
         template = _template(op)
         self.templates[id(node)] = template
         name = self.names.new(node.label, op.name)
-        xs = [self.atom[id(p)] for p in node.parents]
+        xs = self.input_atoms(node)
         if template is not None:
             expression = template.forward(xs, op)
         else:
@@ -788,7 +838,8 @@ class _Emitter:
         to_parameter: Callable[[Value, Term], list[str]],
         indent: str = "    ",
     ) -> list[str]:
-        """``g_node`` from its collected terms, then its terms for its parents."""
+        """``g_node`` from its collected terms, then its terms for its parents (the
+        template's local derivatives at the Value positions of the inputs)."""
         lines = []
         if not is_root and id(node) not in self.grad_name:
             g = "g_" + self.atom[id(node)]
@@ -798,7 +849,7 @@ class _Emitter:
         g_node = self.grad_name[id(node)]
         op = _row(node)
         template = self.templates[id(node)]
-        xs = [self.atom[id(p)] for p in node.parents]
+        xs = self.input_atoms(node)
         if template is not None:
             locals_ = template.local(xs, self.atom[id(node)], op)
         else:
@@ -806,8 +857,8 @@ class _Emitter:
             lines.append(f"{indent}{local_name} = {self.custom_ops[id(op)]}.local_grads("
                          f"{', '.join([self.atom[id(node)], *xs])})")
             locals_ = [f"{local_name}[{i}]" for i in range(len(xs))]
-        for parent, local in zip(node.parents, locals_):
-            if id(parent) not in relevant:
+        for parent, local in zip(node.inputs, locals_):
+            if not isinstance(parent, Value) or id(parent) not in relevant:
                 continue
             if id(parent) in parameter_ids:
                 lines += to_parameter(parent, (g_node, local))
@@ -925,8 +976,8 @@ def _walk(x: object, where: str) -> tuple[Key, object]:
         return None, x
     if isinstance(x, (list, tuple)):
         container = tuple if isinstance(x, tuple) else list
-        if container is list and _FLOATS.issuperset(map(type, x)):
-            return len(x), x
+        if kind is list and _FLOATS.issuperset(map(type, x)):  # (a subclass is copied:
+            return len(x), x  # the generated code takes exactly a list, never re-dispatches)
         walked = [_walk(item, f"{where}[{i}]") for i, item in enumerate(x)]
         keys = tuple(k for k, _ in walked)
         items = [v for _, v in walked]

@@ -77,7 +77,8 @@ def print_code(out: TextIO, example: WorkedExample = WORKED_EXAMPLE) -> float:
     print("\nGenerated code: autograd.compile(article_loss).source, the forward and the "
           "backward as one Python function", file=out)
     print("  (forward: one line per node; backward: g_v = dJ/dv, in reverse creation order; "
-          "_w5 is the parameter Value w5)\n", file=out)
+          "_w5 is the parameter Value w5,\n   _w5._data its number, _w5._grad its gradient)\n",
+          file=out)
     print(code, file=out)
     print("The backward beside the article's delta rule (g_v = dJ/dv):", file=out)
     rows = []

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import OPS, Op, Value, detect_anomaly, no_grad
-from autograd.compile import TEMPLATES, Compiled, generate, structure
+from autograd.compile import TEMPLATES, Compiled, build, generate, structure
 from autograd.modes import TracingError
 from autograd.ops import pow_const
 from autograd.strategies import CONSTANT_EXPONENTS, Expression, expressions
@@ -88,7 +88,7 @@ def test_article_source_reads_as_the_delta_rule() -> None:
         "g_a0 = g_net3 * w5 + g_net2 * w4",       # the hidden neuron's sum over its outputs
         "g_net0 = g_a0 * (a0 * (1.0 - a0))",      # δ0 = (δ2 w4 + δ3 w5) a0(1 - a0)
         "g_w0 = g_net0 * x0",
-        "_w5.grad += g_w5",
+        "_w5._grad += g_w5",                      # the gradient slot, a float
         "x0 = 0.05",                              # labelled constants keep their names
         "return J",
     ]
@@ -275,6 +275,7 @@ def test_every_template_is_the_op_row_at_edge_points(name: str, op: Op, arity: i
     params = [Value(1.0, f"p{i}") for i in range(arity)]
     step = autograd.compile(lambda: apply(op, *params))
     step()
+    assert ".forward(" not in step.source  # the row's template, not a call of the row
     rng = random.Random(hash(name) & 0xFFFF)
     points = [[v] * arity for v in EDGE] + [
         [rng.choice(EDGE) for _ in range(arity)] for _ in range(150)]
@@ -316,6 +317,7 @@ def test_a_custom_op_without_a_template_is_called_through_its_row() -> None:
 @pytest.mark.parametrize(("fn", "x", "loss", "grad"), [
     (lambda w, x: (w * x).relu(), 0.0, 0.0, 0.0),          # relu at its kink: slope 0
     (lambda w, x: (w * x).relu(), -0.0, 0.0, 0.0),         # relu(-0.0) = 0.0; 0.0 + 0 * -0.0
+    (lambda w, x: (w * x).relu(), -INF, 0.0, NAN),         # masked slope 0, then 0 * -inf
     (lambda w, x: (w * x).log(), 0.0, -INF, NAN),          # log(0) = -inf; 1/0 * 0 = nan
     (lambda w, x: 1.0 / (w * x), 0.0, INF, NAN),           # 1/0 = inf; -inf/0 * 0 = nan
     (lambda w, x: w / x, 0.0, INF, INF),                   # w/0 = inf, d/dw = 1/0 = inf
@@ -490,7 +492,7 @@ def test_captured_numbers_become_literals_and_held_values_stay_parameters() -> N
     step = autograd.compile(lambda x: w * x * 10.0 + held * 1.5)
     assert step(1.0) == 2.0 * 1.0 * 10.0 + 4.5
     assert w.grad == 10.0 and held.grad == 1.5  # eager: both are leaves it sweeps into
-    assert "10.0" in step.source and "_k.grad += g_k" in step.source
+    assert "10.0" in step.source and "_k._grad += g_k" in step.source
     assert not re.search(r"\b_p\d", step.source)  # the wrapped numbers are not parameters
 
 
@@ -503,6 +505,14 @@ def test_modes_run_the_function_eagerly() -> None:
     with no_grad():
         assert step(1.0) == -INF
     assert w.grad == 0.0  # no graph under no_grad: nothing to accumulate
+    # once traced, the generated code itself sends calls inside a mode to eager
+    w.data = 1.0
+    assert step(2.0) == math.log(2.0) and w.grad == 1.0 and step.traces == 1
+    with detect_anomaly(), pytest.raises(FloatingPointError):
+        step(0.0)
+    with no_grad():
+        assert step(2.0) == math.log(2.0)
+    assert w.grad == 1.0 and step.traces == 1
 
 
 def test_returned_leaves_and_functions_without_parameters() -> None:
@@ -525,7 +535,7 @@ def test_labels_become_unique_identifiers() -> None:
     step = autograd.compile(lambda: autograd.add_n([a, b, c, d, e, f, g, h]).abs())
     assert step() == 36.0
     assert [v.grad for v in (a, b, c, d, e, f, g, h)] == [1.0] * 8
-    names = set(re.findall(r"^    (\w+) = _\w+\.data$", step.source, re.MULTILINE))
+    names = set(re.findall(r"^    (\w+) = _\w+\._data$", step.source, re.MULTILINE))
     expected = {"J_W_", "if_1", "abs_1", "δ0", "v_args", "v_2x", "g_J_W__1", "J_W__2"}
     assert expected <= names, step.source
 
@@ -573,6 +583,13 @@ def test_compiled_object_and_generate() -> None:
     program = generate(root, [])
     assert "return mul0" in program.source and program.namespace["_a"] is a
     assert "    b = 3.0\n" in program.source and "_b" not in program.namespace
+    # defaults: a function "step" without header or guard, runnable as it is
+    assert program.source.startswith("def step():\n    # forward\n")
+    assert "_retrace" not in program.source
+    assert build(program)() == 6.0 and a.grad == 3.0
+    u = Value(0.5)  # an unlabelled parameter: named p0, held as _p0
+    program = generate(u * a, [])
+    assert program.namespace["_p0"] is u and "_p0._grad += g_p0" in program.source
 
 
 # ----------------------------------------------------------------------------------------
@@ -599,13 +616,14 @@ def test_show_code_prints_code_whose_gradients_are_the_articles(
 
     example = article.WORKED_EXAMPLE
     values = {**example.weights, **example.biases}
-    params = {name: SimpleNamespace(data=v, grad=0.0) for name, v in values.items()}
+    # the generated code reads a parameter's slots: _data (its number), _grad (a float)
+    params = {name: SimpleNamespace(_data=v, _grad=0.0) for name, v in values.items()}
     namespace = {**HELPERS, **{f"_{name}": p for name, p in params.items()}}
     exec(code, namespace)
     cost = namespace["article_loss"]()
     hand = article.hand_gradients()
     for name in article.PARAMETER_NAMES:
-        assert params[name].grad == pytest.approx(hand[name], rel=1e-12, abs=1e-20), name
+        assert params[name]._grad == pytest.approx(hand[name], rel=1e-12, abs=1e-20), name
     assert cost == pytest.approx(article.hand_forward()["J"], rel=1e-15)
     # each backward line beside the article's formula
     for left, right in [
@@ -683,8 +701,14 @@ def test_copies_with_their_own_parameters_or_ops_are_not_merged() -> None:
         return autograd.add_n([(a * w + b * w) * (a if i else b) for i, (a, b) in
                                enumerate(pairs)])
 
+    same_valued = [Value(0.5, f"v{i}") for i in range(10)]  # equal numbers, other nodes
+
+    def own_equal_parameters(batch: list[Value]) -> Value:
+        return autograd.add_n([(vi * x).tanh() for vi, x in zip(same_valued, batch)])
+
     xs = [0.3 * i - 1.0 for i in range(20)]
     assert "repeated" not in _compiled_and_eager(own_parameters, xs[:10], ws)
+    assert "repeated" not in _compiled_and_eager(own_equal_parameters, xs[:10], same_valued)
     assert "10 repeated" not in _compiled_and_eager(alternating_ops, xs[:10], [w])
     assert "10 repeated" not in _compiled_and_eager(swapped_reuse, xs, [w])
 
@@ -755,12 +779,12 @@ def test_headers_describe_the_structure_and_tuples_stay_tuples() -> None:
     seen: list[type] = []
 
     def fn(pair: tuple[float, float], rows: list[list[float]], t: float) -> Value:
-        seen.append(type(pair))
+        seen.extend((type(pair), type(rows)))
         return w * pair[0] + w * pair[1] + autograd.add_n([w * v for r in rows for v in r]) * t
 
     step = autograd.compile(fn)
     assert step((1.0, 2.0), [[3.0], [4.0, 5.0]], 1.0) == 2.0 * 15.0
-    assert seen == [tuple]
+    assert seen == [tuple, list]
     assert "fn(pair: tuple[number, number], rows: list[list[1], list[2]], t: number)" in (
         step.source)
 
@@ -791,3 +815,283 @@ def test_where_sum_is_compensated_even_short_weighted_sums_use_the_engines_sum(
     step = autograd.compile(lambda: article.forward(model).J)
     step()
     assert "net0 = _sum(map(_mul, (w0, w2, ), (x0, x1, )), b0)" in step.source
+
+
+# ----------------------------------------------------------------------------------------
+# Numbers as operands (not nodes): literals in their place, gradients for the Values only
+# ----------------------------------------------------------------------------------------
+
+_NUMBER_OPERANDS = [0.0, -0.0, TINY, -2.5, 3.0, INF, NAN]
+
+
+@pytest.mark.parametrize(("name", "op", "arity"),
+                         [r for r in _single_op_rows() if r[2] >= 2],
+                         ids=[r[0] for r in _single_op_rows() if r[2] >= 2])
+def test_a_number_operand_in_any_position_is_a_literal_and_gets_no_gradient(
+    name: str, op: Op, arity: int
+) -> None:
+    """``apply(op, ..., number, ...)``: the compiled forward and the Values' gradients equal
+    the Op row's own forward and local_grads (evaluated here, on floats) with the number
+    in its place, at every edge point; the number is written into the code."""
+    rng = random.Random(hash(name) & 0xFFFF)
+    for position in range(arity):
+        for number in _NUMBER_OPERANDS:
+            params = [Value(1.0, f"p{i}") for i in range(arity - 1)]
+
+            def fn(params: list[Value] = params, position: int = position,
+                   number: float = number) -> Value:
+                operands: list[Value | float] = list(params)
+                operands.insert(position, number)
+                return apply(op, *operands)
+
+            step = autograd.compile(fn)
+            source = step.source_for()
+            assert COMPILE_MODULE._literal(number) in source, (position, number, source)
+            points = [[v] * (arity - 1) for v in (0.0, -0.0, 1.0, -3.0, INF, NAN)] + [
+                [rng.choice(EDGE) for _ in range(arity - 1)] for _ in range(8)]
+            for point in points:
+                for p, v in zip(params, point):
+                    p.data, p.grad = v, 0.0
+                inputs = list(point)
+                inputs.insert(position, number)
+                try:
+                    out = op.forward(*inputs)
+                except (OverflowError, ValueError) as error:  # math.fsum's own (add_n)
+                    with pytest.raises(type(error)):
+                        step()
+                    continue
+                loss = step()
+                assert same(loss, out), (position, number, point, loss, out)
+                rules = list(op.local_grads(out, *inputs))
+                del rules[position]  # the number's entry: no node, no gradient
+                assert_same([p.grad for p in params], [0.0 + 1.0 * d for d in rules])
+
+
+def test_operators_and_layers_with_numbers_match_eager_and_the_closed_forms() -> None:
+    from nn import Neuron
+
+    w = Value(0.75, "w")
+    ws = [Value(0.15, "wa"), Value(0.2, "wb")]
+    b = Value(0.35, "b")
+    neuron = Neuron(2, activation="tanh", rng=random.Random(4))
+
+    def fn(x: Value, w: Value = w, ws: list[Value] = ws, b: Value = b,
+           neuron: Neuron = neuron) -> Value:
+        terms = [2.0 - w, w - 2.0, 2.0 / w, w / 4.0, 2.0 ** w, w ** 3.0, 3.0 * w, w * x,
+                 1.0 + w, autograd.weighted_sum(ws, [0.05, 0.1], b),
+                 neuron([0.5, -1.5]), mse_loss([w * x, b], [0.01, 0.99], "half_sum")]
+        return autograd.add_n(terms)
+
+    step = autograd.compile(fn)
+    loss = step(1.25)
+    params = [w, *ws, b, *neuron.parameters()]
+    compiled = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    eager = fn(Value(1.25))
+    eager.backward()
+    assert same(loss, eager.data)
+    assert_same(compiled, [p.grad for p in params])
+    # closed forms, by hand: d/dw of each term that reads w, in order
+    x = 1.25
+    dw = [-1.0, 1.0, -2.0 / (0.75 * 0.75), 1.0 / 4.0, 2.0**0.75 * math.log(2.0),
+          3.0 * 0.75**2, 3.0, x, 1.0, (0.75 * x - 0.01) * x]
+    assert compiled[0] == pytest.approx(sum(dw), rel=1e-14)
+    assert compiled[1:3] == [0.05, 0.1]
+    assert compiled[3] == pytest.approx(1.0 + (0.35 - 0.99), rel=1e-14)
+    for literal in ("2.0 - w", "w - 2.0", "0.05", "0.1", "0.99", "0.5", "(-1.5)"):
+        assert literal in step.source, literal
+    assert not re.search(r"\b_p\d", step.source)  # no number became a parameter
+
+
+def test_article_with_captured_float_inputs_and_targets_matches_eager() -> None:
+    x, y = list(article.WORKED_EXAMPLE.inputs), list(article.WORKED_EXAMPLE.targets)
+    model, ref = article.build_network(), article.build_network()
+    step = autograd.compile(lambda: mse_loss(model(x), y, "half_sum"))
+    loss = step()
+    eager = mse_loss(ref(x), y, "half_sum")
+    eager.backward()
+    assert same(loss, eager.data)
+    assert_same([p.grad for p in model.parameters()], [p.grad for p in ref.parameters()])
+    assert loss == pytest.approx(0.298371109, abs=1e-9)  # Mazur's published E_total
+    assert "0.05" in step.source and "0.99" in step.source
+
+
+def test_numbers_in_repeated_subgraphs_roll_only_when_they_are_the_same() -> None:
+    w = Value(0.6, "w")
+
+    def same_number(batch: list[Value]) -> Value:
+        return autograd.add_n([(2.5 - w * x).tanh() for x in batch])
+
+    def alternating_numbers(batch: list[Value]) -> Value:
+        return autograd.add_n([(float(i % 2) - w * x).tanh() for i, x in enumerate(batch)])
+
+    def alternating_sides(batch: list[Value]) -> Value:  # 2.5 - wx, then wx - 2.5
+        return autograd.add_n([(2.5 - w * x if i % 2 else w * x - 2.5).tanh()
+                               for i, x in enumerate(batch)])
+
+    def negative_zero(batch: list[Value]) -> Value:  # 0.0 and -0.0 are different literals
+        return autograd.add_n([(w * x + (0.0 if i % 2 else -0.0)).tanh()
+                               for i, x in enumerate(batch)])
+
+    xs = [0.25 * i - 1.0 for i in range(10)]
+    assert "10 repeated" in _compiled_and_eager(same_number, xs, [w])
+    assert "10 repeated" not in _compiled_and_eager(alternating_numbers, xs, [w])
+    assert "10 repeated" not in _compiled_and_eager(alternating_sides, xs, [w])
+    assert "10 repeated" not in _compiled_and_eager(negative_zero, xs, [w])
+
+
+def test_constant_leaves_from_as_value_are_still_literals() -> None:
+    """A leaf only the graph holds is a constant, however the graph holds it: in a parents
+    tuple, bare in a one-parent node's slot, in the inputs of a node that also has
+    numbers (each of these references is counted)."""
+    from autograd.value import as_value
+
+    w = Value(1.5, "w")
+
+    def fn(x: Value) -> Value:
+        c = as_value(4.0)  # w * c: a parents tuple
+        k = as_value(0.5)  # k * 2.0: bare parent and inputs (k, 2.0); k.tanh(): bare
+        j = Value(0.25, "j")  # weighted_sum: parents (j, w), inputs (j, 2.0, w)
+        return (w * c + w * x + (k * 2.0) * w + k.tanh() * w
+                + autograd.weighted_sum([j], [2.0], w))
+
+    step = autograd.compile(fn)
+    x = 2.0
+    assert step(x) == 1.5 * 4.0 + 1.5 * x + 1.0 * 1.5 + math.tanh(0.5) * 1.5 + (0.5 + 1.5)
+    assert w.grad == 4.0 + x + 1.0 + math.tanh(0.5) + 1.0
+    assert "4.0" in step.source and "    j = 0.25\n" in step.source, step.source
+    assert not re.search(r"\b_p\d|_j\b", step.source), step.source  # no constant is a parameter
+
+
+def test_a_custom_op_with_a_number_operand_gets_it_in_its_place() -> None:
+    scaled_diff = Op("scaled_diff", "sd", lambda a, c, b: c * (a - b),
+                     lambda out, a, c, b: (c, a - b, -c), "c (a - b)", arity=3)
+    w = Value(1.5, "w")
+    v = Value(0.5, "v")
+    step = autograd.compile(lambda x: apply(scaled_diff, w * x, 3.0, v))
+    assert step(2.0) == 3.0 * (3.0 - 0.5)
+    assert w.grad == 3.0 * 2.0 and v.grad == -3.0  # d/dw = c x, d/dv = -c
+    assert "3.0, v)" in step.source
+
+
+# ----------------------------------------------------------------------------------------
+# Gradients that start as None, and the argument guard
+# ----------------------------------------------------------------------------------------
+
+
+def test_none_gradients_start_at_zero_and_become_floats_as_in_eager(rolling: str) -> None:
+    """After ``zero_grad(set_to_none=True)`` the compiled step gives eager's gradients bit
+    for bit: a None gradient counts as -0.0, IEEE's identity of +, so the first
+    contribution is taken as it is (``-0.0`` included); no None is left on a parameter
+    that got a gradient, and one the loss does not reach keeps its None, as in eager."""
+    def make() -> MLP:
+        return MLP(2, [3, 1], activation="tanh", seed=11)
+
+    def loss_fn(model: MLP, unused: Value, xs: list[list[float]]) -> Value:
+        with no_grad():
+            unused * 2.0
+        w = model.parameters()[0]
+        return autograd.add_n([model(x)[0] for x in xs]) + w * -0.0
+
+    xs = [[0.1 * i, -0.2 * i + 0.3] for i in range(9)]
+    model, ref = make(), make()
+    unused, ref_unused = Value(1.0, "unused"), Value(1.0)
+    step = autograd.compile(lambda batch: loss_fn(model, unused, batch))
+    for calls in (1, 2):  # the second call accumulates onto the first
+        if calls == 1:
+            SGD([*model.parameters(), unused], lr=0.1).zero_grad(set_to_none=True)
+            SGD([*ref.parameters(), ref_unused], lr=0.1).zero_grad(set_to_none=True)
+        loss = step(xs)
+        eager = loss_fn(ref, ref_unused, xs)
+        eager.backward()
+        assert same(loss, eager.data)
+        got = [p.grad for p in model.parameters()]
+        assert all(type(g) is float for g in got), got
+        assert_same(got, [p.grad for p in ref.parameters()])
+        assert unused.grad is None and ref_unused.grad is None
+    assert ("9 repeated subgraphs" in step.source) == (rolling == "rolled")
+    # the -0.0 start, by hand: None + (1.0 * -0.0) is -0.0, where 0.0 + -0.0 would be 0.0
+    w = Value(3.0, "w")
+    w.grad = None
+    signed = autograd.compile(lambda: w * -0.0)
+    assert same(signed(), -0.0) and same(w.grad, -0.0)
+    w.grad = 0.0
+    signed()
+    assert same(w.grad, 0.0)
+
+
+class _MyFloat(float):
+    """A float subclass (as NumPy's float64): converted to a built-in float on the way in."""
+
+
+def test_the_guard_sends_other_lengths_types_and_containers_back_to_the_dispatcher() -> None:
+    w = Value(0.5, "w")
+    step = autograd.compile(lambda xs, c: autograd.add_n([w * x for x in xs]) * c)
+    xs = [0.25 * i for i in range(10)]
+    expected = 0.5 * sum(xs) * 2.0
+    assert step(xs, 2.0) == expected and "_float_type.issuperset" in step.source
+    mixed = [*xs[:8], 2, xs[9]]  # an int (0.25 * 8) in a long list: the same structure
+    assert step(mixed, 2.0) == expected and step.traces == 1
+    sub = step([_MyFloat(x) for x in xs], _MyFloat(2.0))
+    assert type(sub) is float and sub == expected and type(w.grad) is float
+    assert step(xs[:3], 2.0) == 0.5 * sum(xs[:3]) * 2.0 and step.traces == 2  # too short
+    assert step([*xs, 1.0], 2.0) == 0.5 * (sum(xs) + 1.0) * 2.0 and step.traces == 3
+    assert step(tuple(xs[:3]), 2.0) == 0.5 * sum(xs[:3]) * 2.0 and step.traces == 4
+    class MyList(list):  # type: ignore[type-arg]
+        pass
+
+    assert step(MyList(xs), 2.0) == expected and step.traces == 4  # as a plain list
+    with pytest.raises(TypeError, match="must be a real number or a list of them, not gen"):
+        step((x for x in xs), 2.0)
+    with pytest.raises(TypeError, match="argument 1 is a Value"):
+        step(Value(1.0), 2.0)  # not a sequence: unpacking fails, the dispatcher explains
+    nested = autograd.compile(lambda rows: autograd.add_n([w * v for r in rows for v in r]))
+    assert nested([[1.0, 2.0], [3.0]]) == 3.0
+    assert nested([[1.0], [2.0, 3.0]]) == 3.0 and nested.traces == 2  # inner lengths
+    # the same lengths in other containers, each sent to the first structure's own code
+    assert nested([[1.0, 2.0], [3.0]]) == 3.0 and nested.traces == 2
+    assert nested(([1.0, 2.0], [3.0])) == 3.0 and nested.traces == 3  # an outer tuple
+    assert nested([[1.0, 2.0], [3.0]]) == 3.0 and nested.traces == 3
+    assert nested([[1.0, 2.0], (3.0,)]) == 3.0 and nested.traces == 4  # an inner tuple
+    with pytest.raises(TypeError, match="'Value' object is not iterable"):
+        nested([[1.0, 2.0], 3.0])  # a number for a list: traced anew, and fn itself fails
+    with no_grad():
+        before = w.grad
+        assert nested([[1.0, 2.0], [3.0]]) == 3.0 and w.grad == before  # eager, no sweep
+
+
+def test_a_number_and_a_leaf_in_the_same_place_are_not_merged_into_one_loop() -> None:
+    """Instances that read a number where others read a parameter differ (whichever comes
+    first); a number and a constant leaf of the same value are the same literal."""
+    from autograd.value import as_value
+
+    w = Value(0.6, "w")
+    q = Value(2.0, "q")
+
+    def leaf_first(batch: list[Value]) -> Value:
+        return autograd.add_n([(w * x * (q if i % 2 == 0 else 2.0)).tanh()
+                               for i, x in enumerate(batch)])
+
+    def number_first(batch: list[Value]) -> Value:
+        return autograd.add_n([(w * x * (2.0 if i % 2 == 0 else q)).tanh()
+                               for i, x in enumerate(batch)])
+
+    def number_or_constant(batch: list[Value]) -> Value:
+        return autograd.add_n([(w * x * (2.0 if i % 2 else as_value(2.0))).tanh()
+                               for i, x in enumerate(batch)])
+
+    def number_or_argument(batch: list[Value]) -> Value:  # 2.0 where others read an x
+        pairs = list(zip(batch[::2], batch[1::2]))
+        return autograd.add_n([(w * a * (2.0 if i % 2 == 0 else b)).tanh()
+                               for i, (a, b) in enumerate(pairs)])
+
+    def number_before_a_placeholder(batch: list[Value]) -> Value:  # (2.5 - x): x 2nd
+        return autograd.add_n([(2.5 - x).tanh() * w for x in batch])
+
+    xs = [0.25 * i - 1.0 for i in range(10)]
+    assert "10 repeated" not in _compiled_and_eager(leaf_first, xs, [w, q])
+    assert "10 repeated" not in _compiled_and_eager(number_first, xs, [w, q])
+    assert "10 repeated" in _compiled_and_eager(number_or_constant, xs, [w])
+    assert "repeated" not in _compiled_and_eager(number_or_argument, xs + xs, [w])
+    assert "10 repeated" in _compiled_and_eager(number_before_a_placeholder, xs, [w])
