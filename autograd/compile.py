@@ -321,7 +321,8 @@ def _private_leaves(order: list[Value], root: Value) -> set[int]:
 def _held_references(order: list[Value]) -> dict[int, int]:
     """``id(v) -> how many references the nodes of ``order`` hold to ``v``: one per bare
     ``_parents`` slot and per place in a ``_parents`` or ``_inputs`` tuple (a leaf holds
-    none: its ``_parents`` is ``()``, it has no ``_inputs``).
+    none: its ``_parents`` is ``()``, it has no ``_inputs``; a bare number in ``_inputs``,
+    the ``c`` of ``x * c``, holds no Value).
 
     Every node has tuples of its own. Were a tuple ever shared by two nodes, it would be
     counted twice: more references than there are, so its leaves would stay parameters,
@@ -332,7 +333,10 @@ def _held_references(order: list[Value]) -> dict[int, int]:
         held = node._parents
         if type(held) is not tuple:  # one parent, held bare by the slot itself
             held = (held,)
-        for x in (*held, *getattr(node, "_inputs", ())):
+        inputs = getattr(node, "_inputs", ())
+        if type(inputs) is not tuple:  # a bare number (Value op number): holds no Value
+            inputs = ()
+        for x in (*held, *inputs):
             if isinstance(x, Value):
                 uses[id(x)] = uses.get(id(x), 0) + 1
     return uses
