@@ -23,11 +23,11 @@ from typing import Any
 
 from autograd import Value
 from autograd.ops import float_div
+from autograd.value import OWN_NUMBER_ACCESS, _NoGradYet
 
 # ``p.grad = _NO_GRAD`` marks "no gradient yet".
 _NO_GRAD: Any = None
-_FLOAT_ONLY = {float}
-_VALUE_ONLY = {Value}
+
 _grad_slot = operator.attrgetter("_grad")
 
 
@@ -163,15 +163,19 @@ class SGD(Optimizer):
         params = self.params
         lr = self._lr
         momentum = self._momentum
-        if momentum == 0.0:
-            try:  # the common case: every gradient a built-in float, read from the slots
-                if set(map(type, params)) == _VALUE_ONLY \
-                        and set(map(type, map(_grad_slot, params))) == _FLOAT_ONLY:
-                    for p in params:  # float arithmetic cannot fail: still all or nothing
-                        p._data -= lr * p._grad
-                    return
-            except AttributeError:  # not a Value: the checks below say what is wrong
-                pass
+        # The common case: Values whose gradients are all numbers, read from the slots (a
+        # None grad is the slot's _NoGradYet; a subclass with its own grad or data property
+        # takes the general path). Float arithmetic cannot fail: still all or nothing.
+        if momentum == 0.0 and (not OWN_NUMBER_ACCESS
+                                or OWN_NUMBER_ACCESS.isdisjoint(map(type, params))):
+            try:
+                slots: list[float] | None = list(map(_grad_slot, params))
+            except AttributeError:  # not a Value: the general path says what is wrong
+                slots = None
+            if slots is not None and _NoGradYet not in map(type, slots):
+                for p, g in zip(params, slots):
+                    p._data -= lr * g
+                return
         grads = _grads(params)
         if momentum == 0.0:
             new = [p.data if g is None else p.data - lr * g for p, g in zip(params, grads)]

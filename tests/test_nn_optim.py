@@ -365,3 +365,33 @@ def test_parameter_list_messages(params: object, message: str) -> None:
     with pytest.raises((TypeError, ValueError)) as info:
         SGD(params, lr=0.1)  # type: ignore[arg-type]
     assert str(info.value) == message
+
+
+def test_sgd_skips_a_none_grad_exactly_even_at_negative_zero() -> None:
+    # the slot of a None grad holds a -0.0 sentinel: p - lr * (-0.0) would turn -0.0 into 0.0
+    p, q = Value(-0.0), Value(2.0)
+    opt = SGD([p, q], lr=0.5)
+    opt.zero_grad(set_to_none=True)
+    q.grad = 4.0
+    opt.step()
+    assert math.copysign(1.0, p.data) == -1.0 and p.grad is None
+    assert q.data == 2.0 - 0.5 * 4.0
+    p.grad = -0.0  # a real zero gradient does update: -0.0 - 0.5 * -0.0 = -0.0 + 0.0 = 0.0
+    opt.step()
+    assert math.copysign(1.0, p.data) == 1.0
+
+
+def test_sgd_reads_a_value_subclass_through_its_own_properties() -> None:
+    class Scaled(Value):
+        @property  # type: ignore[override]
+        def grad(self) -> float:
+            return 10.0
+
+        @grad.setter
+        def grad(self, value: float | None) -> None:
+            pass
+
+    p, q = Scaled(1.0), Value(1.0)
+    q.grad = 1.0
+    SGD([p, q], lr=0.1).step()
+    assert (p.data, q.data) == (1.0 - 0.1 * 10.0, 1.0 - 0.1 * 1.0)
