@@ -38,6 +38,7 @@ _MUL = ops.MUL
 _ONES = (1.0, 1.0)
 _WSUM = ops.WSUM
 _mul = operator.mul
+_sub = operator.sub
 _data_of = operator.attrgetter("_data")
 _TANH = ops.TANH
 _SIGMOID = ops.SIGMOID
@@ -817,13 +818,26 @@ _VALUE_ONLY = frozenset({Value})
 _FLOAT_ONLY = frozenset({float})
 
 
+#: The factor ``c`` of ``J = c Σ (o_i - y_i)^2`` per row (None: ``1/n``, the mean).
+_SQUARED_ERROR_SCALE = {ops.MSE: None, ops.SSE: 1.0, ops.HALF_SSE: 0.5}
+
+
 def _squared_error_node(op: Op, outputs: list[Value], targets: list[float]) -> Value:
-    """The node of :func:`squared_error` for Value outputs and number targets, by the row."""
+    """The node of :func:`squared_error` for Value outputs and number targets.
+
+    The numbers of the row (``ops._squared_forward`` and ``ops._squared_grads``), written
+    out in the same order of operations: ``e_i = o_i - y_i``, ``J = c Σ e_i²`` summed left
+    to right, ``dJ/do_i = 2c e_i`` (``e_i`` itself when ``2c == 1``, the article's ``J``).
+    """
     n = len(outputs)
-    xs = [o._data for o in outputs]
-    xs += targets
-    out = op.forward(*xs)
-    rules = op.local_grads(out, *xs)
+    scale = _SQUARED_ERROR_SCALE[op]
+    errors = list(map(_sub, map(_data_of, outputs), targets))
+    total = 0.0
+    for error in errors:
+        total += error * error
+    out = total / n if scale is None else scale * total
+    factor = 2.0 / n if scale is None else 2.0 * scale
+    rules = errors if factor == 1.0 else [factor * error for error in errors]
     node = _new(Value)
     node._data = out
     node._grad = 0.0

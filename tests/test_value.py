@@ -528,3 +528,21 @@ def test_a_neuron_net_node_is_the_wsum_row() -> None:
         assert node.inputs == (*w, *xs, b)
     mixed = _net(w, [0.5, Value(2.0), 3.0], None, b)  # a mix: the general path
     assert mixed.data == ops.WSUM.forward(0.1, -0.0, 1e308, 0.5, 2.0, 3.0, -0.0)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "half_sum"])
+def test_the_squared_error_node_is_its_row(reduction: str) -> None:
+    from autograd import ops
+
+    row = {"mean": ops.MSE, "sum": ops.SSE, "half_sum": ops.HALF_SSE}[reduction]
+    for outs, ys in (([0.75, -0.0, 1e308], [0.01, 0.0, -1e308]),
+                     ([5e-324, math.inf, 2.0], [0.0, 1.0, math.nan]),
+                     ([0.1], [0.3])):
+        values = [Value(o) for o in outs]
+        node = squared_error(values, ys, reduction)  # type: ignore[arg-type]
+        args = [*outs, *ys]
+        out = row.forward(*args)
+        rules = row.local_grads(out, *args)
+        assert node.operation is row and _same(node.data, out)
+        assert node.parents == tuple(values) and node.inputs == (*values, *ys)
+        assert all(map(_same, node.local_grads, rules[:len(outs)]))
