@@ -331,12 +331,17 @@ class Layer(Module):
         """``[f(Σ_i w_ji x_i + b_j) for each neuron j]``: always a list, also for one neuron."""
         return self._forward(_inputs(x, self.nin))
 
-    def _forward(self, xs: list[Value]) -> list[Value]:
-        """The layer on a list of Values (each neuron's size is checked against it)."""
+    def _forward(self, xs: list[Any], xdata: list[float] | None = None) -> list[Value]:
+        """The layer on a list of inputs (each neuron's size is checked against it).
+
+        ``xdata``: the numbers of ``xs`` when the caller knows them to be all Values (an
+        MLP's previous layer); otherwise they are worked out here.
+        """
         out: list[Value] = []
         push = out.append
         size = len(xs)
-        xdata = _input_data(xs)
+        if xdata is None:
+            xdata = _input_data(xs)
         for j, n in enumerate(self.neurons):
             w = n.w
             if len(w) != size:
@@ -430,8 +435,14 @@ class MLP(Module):
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """The network's outputs for the inputs ``x``: always a list."""
         xs = _inputs(x, self.nin)
+        xdata = None
         for layer in self.layers:
-            xs = layer._forward(xs) if isinstance(layer, Layer) else layer(xs)
+            if isinstance(layer, Layer):
+                xs = layer._forward(xs, xdata)
+                xdata = list(map(_data_of, xs))  # a layer's outputs are Values
+            else:
+                xs = layer(xs)
+                xdata = None
         return xs
 
     def architecture(self) -> dict[str, Any]:
