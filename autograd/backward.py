@@ -248,7 +248,7 @@ def grad(
     # `relevant`: nodes with a path down to some input; only these need gradients.
     relevant: set[Value] = set()
     for node in order:
-        if node in wanted or (node._stamp > 0 and any(p in relevant for p in node.parents)):
+        if node in wanted or any(p in relevant for p in node.parents):
             relevant.add(node)
 
     anomaly = current_mode.get().anomaly
