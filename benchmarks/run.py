@@ -312,8 +312,8 @@ def rows_chain(sizes: Sizes, progress: Callable[[str], None]) -> list[RowResult]
                   [f"eager at {small:,}: {_runs(little, 'seconds', _s)}",
                    f"with Python's garbage collector off (one process each): {small:,} in "
                    f"{_s(quiet_little)}, {large:,} in {_s(quiet_big)}, "
-                   f"{quiet_big / max(quiet_little, 1e-9):.1f}x (the rest is the collector scanning the "
-                   "live chain as it grows)",
+                   f"{quiet_big / max(quiet_little, 1e-9):.1f}x (the rest is the collector "
+                   "scanning the live chain as it grows)",
                    f"(micrograd's backward() is recursive: {probe.get('message', '')})"]),
         RowResult(f"c. memory per op, chain of {sizes.memory_steps:,} x*c, eager",
                   f"{per_op:.0f} B/op", f"micrograd {per_op_theirs:.0f} B/op",
