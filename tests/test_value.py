@@ -546,3 +546,61 @@ def test_the_squared_error_node_is_its_row(reduction: str) -> None:
         assert node.operation is row and _same(node.data, out)
         assert node.parents == tuple(values) and node.inputs == (*values, *ys)
         assert all(map(_same, node.local_grads, rules[:len(outs)]))
+
+
+def _fast_paths(x: Value, y: Value) -> dict[str, Value]:
+    """One node from each path that builds its node inline, on the operands given."""
+    from autograd.value import _net, as_value
+
+    return {
+        "x + y": x + y, "x + 2": x + 2.0, "x - y": x - y, "x - 2": x - 2.0,
+        "x * y": x * y, "x * 2": x * 2.0, "tanh": x.tanh(), "sigmoid": x.sigmoid(),
+        "relu": x.relu(), "relu(-x)": (-x).relu(),
+        "net on numbers": _net([x, y], [0.5, 2.0], [0.5, 2.0], y),
+        "net on Values": _net([x], [y], [y.data], x),
+        "squared error": squared_error([x, y], [0.5, 2.0], "half_sum"),
+        "2 - x": 2.0 - x, "x / y": x / y, "x ** 2": x**2,
+        "constant": as_value(3.0),
+    }
+
+
+def test_every_new_node_starts_unlabelled_with_a_zero_float_grad() -> None:
+    for name, node in _fast_paths(Value(0.75), Value(-1.5)).items():
+        assert node.label == ("net" if name.startswith("net") else ""), name
+        assert node.grad == 0.0 and type(node.grad) is float, name
+
+
+def test_no_grad_turns_every_fast_path_into_a_leaf() -> None:
+    from autograd import no_grad
+
+    x, y = Value(0.75), Value(-1.5)
+    with no_grad():
+        made = _fast_paths(x, y)
+    for name, node in made.items():
+        assert node.is_leaf and node.parents == () and node.op == "", name
+        if name != "constant":
+            assert not node.requires_grad, name
+    expected = _fast_paths(x, y)  # and the numbers are the same as with recording
+    for name, node in made.items():
+        assert _same(node.data, expected[name].data), name
+
+
+def test_detect_anomaly_checks_every_fast_path() -> None:
+    from autograd import detect_anomaly
+
+    nan, inf = Value(math.nan), Value(math.inf)
+    with detect_anomaly():
+        for _, make in [("x + y", lambda: inf + Value(-math.inf)), ("x + 2", lambda: nan + 2.0),
+                           ("x - y", lambda: inf - inf), ("x - 2", lambda: nan - 2.0),
+                           ("x * y", lambda: inf * Value(0.0)), ("x * 2", lambda: inf * 2.0),
+                           ("tanh", nan.tanh), ("sigmoid", nan.sigmoid), ("relu", nan.relu),
+                           ("squared error", lambda: squared_error([inf], [1.0]))]:
+            with pytest.raises(FloatingPointError, match="detect_anomaly: forward"):
+                make()
+
+
+def test_apply_names_what_it_got_instead_of_an_op() -> None:
+    from autograd import apply
+
+    with pytest.raises(TypeError, match=r"^apply\(\) takes an Op first, not str$"):
+        apply("mul", Value(1.0))  # type: ignore[arg-type]
