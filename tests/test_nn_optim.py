@@ -395,3 +395,19 @@ def test_sgd_reads_a_value_subclass_through_its_own_properties() -> None:
     q.grad = 1.0
     SGD([p, q], lr=0.1).step()
     assert (p.data, q.data) == (1.0 - 0.1 * 10.0, 1.0 - 0.1 * 1.0)
+
+
+def test_sgd_writes_a_value_subclass_through_its_own_data_property() -> None:
+    class Frozen(Value):  # a parameter that ignores writes
+        @property  # type: ignore[override]
+        def data(self) -> float:
+            return self._data
+
+        @data.setter
+        def data(self, value: float) -> None:
+            pass
+
+    p = Frozen(1.0)
+    p.grad = 1.0
+    SGD([p], lr=0.1).step()
+    assert p.data == 1.0

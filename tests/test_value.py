@@ -604,3 +604,13 @@ def test_apply_names_what_it_got_instead_of_an_op() -> None:
 
     with pytest.raises(TypeError, match=r"^apply\(\) takes an Op first, not str$"):
         apply("mul", Value(1.0))  # type: ignore[arg-type]
+
+
+def test_number_operands_are_kept_as_built_in_floats() -> None:
+    w, x = Value(0.5), Value(2.0)
+    net = weighted_sum([w], [x], 1)  # an int bias
+    assert net.inputs == (w, x, 1.0) and type(net.inputs[-1]) is float
+    s = add_n([x, 3])
+    assert type(s.inputs[1]) is float
+    e = squared_error([x], [1])
+    assert type(e.inputs[1]) is float and e.data == 1.0
