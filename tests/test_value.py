@@ -528,6 +528,7 @@ def test_a_neuron_net_node_is_the_wsum_row() -> None:
         assert node.inputs == (*w, *xs, b)
     mixed = _net(w, [0.5, Value(2.0), 3.0], None, b)  # a mix: the general path
     assert mixed.data == ops.WSUM.forward(0.1, -0.0, 1e308, 0.5, 2.0, 3.0, -0.0)
+    assert mixed.label == "net" and mixed.parents == (*w, mixed.inputs[4], b)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "half_sum"])
@@ -614,3 +615,16 @@ def test_number_operands_are_kept_as_built_in_floats() -> None:
     assert type(s.inputs[1]) is float
     e = squared_error([x], [1])
     assert type(e.inputs[1]) is float and e.data == 1.0
+
+
+def test_the_no_gradient_yet_marker_survives_copy_and_pickle_as_itself() -> None:
+    import copy
+    import pickle
+
+    from autograd.value import NO_GRAD_YET
+
+    assert pickle.loads(pickle.dumps(NO_GRAD_YET)) is NO_GRAD_YET
+    assert copy.deepcopy(NO_GRAD_YET) is NO_GRAD_YET
+    v = Value(1.0)
+    v.grad = None
+    assert v._grad is NO_GRAD_YET and pickle.loads(pickle.dumps(v)).grad is None
