@@ -379,6 +379,7 @@ def test_apply_checks_its_arguments() -> None:
     assert type(s.inputs[2]) is float
     c = apply(ops.MUL, 2.0, 3)  # numbers only: a constant leaf holding the result
     assert c.data == 6.0 and c.is_leaf and c.parents == () and c.op == ""
+    assert c.local_grads == () and c.inputs == ()
     c.backward()
     assert c.grad == 1.0
 

@@ -628,3 +628,8 @@ def test_the_no_gradient_yet_marker_survives_copy_and_pickle_as_itself() -> None
     v = Value(1.0)
     v.grad = None
     assert v._grad is NO_GRAD_YET and pickle.loads(pickle.dumps(v)).grad is None
+
+
+def test_a_label_that_is_not_a_str_is_named() -> None:
+    with pytest.raises(TypeError, match=r"^Value label must be a str, not int$"):
+        Value(1.0, 3)  # type: ignore[arg-type]
