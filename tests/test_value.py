@@ -633,3 +633,13 @@ def test_the_no_gradient_yet_marker_survives_copy_and_pickle_as_itself() -> None
 def test_a_label_that_is_not_a_str_is_named() -> None:
     with pytest.raises(TypeError, match=r"^Value label must be a str, not int$"):
         Value(1.0, 3)  # type: ignore[arg-type]
+
+
+def test_as_value_makes_a_constant_leaf() -> None:
+    from autograd.value import as_value
+
+    c = as_value(2)
+    assert c.data == 2.0 and type(c.data) is float and c.is_leaf and c.requires_grad
+    assert c.parents == () and c.local_grads == () and c.inputs == () and c.label == ""
+    x = Value(1.0)
+    assert as_value(x) is x
