@@ -266,11 +266,6 @@ def _restore_leaf(data: float, grad: float | None, label: str, stamp: int) -> Va
     return leaf
 
 
-#: Value subclasses that define their own ``grad`` or ``data``: code that reads the slots
-#: directly for speed (the optimizers) takes the property path for them.
-OWN_NUMBER_ACCESS: set[type] = set()
-
-
 class _NoGradYet(float):
     """The ``-0.0`` that a leaf's ``_grad`` holds for "no gradient yet" (``grad is None``).
 
@@ -337,11 +332,6 @@ class Value:
     _inputs: Any
     label: str
     operation: Op | None
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.grad is not Value.grad or cls.data is not Value.data:
-            OWN_NUMBER_ACCESS.add(cls)
 
     def __init__(self, data: Number, label: str = "") -> None:
         if type(data) is not float:

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 from collections.abc import Iterable
 from typing import Any
 
 from autograd import Value
 from autograd.ops import float_div
-from autograd.value import OWN_NUMBER_ACCESS, _NoGradYet
+from autograd.value import NO_GRAD_YET
 
 # ``p.grad = _NO_GRAD`` marks "no gradient yet".
 _NO_GRAD: Any = None
 
-_grad_slot = operator.attrgetter("_grad")
 
 
 def _params(params: Iterable[Value]) -> list[Value]:
@@ -163,18 +161,18 @@ class SGD(Optimizer):
         params = self.params
         lr = self._lr
         momentum = self._momentum
-        # The common case: Values whose gradients are all numbers, read from the slots (a
-        # None grad is the slot's _NoGradYet; a subclass with its own grad or data property
-        # takes the general path). Float arithmetic cannot fail: still all or nothing.
-        if momentum == 0.0 and (not OWN_NUMBER_ACCESS
-                                or OWN_NUMBER_ACCESS.isdisjoint(map(type, params))):
-            try:
-                slots: list[float] | None = list(map(_grad_slot, params))
-            except AttributeError:  # not a Value: the general path says what is wrong
-                slots = None
-            if slots is not None and _NoGradYet not in map(type, slots):
-                for p, g in zip(params, slots):
-                    p._data -= lr * g
+        # The common case: plain Values (a subclass may define its own grad or data), read
+        # and written through their slots. A None grad is the slot's NO_GRAD_YET and is
+        # skipped; float arithmetic cannot fail, so the step is still all or nothing.
+        if momentum == 0.0:
+            for p in params:
+                if type(p) is not Value:
+                    break
+            else:
+                for p in params:
+                    g = p._grad
+                    if g is not NO_GRAD_YET:
+                        p._data -= lr * g
                 return
         grads = _grads(params)
         if momentum == 0.0:
