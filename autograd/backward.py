@@ -102,61 +102,20 @@ def backward(root: Value, seed: float = 1.0) -> None:
         if root._stamp <= 0:  # a leaf: d root / d root
             root._grad += seed  # a "no gradient yet" -0.0 becomes the seed itself
             return
-        order = _collect(root)
+        order = topological_order(root, leaves=False)
+        for node in order:
+            # -0.0 is IEEE addition's exact identity (-0.0 + c == c, -0.0 and nan included):
+            # a non-leaf's first contribution in this sweep is taken as it is
+            node._grad = -0.0
         root._grad = seed
-        try:
-            for node in order:
-                g = node._grad
-                parents = node._parents
-                if type(parents) is tuple:
-                    for parent, local in zip(parents, node._locals):
-                        parent._grad += g * local
-                else:  # one parent, stored bare with its local derivative
-                    parents._grad += g * node._locals
-        except BaseException:  # an interrupt: no mark may stay behind
-            for node in order:
-                if node._grad is _PENDING:
-                    node._grad = 0.0
-            raise
-
-
-class _Pending(float):
-    """The ``-0.0`` that marks a non-leaf as collected for the running sweep.
-
-    ``-0.0`` is IEEE addition's exact identity (``-0.0 + c == c``, for ``c = -0.0`` and
-    ``nan`` too), so a non-leaf's first contribution of the sweep replaces it exactly, and
-    the mark doubles as the "seen" set of the collection: no set, no second loop.
-    """
-
-    __slots__ = ()
-
-
-_PENDING = _Pending(-0.0)
-
-
-def _collect(root: Value) -> list[Value]:
-    """The non-leaves under ``root``, highest creation stamp first, each marked pending.
-
-    The same nodes as ``topological_order(root, leaves=False)``, reversed; every one but
-    ``root`` gets at least one contribution in the sweep (from the node it was found
-    through), which turns its mark into a float.
-    """
-    root._grad = _PENDING
-    order = [root]
-    push = order.append
-    pending = _PENDING
-    for node in order:  # breadth first; the list grows while it is walked
-        parents = node._parents
-        if type(parents) is tuple:
-            for parent in parents:
-                if parent._stamp > 0 and parent._grad is not pending:
-                    parent._grad = pending
-                    push(parent)
-        elif parents._stamp > 0 and parents._grad is not pending:
-            parents._grad = pending
-            push(parents)
-    order.sort(key=_stamp_of, reverse=True)
-    return order
+        for node in reversed(order):
+            g = node._grad
+            parents = node._parents
+            if type(parents) is tuple:
+                for parent, local in zip(parents, node._locals):
+                    parent._grad += g * local
+            else:  # one parent, stored bare with its local derivative
+                parents._grad += g * node._locals
 
 
 def _checked_sweep(root: Value, seed: float) -> None:
