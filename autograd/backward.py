@@ -25,7 +25,7 @@ from typing import Any
 
 from autograd.modes import check_backward, current_mode
 from autograd.ops import MASKED
-from autograd.value import NO_GRAD_STAMP, Value, _as_float, _next_stamp
+from autograd.value import NO_GRAD_STAMP, Value, _as_float, _at_values, _next_stamp, _numbers
 
 _stamp_of = attrgetter("_stamp")
 # One sweep at a time: a sweep writes every non-leaf's .grad and then reads it back, so two
@@ -137,8 +137,9 @@ def _checked_sweep(root: Value, seed: float) -> None:
         for node in reversed(order):
             g = node._grad
             op = node.op
-            operands = [x._data if isinstance(x, Value) else x for x in node.inputs]
-            positions = [i for i, x in enumerate(node.inputs) if isinstance(x, Value)]
+            inputs = node.inputs
+            operands = _numbers(inputs)
+            positions = _at_values(inputs, range(len(inputs)))
             for index, parent, local in zip(positions, node.parents, node.local_grads):
                 contribution = g * local
                 if parent._stamp >= 0:  # not a constant that as_value() wrapped
@@ -223,9 +224,7 @@ def grad(
             # Value mode: the same table row, evaluated on Values (numbers stay numbers),
             # records a graph of its own; a number operand's entry is dropped.
             inputs = node.inputs
-            rules = op.local_grads(node, *inputs)
-            local_grads = tuple(d for x, d in zip(inputs, rules) if isinstance(x, Value)) \
-                if len(inputs) != len(parents) else tuple(rules)
+            local_grads = _at_values(inputs, op.local_grads(node, *inputs))
         else:
             local_grads = node.local_grads
         for index, (parent, local) in enumerate(zip(parents, local_grads)):

@@ -30,7 +30,7 @@ import subprocess
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import topological_order
-from autograd.value import Value
+from autograd.value import Value, _at_values
 
 if TYPE_CHECKING:
     import graphviz
@@ -187,7 +187,7 @@ def symbolic_local_grad(node: Value, index: int) -> str | None:
     (``d (2 x) / d x = 2``) is ``None``: the edge's number already says it. ``IndexError``
     if ``node`` has no parent ``index``.
     """
-    positions = [i for i, x in enumerate(node.inputs) if isinstance(x, Value)]
+    positions = _at_values(node.inputs, range(len(node.inputs)))
     if not -len(positions) <= index < len(positions):
         raise IndexError(
             f"symbolic_local_grad: index {index} is out of range for a node with "

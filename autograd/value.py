@@ -116,8 +116,7 @@ def _apply_mode(node: Value) -> None:
     """Anomaly checks and ``no_grad()``: the rare path, kept out of ``_node``."""
     mode = _get_mode()
     if mode.anomaly and node.operation is not None:
-        operands = [x._data if isinstance(x, Value) else x for x in node.inputs]
-        check_forward(node.operation.name, operands, node._data)
+        check_forward(node.operation.name, _numbers(node.inputs), node._data)
     if not mode.grad_enabled:
         _make_leaf(node, NO_GRAD_STAMP)
 
@@ -141,7 +140,7 @@ def _record(op: Op, operands: tuple[Any, ...]) -> Value:
     all numbers is a constant leaf holding the result (as PyTorch's result of an operation
     on tensors that do not require grad).
     """
-    xs = [x._data if isinstance(x, Value) else x for x in operands]
+    xs = _numbers(operands)
     out = op.forward(*xs)
     if type(out) is not float:
         out = _as_float(out, f"the forward of op {op.name!r}")
@@ -151,30 +150,44 @@ def _record(op: Op, operands: tuple[Any, ...]) -> Value:
             f"the rule of op {op.name!r} gave {len(rules)} local derivative(s) "
             f"for {len(operands)} input(s)"
         )
-    parents = [x for x in operands if isinstance(x, Value)]
+    parents = _at_values(operands, operands)
     if len(parents) == len(operands):  # Values only: inputs and parents are the same
         if len(parents) == 1:
             return _node(out, op, parents[0], rules[0])
         return _node(out, op, operands, rules)
+    if not parents:  # numbers only: nothing to differentiate, a constant leaf
+        return _constant(out)
+    return _node_with_numbers(out, op, parents, _at_values(operands, rules), operands)
+
+
+def _numbers(inputs: Sequence[Any]) -> list[float]:
+    """The numbers of operands: a Value's ``data``, a number itself."""
+    return [x._data if isinstance(x, Value) else x for x in inputs]
+
+
+def _at_values(inputs: Sequence[Any], entries: Sequence[Any]) -> tuple[Any, ...]:
+    """The ``entries`` at the places of ``inputs`` that hold Values: from a rule row's one
+    derivative per input, the ones per parent (a number operand's entry is dropped)."""
+    return tuple(d for x, d in zip(inputs, entries) if isinstance(x, Value))
+
+
+def _node_with_numbers(data: float, op: Op, parents: Sequence[Value],
+                       local_grads: Sequence[Any], inputs: tuple[Any, ...]) -> Value:
+    """A new node made by ``op`` from ``inputs`` with numbers among them: ``parents`` are
+    its Values, with one local derivative each (stored bare when there is one), and
+    ``inputs`` are kept (set before the mode checks, whose messages show them)."""
     node = _new(Value)
-    node._data = out
+    node._data = data
     node._grad = 0.0
     node.label = ""
-    node.operation = op
-    if not parents:  # numbers only: nothing to differentiate, a constant leaf
-        node._parents = ()
-        node._locals = ()
-        node.operation = None
-        node._stamp = CONSTANT_STAMP
-        return node
-    locals_ = [d for x, d in zip(operands, rules) if isinstance(x, Value)]
     if len(parents) == 1:
         node._parents = parents[0]
-        node._locals = locals_[0]
+        node._locals = local_grads[0]
     else:
         node._parents = tuple(parents)
-        node._locals = tuple(locals_)
-    node._inputs = operands
+        node._locals = tuple(local_grads)
+    node._inputs = inputs
+    node.operation = op
     node._stamp = _next_stamp()
     if _get_mode() is not DEFAULT_MODE:
         _apply_mode(node)
@@ -828,22 +841,7 @@ def _squared_error_node(op: Op, outputs: list[Value], targets: list[float]) -> V
     out = total / n if scale is None else scale * total
     factor = 2.0 / n if scale is None else 2.0 * scale
     rules = errors if factor == 1.0 else [factor * error for error in errors]
-    node = _new(Value)
-    node._data = out
-    node._grad = 0.0
-    node.label = ""
-    if n == 1:
-        node._parents = outputs[0]
-        node._locals = rules[0]
-    else:
-        node._parents = tuple(outputs)
-        node._locals = tuple(rules[:n])
-    node._inputs = (*outputs, *targets)
-    node.operation = op
-    node._stamp = _next_stamp()
-    if _get_mode() is not DEFAULT_MODE:
-        _apply_mode(node)
-    return node
+    return _node_with_numbers(out, op, outputs, rules, (*outputs, *targets))
 
 
 Reduction = Literal["mean", "sum", "half_sum"]
