@@ -194,9 +194,12 @@ def _node_with_numbers(data: float, op: Op, parents: Sequence[Value],
     return node
 
 
-def _number_operand(x: object) -> float:
-    """A real number operand as a built-in float (``TypeError`` for anything else)."""
-    return x if type(x) is float else _as_float(x)
+def _input(x: object) -> Any:
+    """An operand as an op keeps it: a Value itself, a real number as a built-in float
+    (``TypeError`` naming anything else)."""
+    if type(x) is float or isinstance(x, Value):
+        return x
+    return _as_float(x)
 
 
 def apply(op: Op, *inputs: Value | float) -> Value:
@@ -215,7 +218,7 @@ def apply(op: Op, *inputs: Value | float) -> Value:
         raise TypeError(f"apply() takes an Op first, not {type(op).__name__}")
     if op.arity is not None and len(inputs) != op.arity:
         raise ValueError(f"op {op.name!r} takes {op.arity} input(s), got {len(inputs)}")
-    operands = tuple(x if isinstance(x, Value) else _number_operand(x) for x in inputs)
+    operands = tuple(map(_input, inputs))
     return _record(op, operands)
 
 
@@ -758,7 +761,7 @@ def _values(xs: Iterable[object], what: str) -> Sequence[Any]:
         raise TypeError(
             f"{what} must be an ordered sequence of Values or numbers, not {type(xs).__name__}"
         )
-    return [x if isinstance(x, Value) else _number_operand(x) for x in xs]
+    return [_input(x) for x in xs]
 
 
 def add_n(values: Iterable[Value | float]) -> Value:
@@ -778,7 +781,7 @@ def weighted_sum(
     xs = _values(inputs, "inputs")
     if len(ws) != len(xs):
         raise ValueError(f"weighted_sum got {len(ws)} weights but {len(xs)} inputs")
-    b = bias if isinstance(bias, Value) else _number_operand(bias)
+    b = _input(bias)
     return _record(ops.WSUM, (*ws, *xs, b))
 
 

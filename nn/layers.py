@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from autograd import Value
-from autograd.value import _as_float, _net, as_value
+from autograd.value import _input, _net, as_value
 from nn.module import Module
 
 #: The activation names and the Value method each one calls (``None``: no activation node).
@@ -90,11 +90,6 @@ def _rng(rng: object) -> Callable[[float, float], float]:
 _VALUE_OR_FLOAT = frozenset({Value, float})
 
 
-def _number(v: object) -> Value | float:
-    """An input element: a Value, or a real number as a built-in float (not wrapped)."""
-    return v if isinstance(v, Value) else _as_float(v)
-
-
 def _inputs(x: object, n: int) -> list[Any]:
     """``x`` as a list of ``n`` inputs: Values are kept, real numbers become floats (numbers
     get no gradient, so they are not wrapped into Values).
@@ -109,7 +104,7 @@ def _inputs(x: object, n: int) -> list[Any]:
             raise ValueError(f"expected {n} inputs, got {len(x)}")  # type: ignore[arg-type]
         if set(map(type, x)) <= _VALUE_OR_FLOAT:  # type: ignore[call-overload]
             return x if kind is list else list(x)  # type: ignore[return-value,call-overload]
-        return [_number(v) for v in x]  # type: ignore[attr-defined]
+        return [_input(v) for v in x]  # type: ignore[attr-defined]
     if isinstance(x, (str, bytes, bytearray, Mapping, Set, Value)) \
             or not hasattr(kind, "__getitem__"):
         raise TypeError(_not_a_sequence(x, n))
@@ -119,7 +114,7 @@ def _inputs(x: object, n: int) -> list[Any]:
         raise TypeError(_not_a_sequence(x, n)) from None
     if size != n:
         raise ValueError(f"expected {n} inputs, got {size}")
-    return [_number(v) for v in x]  # type: ignore[attr-defined]
+    return [_input(v) for v in x]  # type: ignore[attr-defined]
 
 
 def _input_data(xs: list[Any]) -> list[float] | None:
