@@ -749,6 +749,21 @@ class Value:
         _sweep.backward(self, seed)
 
 
+def clear_grads(values: Iterable[Value], set_to_none: bool = False) -> None:
+    """``v.grad = 0.0`` for each Value (``None``, "no gradient yet", with ``set_to_none``):
+    what ``zero_grad()`` of a module and of an optimizer does. A plain Value's slot is
+    written directly; a subclass goes through its own ``grad`` property."""
+    if set_to_none:
+        for v in values:
+            v.grad = None
+        return
+    for v in values:
+        if type(v) is Value:
+            v._grad = 0.0  # a float needs no check
+        else:
+            v.grad = 0.0
+
+
 _VALUES_AND_FLOATS = frozenset({Value, float})
 
 

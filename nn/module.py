@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from autograd.value import clear_grads
 
 #: The ``"format"`` tag of a saved file, and the version of its layout.
 FILE_FORMAT = "backprop-lens.nn"
@@ -63,8 +64,6 @@ MAX_INT_DIGITS = 400
 
 StrPath = str | os.PathLike[str]
 
-# ``p.grad = _NO_GRAD`` marks "no gradient yet" (see ``zero_grad(set_to_none=True)``).
-_NO_GRAD: Any = None
 
 
 def _check_number(name: str, value: object) -> float:
@@ -178,15 +177,7 @@ class Module:
         float that a reader can print and compare. With ``True``, ``p.grad`` is ``None``,
         which means "no gradient yet": the optimizers skip such a parameter (as PyTorch's do).
         """
-        if set_to_none:
-            for p in self.parameters():
-                p.grad = _NO_GRAD
-            return
-        for p in self.parameters():
-            if type(p) is Value:
-                p._grad = 0.0  # the slot itself: a float needs no check
-            else:  # a subclass may define its own grad
-                p.grad = 0.0
+        clear_grads(self.parameters(), set_to_none)
 
     def train(self, mode: bool = True) -> Module:
         """Set ``training = mode`` on this module and every sub-module; returns ``self``."""

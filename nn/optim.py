@@ -18,15 +18,10 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable
-from typing import Any
 
 from autograd import Value
 from autograd.ops import float_div
-from autograd.value import NO_GRAD_YET
-
-# ``p.grad = _NO_GRAD`` marks "no gradient yet".
-_NO_GRAD: Any = None
-
+from autograd.value import NO_GRAD_YET, clear_grads
 
 
 def _params(params: Iterable[Value]) -> list[Value]:
@@ -112,15 +107,7 @@ class Optimizer:
         stays a float to print and compare. ``None`` means "no gradient yet": the next
         :meth:`step` skips that parameter unless a backward pass has given it one.
         """
-        if set_to_none:
-            for p in self.params:
-                p.grad = _NO_GRAD
-            return
-        for p in self.params:
-            if type(p) is Value:
-                p._grad = 0.0  # the slot itself: a float needs no check
-            else:  # a subclass may define its own grad
-                p.grad = 0.0
+        clear_grads(self.params, set_to_none)
 
     def step(self) -> None:
         """Update every parameter from its gradient."""
