@@ -808,31 +808,20 @@ def _net(w: list[Value], xs: Sequence[Any], xdata: Sequence[float] | None, b: Va
     read once per layer); ``xdata=None``, or anything not a Value among ``w`` and ``b``,
     takes the general path of :func:`weighted_sum`. The numbers are the row's.
     """
-    try:
-        if xdata is None:
-            raise AttributeError
-        wdata = list(map(_data_of, w))
-        out = sum(map(_mul, wdata, xdata), b._data)  # the row's _wsum_forward, bit for bit
-    except AttributeError:
+    if xdata is not None:
+        try:
+            wdata = list(map(_data_of, w))
+            out = sum(map(_mul, wdata, xdata), b._data)  # the row's _wsum_forward, bit for bit
+        except AttributeError:  # a weight or the bias is not a Value
+            xdata = None
+    if xdata is None:
         net = weighted_sum(w, xs, b)
-        net.label = "net"
-        return net
-    node = _new(Value)
-    node._data = out
-    node._grad = 0.0
-    node.label = "net"
-    if xdata is xs:  # numbers: no gradient for them, kept as inputs
-        node._parents = (*w, b)
-        node._locals = (*xdata, 1.0)
-        node._inputs = (*w, *xs, b)
+    elif xdata is xs:  # numbers: no gradient for them, kept as inputs
+        net = _node_with_numbers(out, _WSUM, (*w, b), (*xdata, 1.0), (*w, *xs, b))
     else:
-        node._parents = (*w, *xs, b)
-        node._locals = (*xdata, *wdata, 1.0)
-    node.operation = _WSUM
-    node._stamp = _next_stamp()
-    if _get_mode() is not DEFAULT_MODE:
-        _apply_mode(node)
-    return node
+        net = _node(out, _WSUM, (*w, *xs, b), (*xdata, *wdata, 1.0))
+    net.label = "net"
+    return net
 
 
 _VALUE_ONLY = frozenset({Value})
