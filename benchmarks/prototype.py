@@ -18,7 +18,6 @@ edges in Python, which no eager engine can go below, against the floor's arithme
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 
 from benchmarks.workloads import (
@@ -27,6 +26,8 @@ from benchmarks.workloads import (
     ARTICLE_W,
     ARTICLE_X,
     ARTICLE_Y,
+    Result,
+    _time_iterations,
     article_floor,
     article_ours,
 )
@@ -96,26 +97,13 @@ def prototype_iteration() -> Callable[[], float]:
     return iteration
 
 
-def time_prototype(iterations: int = 2000, warmup: int = 200, seconds: float = 1.0) -> dict[
-        str, float | list[float]]:
+def time_prototype(iterations: int = 2000, warmup: int = 200, seconds: float = 1.0) -> Result:
     """Microseconds per prototype iteration, the cost of the first timed block's last
-    iteration and the weights after it (as :func:`benchmarks.workloads.article_floor`)."""
+    iteration and the weights after it, timed as the article rows are."""
     iteration = prototype_iteration()
-    for _ in range(warmup):
-        iteration()
-    total = 0.0
-    done = 0
-    first: dict[str, float | list[float]] = {}
-    while not first or total < seconds:
-        start = time.perf_counter()
-        for _ in range(iterations):
-            cost = iteration()
-        total += time.perf_counter() - start
-        done += iterations
-        if not first:
-            first = {"last_cost": cost,
-                     "weights": [p.data for p in iteration.weights]}  # type: ignore[attr-defined]
-    return {"microseconds": total / done * 1e6, **first}
+    weights = iteration.weights  # type: ignore[attr-defined]
+    return _time_iterations(iteration, iterations, warmup, seconds,
+                            lambda: [p.data for p in weights])
 
 
 def main() -> int:
@@ -126,11 +114,8 @@ def main() -> int:
         floor = article_floor(2000, 200, 1.0)
         proto = time_prototype()
         ours = article_ours(2000, 200, 1.0)
-        proto_weights: list[float] = proto["weights"]  # type: ignore[assignment]
-        cost = proto["last_cost"]
-        assert isinstance(cost, float)
-        if abs(cost - floor["last_cost"]) > 1e-12 \
-                or max(abs(a - b) for a, b in zip(proto_weights, floor["weights"])) > 1e-12:
+        if abs(proto["last_cost"] - floor["last_cost"]) > 1e-12 \
+                or max(abs(a - b) for a, b in zip(proto["weights"], floor["weights"])) > 1e-12:
             print("the prototype computed something else than the floor")
             return 1
         for name, result in zip(rows, (floor, proto, ours)):

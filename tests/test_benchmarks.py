@@ -187,7 +187,6 @@ def test_the_eager_prototype_computes_the_floors_iteration() -> None:
 
     proto = time_prototype(iterations=3, warmup=1, seconds=0.0)
     floor = workloads.article_floor(iterations=3, warmup=1)
-    assert abs(proto["last_cost"] - floor["last_cost"]) < 1e-15  # type: ignore[operator]
-    assert all(abs(a - b) < 1e-15 for a, b in zip(proto["weights"],  # type: ignore[arg-type]
-                                                 floor["weights"]))
+    assert abs(proto["last_cost"] - floor["last_cost"]) < 1e-15
+    assert all(abs(a - b) < 1e-15 for a, b in zip(proto["weights"], floor["weights"]))
     assert len(floor["weights"]) == 8
