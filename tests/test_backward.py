@@ -610,11 +610,15 @@ def test_an_interrupted_sweep_leaves_plain_float_gradients() -> None:
         def __rmul__(self, other: object) -> float:
             raise KeyboardInterrupt
 
-    boom = Op("boom_local", "b", lambda x: x, lambda out, x: (Exploding(1.0),), "f")
+    boom = Op("boom_local", "b", lambda x: x, lambda out, x: (1.0,), "f")
     x = Value(2.0)
     inner = x * 3.0
     middle = inner.exp()
-    top = apply(boom, middle) * 2.0 + middle.sin()
+    exploding = apply(boom, middle)
+    # apply() turns a rule's numbers into built-in floats (issue 17), so the interrupt is
+    # planted in the node's slot: the sweep's product g * local raises mid-sweep
+    exploding._locals = Exploding(1.0)
+    top = exploding * 2.0 + middle.sin()
     with pytest.raises(KeyboardInterrupt):
         top.backward()
     for node in topological_order(top):
