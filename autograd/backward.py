@@ -34,14 +34,14 @@ has the gradient ``-0.0`` on every path, as in PyTorch.
 from __future__ import annotations
 
 import threading
-from math import copysign
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from math import copysign
 from operator import attrgetter
 from typing import Any
 
 from autograd.modes import check_backward, current_mode
-from autograd.ops import MASKED
+from autograd.ops import MASKED, _Reciprocal
 from autograd.value import NO_GRAD_STAMP, Value, _as_float, _at_values, _next_stamp, _numbers
 
 _stamp_of = attrgetter("_stamp")
@@ -183,6 +183,8 @@ def _product(g: Any, d: Any) -> Any:
         return g
     if type(g) is float and g == 1.0 and isinstance(d, Value):
         return d
+    if type(d) is _Reciprocal and isinstance(g, Value):  # 1/c of a subnormal number c
+        return g / d.divisor  # (a Value would take d as its float value, inf)
     return g * d
 
 
