@@ -283,7 +283,9 @@ def reference(
     for k in range(len(values) - 1, n - 1, -1):
         if k in reachable:
             reachable.update(steps[k - n].operands)
-    grads = [0.0] * len(values)
+    # a gradient is the IEEE sum of its contributions from the first one itself (PyTorch's,
+    # and autograd.backward's sign rule): None until the first contribution arrives
+    grads: list[float | None] = [None] * len(values)
     scales = [0.0] * len(values)
     grads[-1] = scales[-1] = 1.0
     for k in range(len(values) - 1, n - 1, -1):
@@ -291,12 +293,15 @@ def reference(
             continue
         step = steps[k - n]
         args = [values[i] for i in step.operands]
-        contributions = _backward_of(step, grads[k], values[k], args)
+        g = grads[k]
+        assert g is not None  # a reachable node has received a contribution
+        contributions = _backward_of(step, g, values[k], args)
         magnitudes = _backward_of(step, scales[k], values[k], args)
         for i, contribution, magnitude in zip(step.operands, contributions, magnitudes):
-            grads[i] = add(grads[i], contribution)
+            previous = grads[i]
+            grads[i] = contribution if previous is None else add(previous, contribution)
             scales[i] = add(scales[i], abs(magnitude))
-    return values[-1], grads[:n], scales[:n]
+    return values[-1], [0.0 if g is None else g for g in grads[:n]], scales[:n]
 
 
 def engine(point: list[float], steps: list[EdgeStep]) -> tuple[float, list[Value]]:
@@ -374,3 +379,46 @@ def test_no_python_exception_at_edge_points_even_in_anomaly_mode(x0: float) -> N
                     apply(op, *[Value(x0)] * len(args)).backward()
                 except FloatingPointError as error:  # allowed: it names the op
                     assert repr(op.name) in str(error)
+
+
+def _bits(x: float) -> object:
+    """A float as its exact bits would compare: ``-0.0 != 0.0``, every nan alike."""
+    return "nan" if x != x else (x, math.copysign(1.0, x))
+
+
+def _zero_signs_agree(actual: float, expected: float) -> bool:
+    """Where both are zeros, the same zero (elsewhere rounding may decide, see ``same``)."""
+    return not (actual == 0.0 == expected) or _bits(actual) == _bits(expected)
+
+
+ZERO_POINTS = [0.0, -0.0, 1.0, -1.0, 2.5, -2.5, 5e-324, math.inf]
+
+
+@st.composite
+def zero_graphs(draw: st.DrawFn) -> tuple[list[float], list[EdgeStep]]:
+    """Edge graphs at points where zeros of both signs abound (0, -0.0, relu's mask...)."""
+    point, steps = draw(edge_graphs())
+    return [draw(st.sampled_from(ZERO_POINTS)) for _ in point], steps
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(edge_graphs(), zero_graphs()))
+def test_the_sign_of_a_zero_gradient_is_one_rule_on_every_path(
+    graph: tuple[list[float], list[EdgeStep]],
+) -> None:
+    """Issue 17, case 2: backward() on fresh leaves and grad() give the same bits (a zero's
+    sign included); grad(create_graph=True) and the reference (the sum of the contributions
+    from the first one, a mask counting +0.0) give the same zero wherever the gradient is 0."""
+    point, steps = graph
+    _, expected, _ = reference(point, steps)
+    xs = [Value(x) for x in point]
+    _root(point, steps, xs).backward()
+    by_backward = [x.grad for x in xs]
+    xs = [Value(x) for x in point]
+    by_grad = [g.data for g in grad(_root(point, steps, xs), xs)]
+    xs = [Value(x) for x in point]
+    by_graph = [g.data for g in grad(_root(point, steps, xs), xs, create_graph=True)]
+    assert list(map(_bits, by_backward)) == list(map(_bits, by_grad)), (point, steps)
+    for path in (by_backward, by_graph):
+        for actual, e in zip(path, expected):
+            assert _zero_signs_agree(actual, e), (path, expected, point, steps)
