@@ -177,11 +177,14 @@ def _product(g: Any, d: Any) -> Any:
     """``g * d``, skipping exact multiplications of a Value by one (no needless nodes).
 
     On floats it always multiplies, so a special local derivative (a subnormal's
-    :func:`autograd.ops.reciprocal`) acts here exactly as in ``backward()``.
+    :func:`autograd.ops.reciprocal`) acts here exactly as in ``backward()``; so does its
+    Value form (``autograd.value.reciprocal_node``): ``1.0 * (1/x)`` is the plain node
+    ``1/x``, as ``1.0 * reciprocal(x)`` is the float ``1/x`` in ``backward()``, and a
+    subnormal number's reciprocal divides a Value gradient.
     """
     if type(d) is float and d == 1.0:
         return g
-    if type(g) is float and g == 1.0 and isinstance(d, Value):
+    if type(g) is float and g == 1.0 and type(d) is Value:
         return d
     if type(d) is _Reciprocal and isinstance(g, Value):  # 1/c of a subnormal number c
         return g / d.divisor  # (a Value would take d as its float value, inf)
