@@ -13,6 +13,22 @@ reverse sweep adds ``grad(n) * d n / d p_i`` to ``grad(p_i)`` (a masked zero,
 :data:`autograd.ops.MASKED`, contributes exactly 0 whatever ``grad(n)`` is): the article's
 ``dJ/dw5 = dJ/do1 * do1/dnet3 * dnet3/dw5`` is exactly this product along the path
 ``J <- o1 <- net3 <- w5``.
+
+The sign of a zero gradient (one rule, PyTorch's, for ``backward()``, ``grad()`` and
+``grad(create_graph=True)``):
+
+* a node's gradient is the IEEE sum of its contributions, starting from the first
+  contribution itself (no ``+0.0`` is added first), so it is ``-0.0`` exactly when every
+  contribution is ``-0.0``; a masked contribution (:data:`autograd.ops.MASKED`) counts as
+  ``+0.0``, as PyTorch's ``where`` gives a ``+0.0``. A node reached by no path gets ``+0.0``.
+* ``backward()`` adds that sum to a leaf's ``.grad``. A leaf that no sweep has reached yet
+  (a new ``Value``, whose ``.grad`` reads ``0.0``) or whose ``.grad`` is ``None`` holds no
+  contribution yet, so it receives the sum itself, as PyTorch's ``None`` gradient does
+  (``autograd.value.FRESH_GRAD``); a ``.grad`` of ``0.0`` set by ``zero_grad()`` or by hand
+  is a number, and ``0.0 + -0.0`` is ``+0.0`` (as PyTorch's ``zero_grad(set_to_none=False)``).
+
+So ``backward()`` on new leaves and ``grad()`` give the same bits, and ``Value(2.0) * -0.0``
+has the gradient ``-0.0`` on every path, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -20,11 +36,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from math import copysign
 from operator import attrgetter
 from typing import Any
 
 from autograd.modes import check_backward, current_mode
-from autograd.ops import MASKED
+from autograd.ops import MASKED, _Reciprocal
 from autograd.value import NO_GRAD_STAMP, Value, _as_float, _at_values, _next_stamp, _numbers
 
 _stamp_of = attrgetter("_stamp")
@@ -152,16 +169,25 @@ def _checked_sweep(root: Value, seed: float) -> None:
                 node._grad = 0.0
 
 
+def _is_negative_zero(x: float) -> bool:
+    return x == 0.0 and copysign(1.0, x) < 0.0
+
+
 def _product(g: Any, d: Any) -> Any:
     """``g * d``, skipping exact multiplications of a Value by one (no needless nodes).
 
     On floats it always multiplies, so a special local derivative (a subnormal's
-    :func:`autograd.ops.reciprocal`) acts here exactly as in ``backward()``.
+    :func:`autograd.ops.reciprocal`) acts here exactly as in ``backward()``; so does its
+    Value form (``autograd.value.reciprocal_node``): ``1.0 * (1/x)`` is the plain node
+    ``1/x``, as ``1.0 * reciprocal(x)`` is the float ``1/x`` in ``backward()``, and a
+    subnormal number's reciprocal divides a Value gradient.
     """
     if type(d) is float and d == 1.0:
         return g
-    if type(g) is float and g == 1.0 and isinstance(d, Value):
+    if type(g) is float and g == 1.0 and type(d) is Value:
         return d
+    if type(d) is _Reciprocal and isinstance(g, Value):  # 1/c of a subnormal number c
+        return g / d.divisor  # (a Value would take d as its float value, inf)
     return g * d
 
 
@@ -230,11 +256,14 @@ def grad(
         for index, (parent, local) in enumerate(zip(parents, local_grads)):
             if parent not in relevant:
                 continue
-            if local is MASKED:  # exactly 0 whatever g is; 0 * inf further down stays nan
-                if parent not in grads:
+            if local is MASKED:  # exactly +0.0 whatever g is; 0 * inf further down stays nan
+                previous = grads.get(parent)
+                if previous is None:
                     grads[parent] = 0.0
-                elif type(grads[parent]) is float:
-                    grads[parent] += 0.0
+                elif type(previous) is float or _is_negative_zero(previous._data):
+                    # + 0.0 changes nothing but a -0.0 (the sign rule: the sum of -0.0 and
+                    # +0.0 is +0.0); on a Value it is a node of derivative 1
+                    grads[parent] = previous + 0.0
                 continue
             contribution = _product(g, local)
             if anomaly:
@@ -246,7 +275,7 @@ def grad(
         g = grads.get(x, 0.0)
         if not isinstance(g, Value):
             g = Value(float(g))
-        elif g._stamp < first_new_stamp:  # a node of the graph itself (d(x*w)/dw is x)
-            g = g * 1.0
+        elif g._stamp < first_new_stamp or type(g) is not Value:
+            g = g * 1.0  # a node of the graph itself (d(x*w)/dw is x), or a reciprocal_node
         result.append(g)
     return tuple(result)

@@ -21,12 +21,19 @@ each is a ``float`` subclass whose multiplication by the incoming gradient (``g 
 the sweep's only use of it) does the right thing.
 
 * :data:`MASKED`, a *structural* zero: the derivative of ``relu`` for ``x <= 0``, of ``abs``
-  at 0, and the masks of ``pow`` (``d x^b/dx`` where ``b == 0``; ``d a^b/db`` where
-  ``a == 0`` and ``b >= 0``). PyTorch writes these with ``where`` (select, not multiply),
-  so their contribution is exactly ``0.0`` whatever the incoming gradient, ``inf`` and
-  ``nan`` included: ``Value(-0.5).relu().sqrt()`` has the gradient 0, not ``0 * inf = nan``.
+  at 0, of ``x ** c`` for a constant ``c == 0``, and the masks of ``pow`` (``d a^b/da``
+  where ``b == 0`` and ``a^(b-1)`` is not finite; ``d a^b/db`` where ``a == 0`` and
+  ``b >= 0``). Its contribution is exactly ``+0.0`` whatever the incoming gradient, ``inf``
+  and ``nan`` included: ``Value(-0.5).relu().sqrt()`` has the gradient 0, not
+  ``0 * inf = nan``. PyTorch writes ``relu``'s and ``pow``'s with ``where`` (select, not
+  multiply), and the engine does the same. For ``abs`` at 0 PyTorch multiplies by
+  ``sgn(0) = 0`` instead, so ``sqrt(|x|)`` at 0 gets ``inf * 0 = nan`` there; the engine
+  selects 0, as for ``relu``'s kink (``|x| = relu(x) + relu(-x)`` has the gradient 0 at 0),
+  so a kink never turns an infinite gradient above it into ``nan``.
   Every other zero keeps IEEE arithmetic: ``mul``'s ``d(ab)/da = b = 0`` times an infinite
-  gradient is ``nan``, as in PyTorch.
+  gradient is ``nan``, as in PyTorch, and so is ``pow``'s ``d a^b/da = 0 * a^(-1)`` at
+  ``b == 0`` with ``a^(-1)`` finite (an exact zero whose derivative in ``b``, ``1/a``, a
+  mask would lose).
 * :func:`reciprocal` of a subnormal number: ``1/x`` overflows for ``|x| < 5.6e-309``
   although ``g / x`` may be finite, so the rule's ``1/x`` is kept as "divide by ``x``"
   (``g * reciprocal(x) == g / x``), as PyTorch's ``grad / x``. ``log`` and ``div``
@@ -210,9 +217,19 @@ _SMALLEST_NORMAL = 2.2250738585072014e-308
 
 
 def reciprocal(x: Scalar) -> Scalar:
-    """``1/x`` on a float or a Value; for a subnormal float, a number whose product with ``g``
-    is ``g / x`` (``d log(x)/dx`` at ``x = 5e-324`` times ``g = x`` gives ``1``, not ``inf``)."""
+    """``1/x`` on a float or a Value; for a subnormal ``x``, a number whose product with ``g``
+    is ``g / x`` (``d log(x)/dx`` at ``x = 5e-324`` times ``g = x`` gives ``1``, not ``inf``).
+
+    On a Value (``grad(..., create_graph=True)``) the same care holds: for a subnormal
+    ``x.data`` it returns the node ``1/x`` whose product with ``g`` is the node ``g / x``, so
+    first derivatives on Values equal the float sweep's and the second derivatives are
+    those of ``g / x`` (see :func:`autograd.value.reciprocal_node`).
+    """
     if type(x) is not float:
+        if -_SMALLEST_NORMAL < data(x) < _SMALLEST_NORMAL and data(x) != 0.0:
+            from autograd.value import reciprocal_node  # value imports this module
+
+            return reciprocal_node(x)
         return 1.0 / x
     if -_SMALLEST_NORMAL < x < _SMALLEST_NORMAL and x != 0.0:
         return _Reciprocal(x)
@@ -425,15 +442,26 @@ def _relu_grad(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
 
 
 def _abs_grad(out: Scalar, x: Scalar) -> tuple[Scalar, ...]:
-    # sign(x), selecting 0 at 0 (and at nan, where the forward is nan already).
+    # sign(x), selecting 0 at 0 (and at nan, where the forward is nan already). PyTorch
+    # multiplies by sgn(x) instead (grad * 0 at 0: nan for an infinite grad, as sqrt(|x|) at
+    # 0); the engine selects, as for relu's kink, so the contribution is 0 whatever grad is.
     v = data(x)
     return (1.0 if v > 0.0 else -1.0 if v < 0.0 else MASKED,)
 
 
 def _pow_grads(out: Scalar, a: Scalar, b: Scalar) -> tuple[Scalar, ...]:
-    # PyTorch's pow_backward_self / pow_backward_exponent select (where), so x ** 0 is flat
-    # at x = 0 and 0 ** b (b >= 0) gets a zero exponent-derivative, not 0 * -inf = nan.
-    d_base = MASKED if data(b) == 0.0 else b * pow(a, b - 1.0)
+    # d a^b/da = b a^(b-1) is the product itself wherever it is defined, b == 0 included:
+    # there it is the exact zero 0 * a^(-1), whose derivative with respect to b is
+    # a^(b-1) (1 + b log a) = 1/a (PyTorch selects a constant 0 for b == 0, so its mixed
+    # second derivative is 0). The masked zero is kept only where the product would be
+    # 0 * inf or 0 * nan (b == 0 and a^(b-1) not finite: a = ±0, a nan base), where
+    # x ** 0 = 1 is flat. Likewise 0 ** b (b >= 0) gets a masked exponent-derivative, not
+    # 0 * -inf = nan (PyTorch's pow_backward_exponent).
+    power = pow(a, b - 1.0)
+    if data(b) == 0.0 and not math.isfinite(data(power)):
+        d_base: Scalar = MASKED
+    else:
+        d_base = b * power
     d_exponent = MASKED if data(a) == 0.0 and data(b) >= 0.0 else out * log(a)
     return (d_base, d_exponent)
 

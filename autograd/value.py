@@ -103,7 +103,7 @@ def _constant(x: float) -> Value:
     """A leaf for a number that :func:`as_value` wrapped (``CONSTANT_STAMP``)."""
     node = _new(Value)
     node._data = x
-    node._grad = 0.0
+    node._grad = FRESH_GRAD
     node.label = ""
     node._parents = ()
     node._locals = ()
@@ -127,6 +127,7 @@ def _make_leaf(node: Value, stamp: int) -> None:
     node._locals = ()
     node.operation = None
     node._stamp = stamp
+    node._grad = FRESH_GRAD
     with contextlib.suppress(AttributeError):
         del node._inputs
 
@@ -150,6 +151,8 @@ def _record(op: Op, operands: tuple[Any, ...]) -> Value:
             f"the rule of op {op.name!r} gave {len(rules)} local derivative(s) "
             f"for {len(operands)} input(s)"
         )
+    if not set(map(type, rules)) <= _RULE_TYPES:
+        rules = tuple([_rule_float(op, d) for d in rules])
     parents = _at_values(operands, operands)
     if len(parents) == len(operands):  # Values only: inputs and parents are the same
         if len(parents) == 1:
@@ -158,6 +161,28 @@ def _record(op: Op, operands: tuple[Any, ...]) -> Value:
     if not parents:  # numbers only: nothing to differentiate, a constant leaf
         return _constant(out)
     return _node_with_numbers(out, op, parents, _at_values(operands, rules), operands)
+
+
+#: What a rule may return on floats and is kept as it is: a built-in float, and the two
+#: special local derivatives of :mod:`autograd.ops` (``MASKED`` and a subnormal's
+#: ``reciprocal``), whose products with a float are built-in floats.
+_RULE_TYPES = frozenset({float, type(ops.MASKED), ops._Reciprocal})
+
+
+def _rule_float(op: Op, d: object) -> Any:
+    """A local derivative from ``op``'s rule on floats as the sweep stores it: a built-in
+    float (any real number converts: ``numpy.float32``, ``int``, ``Fraction``, a float
+    subclass), or ``TypeError`` naming the op for anything else (a complex, a Value), so that
+    ``.grad`` is always a built-in float."""
+    if type(d) in _RULE_TYPES:
+        return d
+    if isinstance(d, numbers.Real) and not isinstance(d, Value):
+        return _as_float(d)
+    raise TypeError(
+        f"the rule of op {op.name!r} returned a local derivative of type "
+        f"{type(d).__name__} ({d!r:.40}) for float inputs; a rule on floats must return real "
+        "numbers (a Value or a complex would make .grad a non-float)"
+    )
 
 
 def _numbers(inputs: Sequence[Any]) -> list[float]:
@@ -277,7 +302,8 @@ def _number(other: object) -> Any:
 def _restore_leaf(data: float, grad: float | None, label: str, stamp: int) -> Value:
     """Rebuild a leaf from ``copy``/``pickle`` state (see ``Value.__reduce__``)."""
     leaf = Value(data, label)
-    leaf.grad = grad
+    if grad is not FRESH_GRAD:  # a fresh leaf's copy is fresh too
+        leaf.grad = grad
     leaf._stamp = stamp  # a leaf's: 0, NO_GRAD_STAMP or CONSTANT_STAMP
     return leaf
 
@@ -298,6 +324,33 @@ class _NoGradYet(float):
 
 #: ``Value._grad`` of a leaf whose ``grad`` is ``None``.
 NO_GRAD_YET: float = _NoGradYet(-0.0)
+
+_first_contribution = (-0.0).__add__  # -0.0 + c == c exactly (for every float c)
+
+
+class _FreshGrad(float):
+    """The ``0.0`` that a new leaf's ``_grad`` holds until a sweep reaches it or it is set.
+
+    It reads as ``0.0`` (``Value(2.0).grad == 0.0``) but holds no contribution yet: the
+    sweep's ``grad += contribution`` gives the contribution itself (``FRESH_GRAD + -0.0`` is
+    ``-0.0``), as PyTorch's first accumulation into a ``None`` gradient does. So ``backward()``
+    on fresh leaves gives exactly what ``grad()`` returns, the sign of a zero included (see
+    the sign rule in :mod:`autograd.backward`). Any other arithmetic treats it as ``0.0``.
+    """
+
+    __slots__ = ()
+
+    def __add__(self, other: float) -> float:
+        return _first_contribution(other)
+
+    __radd__ = __add__
+
+    def __reduce__(self) -> str:
+        return "FRESH_GRAD"
+
+
+#: ``Value._grad`` of a leaf that no sweep has reached and no one has set (reads ``0.0``).
+FRESH_GRAD: float = _FreshGrad(0.0)
 
 
 class Value:
@@ -355,7 +408,7 @@ class Value:
         if type(label) is not str:
             raise TypeError(f"Value label must be a str, not {type(label).__name__}")
         self._data = data
-        self._grad = 0.0
+        self._grad = FRESH_GRAD
         self.label = label
         self._parents = ()
         self._locals = ()
@@ -379,7 +432,9 @@ class Value:
         (``zero_grad(set_to_none=True)``): the next ``backward()`` starts this leaf at 0.
         """
         g = self._grad
-        return None if g is NO_GRAD_YET else g  # type: ignore[return-value]
+        if type(g) is float:
+            return g
+        return None if g is NO_GRAD_YET else float(g)  # type: ignore[return-value]
 
     @grad.setter
     def grad(self, value: float | None) -> None:
@@ -516,7 +571,8 @@ class Value:
                 f"only leaf Values (without parents) can be copied or pickled; this one was "
                 f"made by {self.op!r}. Call .detach() first to copy its number, as in PyTorch."
             )
-        return (_restore_leaf, (self._data, self.grad, self.label, self._stamp))
+        grad = FRESH_GRAD if self._grad is FRESH_GRAD else self.grad
+        return (_restore_leaf, (self._data, grad, self.label, self._stamp))
 
     # -- arithmetic: each operator dispatches to one row of the table ---------------------
 
@@ -747,6 +803,36 @@ class Value:
         two sequential sweeps give.
         """
         _sweep.backward(self, seed)
+
+
+class _ReciprocalNode(Value):
+    """The node ``1/x`` of a subnormal ``x`` (its data overflows to ``±inf``), whose product
+    with ``g`` is the node ``g / x``: the Value counterpart of ``ops._Reciprocal``.
+
+    ``g * (1/x)`` and ``g / x`` are one function; only the second is finite where ``g / x``
+    is, and its own derivatives (``1/x`` and ``-(g/x)/x``) are those of the product. Every
+    other operation treats it as the plain node ``1/x``.
+    """
+
+    __slots__ = ()
+
+    def __mul__(self, other: object) -> Value:
+        divisor: Value = self._parents  # the node is 1.0 / divisor, its one parent
+        return _binary(ops.DIV, other, divisor, "*")
+
+    __rmul__ = __mul__
+
+
+def reciprocal_node(x: Value) -> Value:
+    """``1/x`` as a node whose product with ``g`` is ``g / x`` (``x.data`` subnormal).
+
+    Used by :func:`autograd.ops.reciprocal` on Values. Under ``no_grad()`` the node is a
+    leaf holding ``1/x`` (no graph, nothing to divide by later).
+    """
+    node = 1.0 / x
+    if node._parents is x:
+        node.__class__ = _ReciprocalNode
+    return node
 
 
 def clear_grads(values: Iterable[Value], set_to_none: bool = False) -> None:

@@ -16,6 +16,12 @@ calling ``forward(x)``, plus ``save(path)`` / ``load(path)`` for a JSON file.
    starts with ``_`` are private and never looked at (keep a cached output there).
 
 A Value reached twice (a shared weight) is listed once, under its first name, as in PyTorch.
+A module or a list reached again (a list holding itself, a module holding its parent) is a
+cycle and is walked once. An attribute name holding a ``"."`` (``setattr(m, "a.0", w)``) is
+refused by every walk that names parameters (``named_parameters``, ``state_dict``, ``save``,
+``load``), with a ``ValueError``, as PyTorch refuses it: ``"."`` separates the parts of a
+name, so ``"a.0"`` would collide with the first item of a list ``a``. Names given by an
+override of ``named_parameters()`` must be unique, or the same ``ValueError`` is raised.
 
 **No caches.** Names and parameters are computed from the current attributes on every call,
 so replacing a layer (``m.layers[0] = Layer(...)``) or a bias (``n.b = Value(1.0)``) is seen at
@@ -202,7 +208,7 @@ class Module:
 
     def state_dict(self) -> dict[str, float]:
         """``{name: value}`` for every parameter, with the names of :meth:`named_parameters`."""
-        return {name: p.data for name, p in _checked(self.named_parameters(), self)}
+        return {name: p.data for name, p in _unique(self.named_parameters(), self)}
 
     def _validated(self, state: object, where: str = "") -> list[tuple[Value, float]]:
         """Check ``state`` against this module; return the assignments to make.
@@ -217,7 +223,7 @@ class Module:
                 f"{source} must be a mapping of parameter names to numbers, "
                 f"not {type(state).__name__}"
             )
-        named = _checked(self.named_parameters(), self)
+        named = _unique(self.named_parameters(), self)
         names = {name for name, _ in named}
         for key in state:
             if not isinstance(key, str):
@@ -266,7 +272,7 @@ class Module:
         separator or naming a directory an ``IsADirectoryError``.
         """
         target = _save_target(path)
-        named = _checked(self.named_parameters(), self)
+        named = _unique(self.named_parameters(), self)
         if not named:
             raise ValueError(
                 f"cannot save: this {type(self).__name__} has no parameters (assign Values, "
@@ -366,13 +372,18 @@ def _public_attributes(module: Module) -> Iterator[tuple[str, object]]:
             yield name, value
 
 
-def _submodules(value: object, found: list[Module]) -> None:
-    """Append the Modules in ``value`` (a Module, or a list/tuple holding some) to ``found``."""
+def _submodules(value: object, found: list[Module], lists: set[int] | None = None) -> None:
+    """Append the Modules in ``value`` (a Module, or a list/tuple holding some) to ``found``;
+    a list that holds itself is walked once (``lists``: the ids of those walked)."""
     if isinstance(value, Module):
         found.append(value)
     elif isinstance(value, (list, tuple)):
+        lists = set() if lists is None else lists
+        if id(value) in lists:
+            return
+        lists.add(id(value))
         for item in value:
-            _submodules(item, found)
+            _submodules(item, found, lists)
 
 
 def _checked(named: object, module: Module) -> list[tuple[str, Value]]:
@@ -388,6 +399,33 @@ def _checked(named: object, module: Module) -> list[tuple[str, Value]]:
     return out
 
 
+def _unique(named: object, module: Module) -> list[tuple[str, Value]]:
+    """:func:`_checked`, and a ``ValueError`` for a name given twice (two parameters cannot
+    share a name in ``state_dict``, ``save`` and ``load``)."""
+    out = _checked(named, module)
+    names: set[str] = set()
+    for name, _ in out:
+        if name in names:
+            raise ValueError(
+                f"{type(module).__name__}.named_parameters() gives the name {name!r} to two "
+                "parameters; each parameter needs its own name to be saved and loaded"
+            )
+        names.add(name)
+    return out
+
+
+def _attribute(module: Module, name: str, value: object) -> str:
+    """``name``, or a ``ValueError`` if it holds a ``"."`` and ``value`` could hold
+    parameters (a ``"."`` joins the parts of a dotted name: ``"a.0"`` is item 0 of ``a``)."""
+    if "." in name and isinstance(value, (Value, Module, list, tuple)):
+        raise ValueError(
+            f"{type(module).__name__} has an attribute named {name!r}: a name holding a "
+            "parameter or a module cannot contain '.', which separates the parts of a dotted "
+            "name (as in PyTorch); rename the attribute"
+        )
+    return name
+
+
 def _collect_module(
     module: Module, prefix: str, out: list[tuple[str, Value]], seen: set[int], visited: set[int],
     *, root: bool = False,
@@ -401,7 +439,7 @@ def _collect_module(
     cls = type(module)
     if root:
         for name, value in _public_attributes(module):
-            _collect_value(value, prefix + name, out, seen, visited)
+            _collect_value(value, prefix + _attribute(module, name, value), out, seen, visited)
         return
     if cls.named_parameters is not Module.named_parameters:
         pairs = _checked(module.named_parameters(), module)
@@ -416,7 +454,7 @@ def _collect_module(
             pairs.append((str(i), p))
     else:
         for name, value in _public_attributes(module):
-            _collect_value(value, prefix + name, out, seen, visited)
+            _collect_value(value, prefix + _attribute(module, name, value), out, seen, visited)
         return
     for name, p in pairs:
         if id(p) not in seen:
@@ -434,7 +472,8 @@ def _collect_value(
     elif isinstance(value, Module):
         if id(value) not in visited:
             _collect_module(value, name + ".", out, seen, visited)
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple)) and id(value) not in visited:
+        visited.add(id(value))  # a list that holds itself (or its holder) is walked once
         for i, item in enumerate(value):
             _collect_value(item, f"{name}.{i}", out, seen, visited)
 
@@ -459,8 +498,10 @@ def _collect_values(module: Module, out: list[Value], seen: set[int], visited: s
             if id(item) not in seen:
                 seen.add(id(item))
                 push(item)
-        elif kind is list or kind is tuple:
-            stack.extend(reversed(item))  # type: ignore[call-overload]
+        elif kind is list or kind is tuple or isinstance(item, (list, tuple)):
+            if id(item) not in visited:  # a list that holds itself is walked once
+                visited.add(id(item))
+                stack.extend(reversed(item))  # type: ignore[call-overload]
         elif isinstance(item, Module) and id(item) not in visited:
             if kind.named_parameters is not base_named or kind.parameters is not base_parameters:
                 pairs: list[tuple[str, Value]] = []

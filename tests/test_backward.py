@@ -610,11 +610,15 @@ def test_an_interrupted_sweep_leaves_plain_float_gradients() -> None:
         def __rmul__(self, other: object) -> float:
             raise KeyboardInterrupt
 
-    boom = Op("boom_local", "b", lambda x: x, lambda out, x: (Exploding(1.0),), "f")
+    boom = Op("boom_local", "b", lambda x: x, lambda out, x: (1.0,), "f")
     x = Value(2.0)
     inner = x * 3.0
     middle = inner.exp()
-    top = apply(boom, middle) * 2.0 + middle.sin()
+    exploding = apply(boom, middle)
+    # apply() turns a rule's numbers into built-in floats (issue 17), so the interrupt is
+    # planted in the node's slot: the sweep's product g * local raises mid-sweep
+    exploding._locals = Exploding(1.0)
+    top = exploding * 2.0 + middle.sin()
     with pytest.raises(KeyboardInterrupt):
         top.backward()
     for node in topological_order(top):
@@ -623,3 +627,181 @@ def test_an_interrupted_sweep_leaves_plain_float_gradients() -> None:
     top2 = (x * 3.0).exp()  # and the next sweep works: d exp(3x)/dx = 3 exp(3x)
     top2.backward()
     assert x.grad == pytest.approx(3.0 * math.exp(6.0), rel=1e-15)
+
+
+# -- issue 17: exact where the mathematics is defined ------------------------------------
+
+
+def _bits(x: float) -> tuple[bool, float]:
+    """A float's value with its sign bit (``-0.0`` differs from ``0.0``; nan equals nan)."""
+    return (math.copysign(1.0, x) < 0.0, 0.0 if math.isnan(x) else x)
+
+
+def _torch_grads(fn, point, *, order: int = 1):  # type: ignore[no-untyped-def]
+    """PyTorch float64: the first derivatives of ``fn`` at ``point`` (``order=1``), or the
+    Hessian rows (``order=2``), as floats."""
+    import torch
+
+    xs = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point]
+    firsts = torch.autograd.grad(fn(*xs), xs, create_graph=order == 2)
+    if order == 1:
+        return [g.item() for g in firsts]
+    return [[h.item() for h in torch.autograd.grad(g, xs, allow_unused=True,
+                                                   materialize_grads=True, retain_graph=True)]
+            for g in firsts]
+
+
+def _every_path(fn, point):  # type: ignore[no-untyped-def]
+    """The first derivatives by backward(), grad() and grad(create_graph=True)."""
+    xs = [Value(v) for v in point]
+    fn(*xs).backward()
+    by_backward = [x.grad for x in xs]
+    xs = [Value(v) for v in point]
+    by_grad = [g.data for g in grad(fn(*xs), xs)]
+    xs = [Value(v) for v in point]
+    by_graph = [g.data for g in grad(fn(*xs), xs, create_graph=True)]
+    return by_backward, by_grad, by_graph
+
+
+@pytest.mark.parametrize(
+    ("fn", "point"),
+    [
+        (lambda x: x.log() * x, [TINY]),  # d/dx x log x = 1 + log x = -743.44 at 5e-324
+        (lambda a, b: (a / b) * 1e-10, [1.0, 1e-310]),  # d/da = 1e-10 / b = 1e300
+        (lambda a, b: (a / b) * 1e-10, [1.0, -1e-310]),
+        (lambda x: x.log() * (x * 3.0), [1e-320]),
+        (lambda a: ((a * 1e-312) / 1e-310) * (a * 1e-20), [1.5]),  # a number's reciprocal
+    ],
+)
+def test_subnormal_reciprocals_are_divisions_on_every_path(fn, point) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17, case 1: on Values (create_graph=True) too, ``g * (1/x)`` of a subnormal x
+    is ``g / x``: the first derivatives are backward()'s and PyTorch's, bit for bit, and so
+    are the second derivatives."""
+    expected = _torch_grads(fn, point)
+    assert math.isfinite(expected[0])
+    for path in _every_path(fn, point):
+        assert list(map(_bits, path)) == list(map(_bits, expected))
+    xs = [Value(v) for v in point]
+    firsts = grad(fn(*xs), xs, create_graph=True)
+    hessian = [[h.data for h in grad(g, xs)] for g in firsts]
+    expected_hessian = _torch_grads(fn, point, order=2)
+    assert [list(map(_bits, row)) for row in hessian] == \
+        [list(map(_bits, row)) for row in expected_hessian]
+
+
+def test_subnormal_reciprocal_closed_forms() -> None:
+    """The same numbers from closed forms: 1 + log(5e-324) and 1e-10 / 1e-310."""
+    x = Value(TINY)
+    (g,) = grad(x.log() * x, [x], create_graph=True)
+    assert g.data == 1.0 + math.log(TINY) and type(g) is Value
+    a, b = Value(1.0), Value(1e-310)
+    (ga,) = grad((a / b) * 1e-10, [a], create_graph=True)
+    assert ga.data == 1e-10 / 1e-310 and math.isclose(ga.data, 1e300, rel_tol=1e-13)
+    # its derivative in b is -1e-10 / b^2, beyond the float range: -inf, as PyTorch
+    assert grad(ga, [b])[0].data == -INF
+
+
+def test_gradcheck_order_two_through_a_subnormal_reciprocal() -> None:
+    """f(a) = (a 1e-312 / 1e-310)(a 1e-20) = 1e-22 a^2: f' = 2e-22 a, f'' = 2e-22 (the old
+    Value sweep multiplied by 1/1e-310 = inf)."""
+    from autograd import gradcheck
+
+    f = lambda a: ((a * 1e-312) / 1e-310) * (a * 1e-20)  # noqa: E731
+    assert gradcheck(f, [1.5], order=2, atol=0.0, rtol=1e-6)
+    a = Value(1.5)
+    (d1,) = grad(f(a), [a], create_graph=True)
+    assert math.isclose(d1.data, 3e-22, rel_tol=1e-11)
+    assert math.isclose(grad(d1, [a])[0].data, 2e-22, rel_tol=1e-11)
+
+
+def test_a_reciprocal_node_is_one_over_x_for_every_other_operation() -> None:
+    from autograd.value import reciprocal_node
+
+    x = Value(1e-310)
+    r = reciprocal_node(x)
+    assert r.data == INF and r.op == "div"
+    assert (r + 1.0).data == INF and (r * x).data == 1.0  # x / x
+    assert (2.0 * r).data == 2.0 / 1e-310 == (r * 2.0).data
+    from autograd import no_grad
+
+    with no_grad():  # no graph: a plain leaf holding 1/x
+        leaf = reciprocal_node(Value(1e-310))
+    assert type(leaf) is Value and leaf.data == INF
+
+
+def _r_over_x_minus_r(r: Value, x: Value) -> Value:
+    return r / x - r
+
+
+ZERO_SIGN_CASES = [
+    # (fn, point): every path and PyTorch give the same bits
+    (lambda x: _r_over_x_minus_r(x.relu(), x), [-1.65]),  # -0.0 (div) + 0.0 (mask) = +0.0
+    (lambda z: z * -0.0, [2.0]),  # one contribution, -0.0: a fresh leaf gets -0.0
+    (lambda z: z * 0.0, [2.0]),
+    (lambda z: (z * -0.0) + (z * -0.0), [2.0]),  # -0.0 + -0.0 = -0.0
+    (lambda z: (z * -0.0) + (z * 0.0), [2.0]),
+    (lambda z: (z * -0.0).relu(), [2.0]),  # masked: +0.0
+    (lambda a, b: a * b, [-0.0, 0.0]),
+    (lambda a, b: (a * b).sin() * -0.0, [1.0, 3.0]),
+    (lambda x: x.relu() * -1.0, [0.0]),
+]
+
+
+@pytest.mark.parametrize(("fn", "point"), ZERO_SIGN_CASES)
+def test_the_sign_of_a_zero_gradient_is_one_rule_on_every_path(fn, point) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17, case 2 (backward.py's rule): the IEEE sum of the contributions, from the
+    first one, a mask counting +0.0; a fresh leaf receives it as it is. PyTorch's bits."""
+    expected = list(map(_bits, _torch_grads(fn, point)))
+    for path in _every_path(fn, point):
+        assert list(map(_bits, path)) == expected, path
+
+
+def test_abs_at_zero_selects_a_positive_zero_where_pytorch_multiplies() -> None:
+    """The one documented difference (ops.py, issue 17 case 7): PyTorch's abs multiplies by
+    sgn(0) = 0 (-1 * 0 = -0.0; inf * 0 = nan under sqrt), the engine selects +0.0 as for
+    relu's kink, on every path."""
+    assert _bits(_torch_grads(lambda x: x.abs() * -1.0, [0.0])[0]) == _bits(-0.0)
+    assert math.isnan(_torch_grads(lambda x: x.abs().sqrt(), [0.0])[0])
+    for fn in (lambda x: x.abs() * -1.0, lambda x: x.abs().sqrt()):
+        for path in _every_path(fn, [0.0]):
+            assert list(map(_bits, path)) == [_bits(0.0)]
+
+
+def test_a_leaf_set_to_zero_accumulates_as_a_number() -> None:
+    """A .grad of 0.0 set by zero_grad() or by hand is a number: 0.0 + -0.0 = +0.0 (as
+    PyTorch's zero_grad(set_to_none=False)); None and a fresh leaf hold nothing yet."""
+    fresh, set_zero, set_none = Value(2.0), Value(2.0), Value(2.0)
+    set_zero.grad = 0.0
+    set_none.grad = None
+    for z in (fresh, set_zero, set_none):
+        (z * -0.0).backward()
+    assert _bits(fresh.grad) == _bits(-0.0) == _bits(set_none.grad)
+    assert _bits(set_zero.grad) == _bits(0.0)
+    assert type(Value(1.0).grad) is float and _bits(Value(1.0).grad) == _bits(0.0)
+    # a second sweep adds to what the first stored: -0.0 + -0.0
+    (fresh * -0.0).backward()
+    assert _bits(fresh.grad) == _bits(-0.0)
+
+
+def test_a_fresh_leaf_stays_fresh_through_copies_and_pickles() -> None:
+    import copy
+    import pickle
+
+    from autograd.value import FRESH_GRAD
+
+    x = Value(3.0)
+    for twin in (copy.copy(x), copy.deepcopy(x), pickle.loads(pickle.dumps(x))):
+        assert twin.grad == 0.0 and twin._grad is FRESH_GRAD
+        (twin * -0.0).backward()
+        assert _bits(twin.grad) == _bits(-0.0)
+    assert pickle.loads(pickle.dumps(FRESH_GRAD)) is FRESH_GRAD
+    x.grad = 0.0
+    assert copy.copy(x)._grad is not FRESH_GRAD
+
+
+def test_fresh_grad_adds_as_the_first_contribution() -> None:
+    from autograd.value import FRESH_GRAD
+
+    assert _bits(FRESH_GRAD + -0.0) == _bits(-0.0) == _bits(-0.0 + FRESH_GRAD)
+    assert FRESH_GRAD + 2.5 == 2.5 and type(FRESH_GRAD + 2.5) is float
+    assert FRESH_GRAD == 0.0 and _bits(FRESH_GRAD * 1.0) == _bits(0.0)

@@ -316,7 +316,7 @@ def test_a_custom_op_without_a_template_is_called_through_its_row() -> None:
 
 @pytest.mark.parametrize(("fn", "x", "loss", "grad"), [
     (lambda w, x: (w * x).relu(), 0.0, 0.0, 0.0),          # relu at its kink: slope 0
-    (lambda w, x: (w * x).relu(), -0.0, 0.0, 0.0),         # relu(-0.0) = 0.0; 0.0 + 0 * -0.0
+    (lambda w, x: (w * x).relu(), -0.0, 0.0, -0.0),        # relu(-0.0) = 0.0; 0 * -0.0 (issue 17)
     (lambda w, x: (w * x).relu(), -INF, 0.0, NAN),         # masked slope 0, then 0 * -inf
     (lambda w, x: (w * x).log(), 0.0, -INF, NAN),          # log(0) = -inf; 1/0 * 0 = nan
     (lambda w, x: 1.0 / (w * x), 0.0, INF, NAN),           # 1/0 = inf; -inf/0 * 0 = nan
@@ -324,7 +324,7 @@ def test_a_custom_op_without_a_template_is_called_through_its_row() -> None:
     (lambda w, x: (w * x).exp(), 1000.0, INF, INF),        # overflow is inf
     (lambda w, x: (w * x) ** 0.5, -8.0, NAN, NAN),         # (-8) ** 0.5 = nan
     (lambda w, x: (w * x).abs(), 0.0, 0.0, 0.0),           # |x|' = 0 at 0, as PyTorch
-    (lambda w, x: (w * x).sigmoid(), -1000.0, 0.0, 0.0),   # stable sigmoid, no overflow
+    (lambda w, x: (w * x).sigmoid(), -1000.0, 0.0, -0.0),  # stable sigmoid; 0 * -1000 = -0.0
 ])
 def test_edge_points_are_identical_to_eager(
     fn: Callable[[Value, Value], Value], x: float, loss: float, grad: float

@@ -185,3 +185,49 @@ def test_strategies_without_hypothesis_name_the_extra(monkeypatch: pytest.Monkey
 
 def test_data_helper_reads_floats_and_values() -> None:
     assert data(1.5) == 1.5 and data(Value(1.5)) == 1.5
+
+
+def _constant_rule(name: str, local: object) -> Op:
+    return Op(name, "c", lambda x: 2.0 * x, lambda out, x: (local,), "d/dx = the constant")
+
+
+@pytest.mark.parametrize("local", [3, True, 2.5, __import__("fractions").Fraction(1, 4)])
+def test_a_rules_real_numbers_become_built_in_floats(local: object) -> None:
+    """Issue 17, case 3: .grad is always a built-in float, whatever real the rule returns."""
+    x = Value(1.5)
+    y = apply(_constant_rule("real_rule", local), x)
+    assert all(type(d) is float for d in y.local_grads)
+    (y * 3.0).backward()
+    assert type(x.grad) is float and x.grad == 3.0 * float(local)  # type: ignore[arg-type]
+    (g,) = grad(apply(_constant_rule("real_rule", local), x) * 3.0, [x])
+    assert type(g.data) is float and g.data == 3.0 * float(local)  # type: ignore[arg-type]
+
+
+def test_numpy_scalars_from_a_rule_become_built_in_floats() -> None:
+    import numpy as np
+    for local in (np.float32(0.5), np.float64(0.25), np.int64(2)):
+        x = Value(1.0)
+        (apply(_constant_rule("numpy_rule", local), x) * 4.0).backward()
+        assert type(x.grad) is float and x.grad == 4.0 * float(local)
+
+
+@pytest.mark.parametrize("local", [1j, complex(2.0, 0.0), Value(3.0), "1", None])
+def test_a_rule_returning_a_non_real_is_refused_at_apply(local: object) -> None:
+    with pytest.raises(TypeError, match="'bad_rule'") as error:
+        apply(_constant_rule("bad_rule", local), Value(1.0))
+    assert type(local).__name__ in str(error.value)
+
+
+def test_the_engines_own_special_locals_are_kept() -> None:
+    """MASKED and a subnormal's reciprocal are floats with a meaning: kept as they are."""
+    from autograd.ops import MASKED, reciprocal
+
+    masked = apply(_constant_rule("masked_rule", MASKED), Value(1.0))
+    assert masked.local_grads[0] is MASKED
+    x = Value(1.0)
+    (apply(_constant_rule("masked_rule", MASKED), x) * math.inf).backward()
+    assert x.grad == 0.0  # masked: 0, not 0 * inf
+    x = Value(1.0)
+    tiny = apply(_constant_rule("reciprocal_rule", reciprocal(1e-310)), x)
+    (tiny * 1e-10).backward()
+    assert x.grad == 1e-10 / 1e-310  # g / 1e-310, not g * inf

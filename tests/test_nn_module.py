@@ -947,3 +947,131 @@ def test_a_stale_temporary_that_cannot_be_removed_is_left(
     MLP(2, [1], seed=0).save(tmp_path / "m.json")
     assert stale.exists()
     assert (tmp_path / "m.json").exists()
+
+
+# -- issue 17, cases 5 and 6: dotted attribute names, and lists that hold themselves ------
+
+
+class _Dotted(Module):
+    """A list ``a`` beside an attribute named ``"a.0"``: both would be named ``a.0``."""
+
+    def __init__(self) -> None:
+        self.a = [Value(1.0)]
+        setattr(self, "a.0", Value(2.0))
+
+
+def test_a_dotted_attribute_name_is_refused_wherever_names_are_made(tmp_path: Path) -> None:
+    """Issue 17, case 5: refused (as PyTorch's register_parameter refuses '.') instead of two
+    parameters named 'a.0' of which state_dict/save kept one and load wrote one number into
+    both."""
+    model = _Dotted()
+    before = [p.data for p in model.parameters()]
+    assert before == [1.0, 2.0]  # unnamed, nothing is ambiguous: both are listed
+    for call in (model.named_parameters, model.state_dict,
+                 lambda: model.load_state_dict({"a.0": 5.0}),
+                 lambda: model.save(tmp_path / "m.json")):
+        with pytest.raises(ValueError, match=r"'a\.0'.*cannot contain '\.'"):
+            call()
+    assert not (tmp_path / "m.json").exists()
+    assert [p.data for p in model.parameters()] == before  # load changed nothing
+
+
+def test_load_of_a_file_refuses_a_dotted_attribute_name(tmp_path: Path) -> None:
+    model = _Dotted()
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"format": "backprop-lens.nn", "version": 1,
+                                "architecture": model.architecture(),
+                                "parameters": {"a.0": 9.0}}))
+    with pytest.raises(ValueError, match=r"cannot contain '\.'"):
+        model.load(path)
+    assert [p.data for p in model.parameters()] == [1.0, 2.0]
+
+
+def test_a_dotted_name_in_a_sub_module_is_refused_too() -> None:
+    class Outer(Module):
+        def __init__(self) -> None:
+            self.inner = _Dotted()
+
+    with pytest.raises(ValueError, match=r"_Dotted has an attribute named 'a\.0'"):
+        Outer().state_dict()
+
+
+def test_a_dotted_name_holding_no_parameters_is_left_alone() -> None:
+    class Notes(Module):
+        def __init__(self) -> None:
+            self.w = Value(1.0)
+            setattr(self, "lr.note", 0.1)  # a number: no parameter, no name made
+
+    assert Notes().state_dict() == {"w": 1.0}
+
+
+def test_an_override_giving_one_name_twice_is_refused(tmp_path: Path) -> None:
+    a, b = Value(1.0), Value(2.0)
+
+    class Twice(Module):
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("w", a), ("w", b)]
+
+    model = Twice()
+    for call in (model.state_dict, lambda: model.load_state_dict({"w": 3.0}),
+                 lambda: model.save(tmp_path / "t.json")):
+        with pytest.raises(ValueError, match="gives the name 'w' to two parameters"):
+            call()
+    assert (a.data, b.data) == (1.0, 2.0)
+
+
+class _Loop(Module):
+    """Issue 17, case 6: a module holding a list that holds itself (and the module)."""
+
+    def __init__(self) -> None:
+        self.w = Value(1.0)
+        self.items: list[object] = [Value(2.0)]
+        self.items.append(self.items)
+        self.items.append(self)
+        pair: tuple[object, ...] = ([Value(3.0)], Value(4.0))
+        pair[0].append(pair)  # type: ignore[attr-defined]  # a tuple inside its own list
+        self.pair = pair
+
+
+def test_a_list_holding_itself_is_walked_once(tmp_path: Path) -> None:
+    model = _Loop()
+    expected = ["w", "items.0", "pair.0.0", "pair.1"]
+    assert [name for name, _ in model.named_parameters()] == expected
+    assert [p.data for p in model.parameters()] == [1.0, 2.0, 3.0, 4.0]
+    assert list(model.modules()) == [model]
+    assert model.state_dict() == {"w": 1.0, "items.0": 2.0, "pair.0.0": 3.0, "pair.1": 4.0}
+    model.save(tmp_path / "loop.json")
+    other = _Loop()
+    other.load(tmp_path / "loop.json")
+    assert other.state_dict() == model.state_dict()
+    for p in model.parameters():
+        p.grad = 5.0
+    model.zero_grad()
+    assert [p.grad for p in model.parameters()] == [0.0] * 4
+
+
+def test_a_list_holding_itself_inside_a_sub_module() -> None:
+    class Outer(Module):
+        def __init__(self) -> None:
+            self.head = _Loop()
+            self.layers = [self.head, [self.head]]
+
+    outer = Outer()
+    assert [name for name, _ in outer.named_parameters()] == \
+        ["head.w", "head.items.0", "head.pair.0.0", "head.pair.1"]
+    assert len(outer.parameters()) == 4 and list(outer.modules()) == [outer, outer.head]
+
+
+def test_a_tuple_subclass_is_a_container_on_every_walk() -> None:
+    """parameters() (zero_grad's walk) and named_parameters() agree on a namedtuple."""
+    from collections import namedtuple
+
+    Pair = namedtuple("Pair", "w b")
+
+    class Holder(Module):
+        def __init__(self) -> None:
+            self.pair = Pair(Value(1.0), Value(2.0))
+
+    holder = Holder()
+    assert [name for name, _ in holder.named_parameters()] == ["pair.0", "pair.1"]
+    assert [p.data for p in holder.parameters()] == [1.0, 2.0]

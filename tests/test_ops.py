@@ -499,3 +499,58 @@ def test_constant_power_smoothness_at_its_boundaries() -> None:
 def test_register_names_the_wrong_type() -> None:
     with pytest.raises(TypeError, match=r"^register\(\) takes an Op, not str$"):
         ops.register("neg")  # type: ignore[arg-type]
+
+
+# -- issue 17, case 4: x ** y at y = 0 --------------------------------------------------
+
+
+def _mixed_and_first(a0: float, b0: float) -> tuple[float, float, float]:
+    """d/db (d/da a^b), d/da (d/db a^b) and d/da a^b at (a0, b0), by grad()."""
+    a, b = Value(a0), Value(b0)
+    d_a, d_b = grad(a**b, [a, b], create_graph=True)
+    return grad(d_a, [b])[0].data, grad(d_b, [a])[0].data, d_a.data
+
+
+@pytest.mark.parametrize("a0", [1.7, 0.3, 2.0, 1.0, 1e-300, 1e300])
+def test_pow_mixed_second_derivative_is_exact_at_exponent_zero(a0: float) -> None:
+    """d/db (b a^(b-1)) = a^(b-1) (1 + b log a), which is 1/a at b = 0 (1/1.7 at 1.7; the
+    old row masked the whole term and gave 0). The first derivative there is the exact
+    zero 0 * a^(-1)."""
+    mixed, mixed_other_order, first = _mixed_and_first(a0, 0.0)
+    assert mixed == 1.0 / a0
+    # d/da (a^b log a) = b a^(b-1) log a + a^(b-1) = 1/a at b = 0
+    assert mixed_other_order == pytest.approx(1.0 / a0, rel=1e-15)
+    assert first == 0.0
+
+
+def test_pow_mixed_second_derivative_of_a_negative_base_is_undefined() -> None:
+    """For a < 0, a^(b-1) is not a real function of b near 0: nan (no derivative exists)."""
+    mixed, mixed_other_order, first = _mixed_and_first(-2.0, 0.0)
+    assert math.isnan(mixed) and math.isnan(mixed_other_order) and first == 0.0
+
+
+def test_pow_mixed_second_derivative_against_central_differences() -> None:
+    x0 = 1.7
+    mixed, _, _ = _mixed_and_first(x0, 0.0)
+    assert mixed == pytest.approx(1.0 / 1.7, rel=1e-15)
+    # central differences of d/da a^b = b a^(b-1) in b, by hand
+    h = 1e-6
+    numeric = ((h * x0 ** (h - 1)) - (-h * x0 ** (-h - 1))) / (2 * h)
+    assert mixed == pytest.approx(numeric, rel=1e-8)
+
+
+def test_pow_keeps_its_mask_only_where_the_product_is_zero_times_inf() -> None:
+    """At a = ±0 (or a nan base) and b = 0, b * a^(b-1) would be 0 * inf: the masked zero
+    stays, so x ** 0 is flat and an infinite gradient above gives 0, not nan."""
+    for a0 in (0.0, -0.0, math.nan):
+        a, b = Value(a0), Value(0.0)
+        y = (a**b).sqrt() * 1.0
+        y.backward()
+        assert a.grad == 0.0
+        assert ops.POW.local_grads(1.0, a0, 0.0)[0] is ops.MASKED
+    # elsewhere at b = 0 the rule is the plain zero b a^(b-1): an infinite gradient gives nan
+    # (as mul's zero does), not a select
+    a, b = Value(2.0), Value(0.0)
+    assert ops.POW.local_grads(1.0, 2.0, 0.0)[0] is not ops.MASKED
+    (a**b * math.inf).backward()
+    assert math.isnan(a.grad)
