@@ -17,7 +17,7 @@ import math
 import random
 import time
 import tracemalloc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 Result = dict[str, Any]
@@ -561,8 +561,9 @@ def compile_guard_cost(iterations: int) -> Result:
     loss = mse_loss(model(placeholders[:2]), [placeholders[2], placeholders[3]], "half_sum")
     bare = build(generate(loss, placeholders))
     times = {}
-    for name, call in (("guarded", lambda: guarded(x, y)),
-                       ("unguarded", lambda: bare(*x, *y))):
+    calls: list[tuple[str, Callable[[], float]]] = [
+        ("guarded", lambda: guarded(x, y)), ("unguarded", lambda: bare(*x, *y))]
+    for name, call in calls:
         best = math.inf
         for _ in range(5):
             start = time.perf_counter()
