@@ -38,17 +38,27 @@ one copy per sample, so the code (and the time to compile it) stays small; its b
 loop runs the samples in reverse, as the engine's sweep does, and keeps every
 parameter's running sum in the engine's order, so the numbers stay bit for bit the same.
 
-What a trace cannot see: Python decisions on a Value's number. While tracing, ``bool()``,
-comparisons, ``float()`` and friends of a Value raise :class:`autograd.modes.TracingError`
-(``if loss > 0:`` would freeze one branch); ops with kinks (``relu``, ``abs``) are recorded
-as ops and are fine. Numbers read from ``.data`` inside ``loss_fn``, or computed under
-``no_grad()``, are frozen at their trace-time values.
+What a trace cannot see: Python decisions on a Value's number. While tracing, ``.data``,
+``bool()``, comparisons, ``float()`` and friends of a Value raise
+:class:`autograd.modes.TracingError`; the trace is abandoned and that argument structure
+runs eagerly from then on (``fn(*args).backward()``), with one :class:`CompileWarning`.
+Ops with kinks (``relu``, ``abs``) are recorded as ops and are fine; ``detach()`` and
+``no_grad()`` inside ``fn`` become stop-gradient nodes, recomputed on every call.
 
-Under ``no_grad()`` or ``detect_anomaly()`` a call runs ``loss_fn`` eagerly instead, so
-those modes keep their meaning. The generated function checks that cheaply on entry,
-with the arguments' structure (the unpacking ``x0, x1 = xs`` fails for another length,
-then one ``if`` tests the mode, the container types and that every number is a built-in
-float); any other call goes back to the dispatcher, which converts and traces anew.
+Guards, on every call (see :mod:`autograd.guards`): the argument structure (the unpacking
+``x0, x1 = xs`` fails for another length, then one ``if`` tests the rest), that every
+number is a built-in float, the mode (under ``no_grad()``/``detect_anomaly()`` ``fn`` runs
+eagerly on Values carrying the arguments' numbers), the structure version that
+``nn.Module`` bumps on every attribute assignment, and the lists the traced modules hold
+(compared with a copy; parameters in them are read through them). Any failed check goes
+back to the dispatcher, which converts, re-checks the modules' fingerprint and, if they
+changed, traces anew; after :data:`RECOMPILE_LIMIT` traces, new structures run eagerly,
+as does a graph of more than :data:`MAX_NODES` nodes. Accumulation into ``.grad`` holds
+the engine's sweep lock, so calls from several threads add up exactly as sequential calls.
+
+Names: a node's variable is its label when the label is an ASCII identifier that no other
+name of the function uses (``w5``, ``net3``); otherwise a reserved ``v<k>_<slug>`` that no
+label is ever given, with the label in a trailing comment.
 """
 
 from __future__ import annotations
@@ -1190,7 +1200,7 @@ def _describe(key: Key) -> str:
 RECOMPILE_LIMIT = 8
 #: The most nodes one trace may hold: a bigger graph runs eagerly (the compiler's own
 #: memory grows with the code, and CPython's compiler is not made for a million lines).
-MAX_NODES = 200_000
+MAX_NODES = 100_000
 
 
 class CompileWarning(RuntimeWarning):
