@@ -38,17 +38,27 @@ one copy per sample, so the code (and the time to compile it) stays small; its b
 loop runs the samples in reverse, as the engine's sweep does, and keeps every
 parameter's running sum in the engine's order, so the numbers stay bit for bit the same.
 
-What a trace cannot see: Python decisions on a Value's number. While tracing, ``bool()``,
-comparisons, ``float()`` and friends of a Value raise :class:`autograd.modes.TracingError`
-(``if loss > 0:`` would freeze one branch); ops with kinks (``relu``, ``abs``) are recorded
-as ops and are fine. Numbers read from ``.data`` inside ``loss_fn``, or computed under
-``no_grad()``, are frozen at their trace-time values.
+What a trace cannot see: Python decisions on a Value's number. While tracing, ``.data``,
+``bool()``, comparisons, ``float()`` and friends of a Value raise
+:class:`autograd.modes.TracingError`; the trace is abandoned and that argument structure
+runs eagerly from then on (``fn(*args).backward()``), with one :class:`CompileWarning`.
+Ops with kinks (``relu``, ``abs``) are recorded as ops and are fine; ``detach()`` and
+``no_grad()`` inside ``fn`` become stop-gradient nodes, recomputed on every call.
 
-Under ``no_grad()`` or ``detect_anomaly()`` a call runs ``loss_fn`` eagerly instead, so
-those modes keep their meaning. The generated function checks that cheaply on entry,
-with the arguments' structure (the unpacking ``x0, x1 = xs`` fails for another length,
-then one ``if`` tests the mode, the container types and that every number is a built-in
-float); any other call goes back to the dispatcher, which converts and traces anew.
+Guards, on every call (see :mod:`autograd.guards`): the argument structure (the unpacking
+``x0, x1 = xs`` fails for another length, then one ``if`` tests the rest), that every
+number is a built-in float, the mode (under ``no_grad()``/``detect_anomaly()`` ``fn`` runs
+eagerly on Values carrying the arguments' numbers), the structure version that
+``nn.Module`` bumps on every attribute assignment, and the lists the traced modules hold
+(compared with a copy; parameters in them are read through them). Any failed check goes
+back to the dispatcher, which converts, re-checks the modules' fingerprint and, if they
+changed, traces anew; after :data:`RECOMPILE_LIMIT` traces, new structures run eagerly,
+as does a graph of more than :data:`MAX_NODES` nodes. Accumulation into ``.grad`` holds
+the engine's sweep lock, so calls from several threads add up exactly as sequential calls.
+
+Names: a node's variable is its label when the label is an ASCII identifier that no other
+name of the function uses (``w5``, ``net3``); otherwise a reserved ``v<k>_<slug>`` that no
+label is ever given, with the label in a trailing comment.
 """
 
 from __future__ import annotations
@@ -64,15 +74,18 @@ import numbers
 import operator
 import re
 import sys
+import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autograd import ops
-from autograd.backward import topological_order
-from autograd.modes import DEFAULT_MODE, current_mode, enable_grad, tracing
+from autograd.backward import _sweep_lock, topological_order
+from autograd.guards import STRUCTURE_VERSION, Structure, fingerprint, roots
+from autograd.modes import DEFAULT_MODE, TracingError, current_mode, enable_grad, tracing
 from autograd.ops import Op
-from autograd.value import Value
+from autograd.value import DETACH, Value, _as_float
 
 #: An argument structure: ``None`` for a number, ``n`` for a list of ``n`` numbers,
 #: ``(list or tuple, (key, ...))`` for any other list or tuple.
@@ -224,6 +237,10 @@ TEMPLATES: dict[str, Template] = {
 }
 # fmt: on
 
+#: ``detach()`` while tracing: the number is passed on, the gradient is not (the node is
+#: never "relevant", so its local derivative is never used).
+_DETACH_TEMPLATE = Template(lambda xs, op: xs[0], lambda xs, out, op: ["_MASKED"])
+
 #: The names the generated code calls: the rule table's own IEEE-safe float functions.
 HELPERS: dict[str, Any] = {
     "_div": ops.float_div,
@@ -248,7 +265,16 @@ HELPERS: dict[str, Any] = {
     "_mode": current_mode.get,
     "_float_type": frozenset({float}),
     "_DEFAULT": DEFAULT_MODE,
+    "_custom_forward": lambda op, *xs: _custom_forward(op, *xs),
+    "_lock": _sweep_lock,
 }
+
+
+def _custom_forward(op: Op, *xs: float) -> float:
+    """A custom op's forward as the engine's ``apply`` computes it: ``op.forward(*xs)``
+    converted to a built-in float (``numpy.float32`` -> float, a huge int -> ``±inf``)."""
+    out = op.forward(*xs)
+    return out if type(out) is float else _as_float(out, f"the forward of op {op.name!r}")
 
 
 def _literal(x: float) -> str:
@@ -274,6 +300,8 @@ def _row(node: Value) -> Op:
 
 def _template(op: Op) -> Template | None:
     """The code template for ``op``, or None for an op the table does not know (custom)."""
+    if op is DETACH:
+        return _DETACH_TEMPLATE
     if op.name == "pow_const":
         return TEMPLATES["pow_const"] if _pow_const_exponent(op) is not None else None
     if ops.OPS.get(op.name) is op:
@@ -347,48 +375,94 @@ def _held_references(order: list[Value]) -> dict[int, int]:
 # ----------------------------------------------------------------------------------------
 
 #: Names the generated code may not use for nodes (helpers, builtins, keywords, its own).
-_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_total", "_retrace"})
+_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_total", "_retrace", "_v"})
 #: Sums of more terms are split into lines (CPython's compiler recurses on long sums).
 _CHUNK = 64
 
 
 def _identifier(text: str) -> str:
-    """``text`` as a Python identifier: other characters become ``_``; never leading ``_``."""
-    name = re.sub(r"\W", "_", text)
-    if not name.isidentifier():
-        name = "v_" + name
-    if name.startswith("_"):
+    """``text`` as an ASCII Python identifier: other characters become ``_``; never a
+    leading ``_`` or digit (``v`` is put in front)."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", text)
+    if not name or name[0].isdigit() or name[0] == "_":
         name = "v" + name
     return name
 
 
+#: The reserved form of fallback names: ``v12``, ``v12_w`` (a counter, then an ASCII slug).
+#: No node keeps a label of this form, so a fallback name can never meet a label.
+_FALLBACK = re.compile(r"v[0-9]+(_[A-Za-z0-9_]*)?")
+#: Unlabelled nodes of the table's ops are named ``mul0``, ``sigmoid3``...: a form that no
+#: label keeps either.
+_OP_STEMS = frozenset({*TEMPLATES, "detach"})
+_OP_FORM = re.compile("(" + "|".join(sorted(_OP_STEMS, key=len, reverse=True)) + ")[0-9]+")
+#: The longest slug of a label kept in a fallback name.
+_SLUG = 24
+
+
+def _usable_label(label: str) -> bool:
+    """Whether ``label`` can be a variable as it is: an ASCII identifier, no keyword, no
+    builtin or name the generated code uses, no leading ``_``, not of the fallback form."""
+    return (label.isascii() and label.isidentifier() and not keyword.iskeyword(label)
+            and label[0] != "_" and label not in _RESERVED
+            and _FALLBACK.fullmatch(label) is None and _OP_FORM.fullmatch(label) is None)
+
+
 class _Names:
-    """Variable names: for node ``n``, ``n`` (its number), ``g_n`` (its gradient) and
-    ``_n`` (the parameter object), all unique in the function."""
+    """Variable names: for node ``n``, ``n`` (its number), ``g_n`` (its gradient), ``_n``
+    (the parameter object) and ``_local_n`` (a custom op's derivatives), all unique.
+
+    A node is named by its label when :func:`_usable_label` accepts it and none of its four
+    names is taken; otherwise by a fallback ``v<k>`` or ``v<k>_<slug>`` (``k`` a counter),
+    a form no label is given. Python folds identifiers to NFKC (``µ`` and ``μ``, ``ｗ`` and
+    ``w`` are one name), so only ASCII labels are used as they are: two nodes can never
+    share a variable, whatever their labels."""
 
     def __init__(self) -> None:
         self.taken: set[str] = set(_RESERVED)
-        self.counters: dict[str, Iterator[int]] = {}
-        self.suffixes: dict[str, Iterator[int]] = {}
+        self.counter = itertools.count()
+        self.op_counters: dict[str, Iterator[int]] = {}
+
+    def _free(self, name: str) -> bool:
+        taken = self.taken
+        return not (name in taken or "g_" + name in taken or "_" + name in taken
+                    or "_local_" + name in taken)
 
     def new(self, label: str, fallback: str) -> str:
-        if label:
-            base = _identifier(label)
+        """A fresh name for a node labelled ``label`` (``fallback``, an op or argument name,
+        is the slug of an unlabelled node)."""
+        if label and _usable_label(label) and self._free(label):
+            name = label
+        elif not label and fallback in _OP_STEMS:
+            counter = self.op_counters.setdefault(fallback, itertools.count())
+            while True:
+                name = f"{fallback}{next(counter)}"
+                if self._free(name):
+                    break
         else:
-            stem = _identifier(fallback)
-            base = f"{stem}{next(self.counters.setdefault(stem, itertools.count()))}"
-        name = base
-        suffix = self.suffixes.setdefault(base, itertools.count(1))
-        while name in self.taken or "g_" + name in self.taken or "_" + name in self.taken:
-            name = f"{base}_{next(suffix)}"
-        self.taken.update((name, "g_" + name, "_" + name))
+            slug = re.sub(r"[^A-Za-z0-9_]", "_", label or fallback)[:_SLUG].strip("_")
+            while True:
+                name = f"v{next(self.counter)}" + (f"_{slug}" if slug else "")
+                if self._free(name):
+                    break
+        self.taken.update((name, "g_" + name, "_" + name, "_local_" + name))
         return name
+
+
+def _comment(label: str, name: str) -> str:
+    """A trailing comment with the original label when the variable does not show it."""
+    if not label or label == name:
+        return ""
+    text = repr(label[:40] + ("..." if len(label) > 40 else ""))
+    return f"  # {text}"
 
 
 def _times(g: str | None, local: str) -> str:
     """The chain-rule term ``g * local`` (``g`` None is the seed 1.0; 1.0 * x is x)."""
-    if g is None:  # 1.0 * _MASKED is a plain 0.0: the mask itself must not flow on
-        return f"1.0 * {local}" if "_MASKED" in local else local
+    if g is None:  # the seed: eager computes 1.0 * local, which turns a special number
+        # (the mask, a subnormal's reciprocal, a custom rule's result) into a plain one
+        special = ("_MASKED" in local or "_recip" in local or "_local_" in local)
+        return f"1.0 * {local}" if special else local
     if local == "1.0":
         return g
     if local == "-1.0":
@@ -487,6 +561,22 @@ def _unpack_target(
     return text if top else f"({text})"
 
 
+def _structure_checks(structure: Structure | None, namespace: dict[str, Any]) -> list[str]:
+    """Conditions, each true when a module may have changed since the trace: the structure
+    version moved, or a registered list is not its copy (``==`` tests identity first)."""
+    if structure is None:
+        return []
+    # (names with two leading underscores: no node's "_" + name can be one of them)
+    namespace["__version"] = STRUCTURE_VERSION
+    namespace["__seen"] = structure.version
+    checks = ["__version[0] != __seen[0]"]
+    for k, (items, copy) in enumerate(zip(structure.lists, structure.copies)):
+        namespace[f"__L{k}"] = items
+        namespace[f"__S{k}"] = copy
+        checks.append(f"__L{k} != __S{k}")
+    return checks
+
+
 @dataclass
 class Program:
     """One generated function: its source, the objects it refers to, the placeholders'
@@ -504,6 +594,7 @@ def generate(
     function_name: str = "step",
     header: str = "",
     guard: bool = False,
+    structure: Structure | None = None,
 ) -> Program:
     """Write the forward and backward of ``root``'s graph as one Python function.
 
@@ -513,7 +604,10 @@ def generate(
     returns ``root``'s value. Gradients are computed only for nodes on a path to a
     parameter. With ``guard``, the function first checks that it was called outside any
     mode with arguments of this structure holding floats, and otherwise returns
-    ``_retrace(args)`` (a name the caller puts into the namespace).
+    ``_retrace(args)`` (a name the caller puts into the namespace). With ``structure``
+    (:class:`autograd.guards.Structure`), it also checks that no module changed and the
+    registered lists are as traced, and reads the parameters held in those lists through
+    the lists. Accumulation into ``.grad`` holds the engine's sweep lock.
     """
     if arguments is None:
         arguments = [(p.label, None) for p in placeholders]
@@ -552,27 +646,41 @@ def generate(
                 ordered_leaves.append(parent)
     if root._stamp <= 0 and id(root) not in seen_leaf:  # fn returned a leaf itself
         ordered_leaves.append(root)
+    where = structure.locations() if structure is not None else {}
+    read_through: dict[int, dict[int, str]] = {}  # list index -> {position: object name}
     for leaf in ordered_leaves:
         if id(leaf) in private:
             if leaf.label:  # a labelled constant keeps its name: x0 = 0.05
                 name = names.new(leaf.label, "c")
-                leaf_lines.append(f"    {name} = {_literal(leaf._data)}")
+                comment = _comment(leaf.label, name)
+                leaf_lines.append(f"    {name} = {_literal(leaf._data)}{comment}")
                 atom[id(leaf)] = name
             else:
                 atom[id(leaf)] = _literal(leaf._data)
         else:
             name = names.new(leaf.label, "p")
-            namespace["_" + name] = leaf
+            if id(leaf) in where:  # read through its list: a replaced Value is seen
+                k, i = where[id(leaf)]
+                read_through.setdefault(k, {})[i] = "_" + name
+            else:
+                namespace["_" + name] = leaf
             parameters.append((name, leaf))
-            leaf_lines.append(f"    {name} = _{name}._data")
+            leaf_lines.append(f"    {name} = _{name}._data{_comment(leaf.label, name)}")
             atom[id(leaf)] = name
 
     # -- which nodes need a gradient: those with a path down to a parameter -------------
     parameter_ids = {id(leaf) for _, leaf in parameters}
     relevant: set[int] = set(parameter_ids)
-    for node in body_nodes:
-        if any(id(p) in relevant for p in node.parents):
+    for node in body_nodes:  # a stop-gradient (detach() while tracing) passes none on
+        if _row(node) is not DETACH and any(id(p) in relevant for p in node.parents):
             relevant.add(id(node))
+    if any(_row(node) is DETACH for node in body_nodes):
+        # ... so a node whose only way to the root is through one gets no gradient
+        reached = {id(root)}
+        for node in reversed(body_nodes):
+            if id(node) in reached and _row(node) is not DETACH:
+                reached.update(id(p) for p in node.parents)
+        relevant = {i for i in relevant if i in reached}
 
     # -- repeated subgraphs (one per sample, say) become one loop ------------------------
     def leaf_ref(leaf: Value) -> tuple[Any, ...]:
@@ -599,10 +707,16 @@ def generate(
         header_lines += _guard_lines(
             ["_mode() is not _DEFAULT"]
             + [c for a, (_, key) in zip(signature, arguments) for c in _container_checks(key, a)]
-            + _float_checks(arguments, signature, placeholders, atom),
+            + _float_checks(arguments, signature, placeholders, atom)
+            + _structure_checks(structure, namespace),
             retrace)
     else:
         header_lines += unpack
+    if structure is not None:
+        for k, objects in sorted(read_through.items()):
+            targets = [objects.get(i, "_") for i in range(len(structure.lists[k]))]
+            text = ", ".join(targets) + ("," if len(targets) == 1 else "")
+            header_lines.append(f"    {text} = __L{k}")
     lines += ["    # forward", *leaf_lines]
     gen = _Emitter(names, namespace, atom)
     position = 0
@@ -617,6 +731,8 @@ def generate(
     # -- backward: reverse creation order, as the engine's sweep --------------------------
     remaining: dict[int, int] = {}  # id(parameter) -> contributions still to come
     for node in body_nodes:
+        if id(node) not in relevant:
+            continue
         for parent in node.parents:
             if id(parent) in parameter_ids:
                 remaining[id(parent)] = remaining.get(id(parent), 0) + 1
@@ -659,11 +775,20 @@ def generate(
         position -= 1
         if id(node) in relevant:
             backward += gen.backward(node, node is root, relevant, parameter_ids, to_parameter)
+    if rolled and accumulate:  # the running sums read .grad: under the lock from the start
+        lines += ["    with _lock:  # one sweep at a time, as backward()"]
+        indent = "    "
+    else:
+        indent = ""
     if backward:
-        lines += ["    # backward: g_v = d(loss)/dv, the chain rule in reverse creation order",
-                  *backward]
+        lines += [indent + "    # backward: g_v = d(loss)/dv, the chain rule in reverse creation "
+                  "order", *(indent + line for line in backward)]
     if accumulate:
-        lines += ["    # accumulate into the parameters' .grad", *accumulate]
+        if not rolled:
+            lines += ["    with _lock:  # one sweep at a time, as backward()"]
+            indent = "    "
+        lines += [indent + "    # accumulate into the parameters' .grad",
+                  *(indent + line for line in accumulate)]
     lines.append(f"    return {atom[id(root)]}")
     source = "\n".join(header_lines + lines) + "\n"
     return Program(source, namespace, function_name)
@@ -827,11 +952,11 @@ class _Emitter:
             expression = template.forward(xs, op)
         else:
             op_name = self.custom_ops.setdefault(
-                id(op), f"_op_{_identifier(op.name)}{len(self.custom_ops)}")
+                id(op), f"__op{len(self.custom_ops)}_{_identifier(op.name)[:_SLUG]}")
             self.namespace[op_name] = op
-            expression = f"{op_name}.forward({', '.join(xs)})"
+            expression = f"_custom_forward({op_name}, {', '.join(xs)})"
         self.atom[id(node)] = name
-        return f"{name} = {expression}"
+        return f"{name} = {expression}{_comment(node.label, name)}"
 
     def backward(
         self,
@@ -1069,10 +1194,56 @@ def _describe(key: Key) -> str:
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+#: How many times one compiled function traces (argument structures, and retraces after
+#: a module changed) before it runs every new structure eagerly, as ``torch.compile``'s
+#: recompile limit (``torch._dynamo.config.recompile_limit``, also 8).
+RECOMPILE_LIMIT = 8
+#: The most nodes one trace may hold: a bigger graph runs eagerly (the compiler's own
+#: memory grows with the code, and CPython's compiler is not made for a million lines).
+MAX_NODES = 100_000
+
+
+class CompileWarning(RuntimeWarning):
+    """``autograd.compile`` runs a call eagerly instead of compiled code (said once per
+    compiled function and reason). ``warnings.simplefilter("error", CompileWarning)``
+    makes it an error."""
+
+
+class CacheInfo(NamedTuple):
+    """What :meth:`Compiled.cache_info` reports."""
+
+    traces: int  #: traces so far (argument structures, and retraces after a change)
+    entries: int  #: argument structures with generated code now
+    eager: int  #: argument structures that run eagerly (a read of a number, too big...)
+    limit: int  #: RECOMPILE_LIMIT
+
+
+@dataclass
 class _Entry:
+    """One argument structure: its generated code, or ``function is None`` (run eagerly)."""
+
     source: str
-    function: Callable[..., float]
+    function: Callable[..., float] | None
+    structure: Structure | None = None
+    fn_roots: list[object] | None = None
+
+    def unchanged(self) -> bool:
+        """Whether the modules and lists the trace saw are as they were (cheap check
+        first; else the fingerprint, which on success renews the cheap check's state)."""
+        structure = self.structure
+        if structure is None:
+            return True
+        if structure.version[0] == STRUCTURE_VERSION[0] and all(
+                items == copy for items, copy in zip(structure.lists, structure.copies)):
+            return True
+        version = STRUCTURE_VERSION[0]
+        lists: list[list[Any]] = []
+        if fingerprint(self.fn_roots or [], lists) != structure.fingerprint:
+            return False
+        for copy, items in zip(structure.copies, structure.lists):
+            copy[:] = items
+        structure.version[0] = version
+        return True
 
 
 class Compiled:
@@ -1081,7 +1252,8 @@ class Compiled:
     Attributes:
         fn: the traced function.
         source: the code generated last ("" before the first call).
-        traces: how many times ``fn`` has been traced (once per argument structure).
+        traces: how many times ``fn`` has been traced (once per argument structure, and
+            again after a module it uses changed).
     """
 
     def __init__(self, fn: Callable[..., Value]) -> None:
@@ -1091,6 +1263,8 @@ class Compiled:
         self.source = ""
         self.traces = 0
         self._cache: dict[Key, _Entry] = {}
+        self._lock = threading.RLock()
+        self._warned: set[str] = set()
         self._last: Callable[..., float] = lambda *args: self._dispatch(args)
         self.__doc__ = getattr(fn, "__doc__", None)
         name = getattr(fn, "__name__", "")
@@ -1108,44 +1282,68 @@ class Compiled:
         # Calling the instance calls the generated function of the last structure used
         # directly: Python looks ``__call__`` up on the type, and this property hands back
         # that function from C (attrgetter), with no Python frame in between. A call with
-        # another structure, or inside a mode, is sent on to _dispatch by the function's
-        # own guard.
+        # another structure, inside a mode, or after a module changed is sent on to
+        # _dispatch by the function's own guard.
         __call__ = property(operator.attrgetter("_last"))
 
-    def _dispatch(self, args: tuple[object, ...]) -> float:
-        """The code for ``args``' structure (traced if new), run on ``args`` as floats.
+    def cache_info(self) -> CacheInfo:
+        """How many traces, cached structures and eager structures there are, and the
+        limit (:data:`RECOMPILE_LIMIT`)."""
+        with self._lock:
+            compiled = sum(1 for e in self._cache.values() if e.function is not None)
+            return CacheInfo(self.traces, compiled, len(self._cache) - compiled,
+                             RECOMPILE_LIMIT)
 
-        The generated functions call this when their arguments do not match them, or
-        inside ``no_grad()``/``detect_anomaly()``; the last one used is called first.
+    def _dispatch(self, args: tuple[object, ...]) -> float:
+        """The code for ``args``' structure (traced if new or changed), run on ``args``
+        as floats; or ``fn`` run eagerly (inside a mode, or for a structure that cannot
+        be compiled).
+
+        The generated functions call this when their guard fails; the last one used is
+        called first.
         """
         if current_mode.get() is not DEFAULT_MODE:
             return self._eager(args)
         key, converted = structure(args)
-        entry = self._cache.get(key)
-        if entry is None:
-            entry = self._trace(key, converted)
-        self._last = entry.function
-        return entry.function(*converted)
+        with self._lock:
+            entry = self._cache.get(key)
+            if entry is not None and not entry.unchanged():
+                del self._cache[key]  # a module changed: this code is stale
+                entry = None
+            if entry is None:
+                entry = self._trace(key, converted)
+        function = entry.function
+        if function is None:
+            return self._eager(args)
+        self._last = function
+        return function(*converted)
 
     def source_for(self, *args: object) -> str:
-        """The generated code for the structure of ``args`` (traced now if it is new)."""
+        """The generated code for the structure of ``args`` (traced now if it is new;
+        ``""`` for a structure that runs eagerly)."""
         key, converted = structure(args)
-        entry = self._cache.get(key)
-        if entry is None:
-            entry = self._trace(key, converted)
+        with self._lock:
+            entry = self._cache.get(key)
+            if entry is not None and not entry.unchanged():
+                del self._cache[key]
+                entry = None
+            if entry is None:
+                entry = self._trace(key, converted, run=False)
         return entry.source
 
     def _eager(self, args: tuple[object, ...]) -> float:
-        """Under ``no_grad()``/``detect_anomaly()``: the plain ``fn(*args).backward()``.
+        """``fn`` called as a user calls it eagerly: on Values carrying the arguments'
+        numbers (the placeholders a trace would pass), then ``backward()``.
 
         Under ``no_grad()`` nothing is recorded, so there is nothing to back-propagate: the
         call only evaluates the loss (``backward()`` itself would refuse such a result).
         """
-        structure(args)  # the same argument checks as a compiled call
-        loss = self._check_loss(self.fn(*args))
+        key, converted = structure(args)
+        _, traced_args = self._arguments(key, converted)
+        loss = self._check_loss(self.fn(*traced_args))
         if loss.requires_grad:
             loss.backward()
-        return loss.data
+        return loss._data
 
     def _check_loss(self, loss: object) -> Value:
         if not isinstance(loss, Value):
@@ -1155,26 +1353,75 @@ class Compiled:
             )
         return loss
 
-    def _trace(self, key: Key, args: list[object]) -> _Entry:
+    def _arguments(self, key: Key, args: list[object]) -> tuple[list[Value], list[object]]:
+        """Leaf Values for the numbers of ``args`` (labelled after ``fn``'s parameters)
+        and the arguments rebuilt from them."""
         names = _argument_names(self.fn, len(key))
         labels = [label for k, name in zip(key, names) for label in _leaf_names(k, name)]
         numbers_ = [x for k, a in zip(key, args) for x in _flatten(k, a)]
         placeholders = [Value(v, label) for v, label in zip(numbers_, labels)]
         leaves = iter(placeholders)
-        traced_args = [_rebuild(k, leaves) for k in key]
-        with enable_grad(), tracing():
-            loss = self._check_loss(self.fn(*traced_args))
+        return placeholders, [_rebuild(k, leaves) for k in key]
+
+    def _warn(self, reason: str, message: str) -> None:
+        if reason not in self._warned:
+            self._warned.add(reason)
+            warnings.warn(message, CompileWarning, stacklevel=4)
+
+    def _run_eagerly(self, key: Key, reason: str, message: str) -> _Entry:
+        self._warn(reason, f"autograd.compile({self.__name__}): {message}; this argument "
+                           "structure runs eagerly (fn(*args).backward()) from now on")
+        entry = _Entry("", None)
+        self._cache[key] = entry
+        return entry
+
+    def _trace(self, key: Key, args: list[object], run: bool = True) -> _Entry:
+        if self.traces >= RECOMPILE_LIMIT:
+            return self._run_eagerly(
+                key, "limit", f"traced {self.traces} times, the limit RECOMPILE_LIMIT = "
+                f"{RECOMPILE_LIMIT} (a new argument structure, or a module that changed, "
+                f"traces again)")
+        names = _argument_names(self.fn, len(key))
+        placeholders, traced_args = self._arguments(key, args)
+        fn_roots = roots(self.fn)
+        try:
+            with enable_grad(), tracing():
+                loss = self._check_loss(self.fn(*traced_args))
+        except TracingError as error:
+            return self._run_eagerly(key, "read", f"while tracing, {error}".replace(
+                "Call the function eagerly instead (without compile), or express the "
+                "branch with relu/abs.", "Express a branch with relu/abs, or read numbers "
+                "for logging after the call"))
         del traced_args
+        self.traces += 1
+        count = _count_nodes(loss, MAX_NODES)
+        if count > MAX_NODES:
+            return self._run_eagerly(
+                key, "size", f"the traced graph has more than MAX_NODES = {MAX_NODES} "
+                f"nodes")
+        guards = Structure(fn_roots)
         header = (f"autograd.compile: {getattr(self.fn, '__qualname__', self.__name__)}"
                   f"({', '.join(f'{n}: {_describe(k)}' for n, k in zip(names, key))})")
         program = generate(loss, placeholders, list(zip(names, key)),
-                           _identifier(self.__name__), header, guard=True)
+                           _identifier(self.__name__), header, guard=True, structure=guards)
+        del loss, placeholders
         program.namespace["_retrace"] = self._dispatch
-        entry = _Entry(program.source, build(program))
+        entry = _Entry(program.source, build(program), guards, fn_roots)
         self._cache[key] = entry
         self.source = program.source
-        self.traces += 1
         return entry
+
+
+def _count_nodes(root: Value, limit: int) -> int:
+    """The number of nodes under ``root``, counted up to ``limit + 1``."""
+    seen = {id(root)}
+    stack = [root]
+    while stack and len(seen) <= limit:
+        for parent in stack.pop().parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return len(seen)
 
 
 def compile(fn: Callable[..., Value]) -> Compiled:
@@ -1183,7 +1430,10 @@ def compile(fn: Callable[..., Value]) -> Compiled:
     ``step = compile(fn)``; ``step(*args)`` returns ``float(fn(*args))`` and adds
     ``d loss / d p`` into ``p.grad`` for every parameter ``p`` (every leaf Value the loss
     depends on that ``fn`` captures), exactly as ``fn(*args).backward()``. ``fn`` is traced
-    once per argument structure; ``step.source`` shows the generated code. Usable as a
+    once per argument structure (and again when a module it uses changed), at most
+    :data:`RECOMPILE_LIMIT` times; ``step.source`` shows the generated code,
+    ``step.cache_info()`` the cache. What cannot be compiled (``fn`` reads a number, the
+    graph is too big) runs eagerly, with one :class:`CompileWarning`. Usable as a
     decorator. (Inside the ``autograd`` namespace this name shadows the builtin
     ``compile``.)
     """

@@ -42,6 +42,10 @@ _sub = operator.sub
 _data_of = operator.attrgetter("_data")
 _TANH = ops.TANH
 _SIGMOID = ops.SIGMOID
+#: ``detach()`` while ``autograd.compile`` traces: a stop-gradient node, the number passed
+#: on and the gradient not (its derivative is the masked zero; the compiler sends none).
+DETACH = Op("detach", "detach", lambda x: x, lambda out, x: (ops.MASKED,),
+            "stop-gradient: the number passes, d/dx = 0")
 _RELU = ops.RELU
 _MASKED = ops.MASKED
 _tanh = math.tanh
@@ -115,10 +119,34 @@ def _constant(x: float) -> Value:
 def _apply_mode(node: Value) -> None:
     """Anomaly checks and ``no_grad()``: the rare path, kept out of ``_node``."""
     mode = _get_mode()
+    if mode.tracing and not mode.grad_enabled:
+        _stop_gradient(node)
+        return
     if mode.anomaly and node.operation is not None:
         check_forward(node.operation.name, _numbers(node.inputs), node._data)
     if not mode.grad_enabled:
         _make_leaf(node, NO_GRAD_STAMP)
+
+
+def _stop_gradient(node: Value) -> None:
+    """``no_grad()`` while ``autograd.compile`` traces: instead of a leaf (whose number the
+    compiled code would freeze), ``node`` becomes a stop-gradient (op ``"detach"``) of a
+    copy of itself, so the number is recomputed on every call and no gradient flows."""
+    inner = _new(Value)
+    inner._data = node._data
+    inner._grad = 0.0
+    inner.label = ""
+    inner._parents = node._parents
+    inner._locals = node._locals
+    inner.operation = node.operation
+    inner._stamp = node._stamp
+    with contextlib.suppress(AttributeError):
+        inner._inputs = node._inputs
+        del node._inputs
+    node._parents = inner
+    node._locals = _MASKED
+    node.operation = DETACH
+    node._stamp = _next_stamp()
 
 
 def _make_leaf(node: Value, stamp: int) -> None:
@@ -417,11 +445,16 @@ class Value:
 
     @property
     def data(self) -> float:
-        """The number, a built-in float; assigning a real number converts it."""
+        """The number, a built-in float; assigning a real number converts it. (While
+        ``autograd.compile`` traces, reading or assigning it raises ``TracingError``.)"""
+        if _get_mode() is not DEFAULT_MODE:
+            check_tracing(".data")
         return self._data
 
     @data.setter
     def data(self, value: float) -> None:
+        if _get_mode() is not DEFAULT_MODE:
+            check_tracing("assigning .data")
         self._data = value if type(value) is float else _as_float(value, "Value.data")
 
     @property
@@ -787,7 +820,16 @@ class Value:
         return _unary(ops.SOFTPLUS, self)
 
     def detach(self) -> Value:
-        """A new leaf with the same data and label, cut off from this graph."""
+        """A new leaf with the same data and label, cut off from this graph.
+
+        While ``autograd.compile`` traces, it is a stop-gradient node instead (op
+        ``"detach"``: the number passed on, no gradient back), so that the compiled code
+        recomputes its number on every call rather than freezing the traced one.
+        """
+        if _get_mode() is not DEFAULT_MODE and _get_mode().tracing:
+            node = _node(self._data, DETACH, self, _MASKED)
+            node.label = self.label
+            return node
         return Value(self._data, self.label)
 
     def backward(self, seed: float = 1.0) -> None:

@@ -29,6 +29,9 @@ TASKS: dict[str, Callable[..., workloads.Result]] = {
     "chain_ours": workloads.chain_ours,
     "chain_floor": workloads.chain_floor,
     "chain_micrograd": workloads.chain_micrograd,
+    "compile_chain": workloads.compile_chain,
+    "compile_mlp_memory": workloads.compile_mlp_memory,
+    "compile_guard_cost": workloads.compile_guard_cost,
 }
 
 

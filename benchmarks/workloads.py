@@ -17,7 +17,7 @@ import math
 import random
 import time
 import tracemalloc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 Result = dict[str, Any]
@@ -487,3 +487,88 @@ def chain_micrograd(steps: int) -> Result:
     except RecursionError as error:
         return {"error": type(error).__name__, "message": str(error)}
     return {"error": "", "grad": x0.grad}
+
+
+# ----------------------------------------------------------------------------------------
+# e. autograd.compile itself: compile time and peak memory per node; the guards' cost.
+# ----------------------------------------------------------------------------------------
+
+
+def compile_chain(nodes: int) -> Result:
+    """Trace and generate code for a chain ``x <- x * w`` of ``nodes`` nodes (``w`` a
+    parameter); seconds, and the peak bytes per node that tracing, code generation and
+    CPython's compile take (tracemalloc), or the refusal (``MAX_NODES``)."""
+    import warnings
+
+    import autograd
+    from autograd import Value
+    from autograd.compile import MAX_NODES, CompileWarning
+
+    w = Value(CHAIN_FACTOR, "w")
+
+    def chain(x: Any) -> Any:
+        for _ in range(nodes):
+            x = x * w
+        return x
+
+    step = autograd.compile(chain)
+    gc.collect()
+    tracemalloc.start()
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CompileWarning)
+        source = step.source_for(1.0)
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"seconds": seconds, "peak_bytes_per_node": peak / nodes, "nodes": nodes,
+            "compiled": bool(source), "max_nodes": MAX_NODES}
+
+
+def compile_mlp_memory(samples: int) -> Result:
+    """The MLP step's trace and code generation: seconds and peak bytes per node."""
+    import autograd
+    from autograd import topological_order
+    from nn import mse_loss
+
+    model, _ = _mlp_model()
+    xs, ys = mlp_data(samples)
+    nodes = len(topological_order(mse_loss([model(x)[0] for x in xs], ys, "mean")))
+    step = autograd.compile(lambda xb, yb: mse_loss([model(x)[0] for x in xb], yb, "mean"))
+    gc.collect()
+    tracemalloc.start()
+    start = time.perf_counter()
+    step.source_for(xs, ys)
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"seconds": seconds, "peak_bytes_per_node": peak / nodes, "nodes": nodes}
+
+
+def compile_guard_cost(iterations: int) -> Result:
+    """The article's compiled call with its structure guard (the module version, the
+    registered lists, parameters read through them) and the same trace generated without
+    it; microseconds per call each."""
+    import autograd
+    from autograd.compile import build, generate
+    from nn import mse_loss
+
+    model, _ = _article_model()
+    x, y = list(ARTICLE_X), list(ARTICLE_Y)
+    guarded = autograd.compile(lambda xs, ys: mse_loss(model(xs), ys, "half_sum"))
+    guarded(x, y)
+    placeholders = [autograd.Value(v, f"x{i}") for i, v in enumerate([*x, *y])]
+    loss = mse_loss(model(placeholders[:2]), [placeholders[2], placeholders[3]], "half_sum")
+    bare = build(generate(loss, placeholders))
+    times = {}
+    calls: list[tuple[str, Callable[[], float]]] = [
+        ("guarded", lambda: guarded(x, y)), ("unguarded", lambda: bare(*x, *y))]
+    for name, call in calls:
+        best = math.inf
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(iterations):
+                call()
+            best = min(best, (time.perf_counter() - start) / iterations * 1e6)
+        times[name] = best
+    return {"guarded_us": times["guarded"], "unguarded_us": times["unguarded"]}

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from autograd.guards import STRUCTURE_VERSION as _STRUCTURE_VERSION
 from autograd.value import clear_grads
 
 #: The ``"format"`` tag of a saved file, and the version of its layout.
@@ -112,6 +113,18 @@ class Module:
     #: A shortcut for :meth:`parameters` of a built-in class (Neuron, Layer, MLP): the same
     #: list as the attribute walk, or None when the instance holds anything unexpected.
     _plain_parameters: Callable[[Any], list[Value] | None] | None = None
+
+    # -- structure -------------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set the attribute, and tell compiled steps (:mod:`autograd.guards`) that this
+        module's structure may have changed (a replaced bias, layer or activation)."""
+        object.__setattr__(self, name, value)
+        _STRUCTURE_VERSION[0] += 1
+
+    def __delattr__(self, name: str) -> None:
+        object.__delattr__(self, name)
+        _STRUCTURE_VERSION[0] += 1
 
     # -- calling ---------------------------------------------------------------------------
 
