@@ -96,6 +96,8 @@ def _node(data: float, op: Op, parents: Any, local_grads: Any) -> Value:
     node._stamp = _next_stamp()
     if _get_mode() is not DEFAULT_MODE:
         _apply_mode(node)
+    if (parents[0] if type(parents) is tuple else parents)._stamp == NO_GRAD_STAMP:
+        _frozen_result(node)
     return node
 
 
@@ -121,12 +123,23 @@ def _apply_mode(node: Value) -> None:
         _make_leaf(node, NO_GRAD_STAMP)
 
 
+def _frozen_result(node: Value) -> None:
+    """A node computed from frozen Values only (``requires_grad == False``) becomes a frozen
+    leaf itself, as PyTorch records no graph for it. The rare path: the builders call it
+    when the first parent is frozen."""
+    if node._stamp > 0 and all(p._stamp == NO_GRAD_STAMP for p in node.parents):
+        _make_leaf(node, NO_GRAD_STAMP)
+
+
 def _make_leaf(node: Value, stamp: int) -> None:
-    """Turn a freshly made node into a leaf (no parents, no op) with the given stamp."""
+    """Turn a freshly made node into a leaf (no parents, no op) with the given stamp (a
+    ``NO_GRAD_STAMP`` leaf receives no gradient: its ``_grad`` becomes a :class:`_Frozen`)."""
     node._parents = ()
     node._locals = ()
     node.operation = None
     node._stamp = stamp
+    if stamp == NO_GRAD_STAMP:
+        node._grad = _freeze(node._grad)
     with contextlib.suppress(AttributeError):
         del node._inputs
 
@@ -191,6 +204,8 @@ def _node_with_numbers(data: float, op: Op, parents: Sequence[Value],
     node._stamp = _next_stamp()
     if _get_mode() is not DEFAULT_MODE:
         _apply_mode(node)
+    if parents[0]._stamp == NO_GRAD_STAMP:
+        _frozen_result(node)
     return node
 
 
@@ -277,8 +292,8 @@ def _number(other: object) -> Any:
 def _restore_leaf(data: float, grad: float | None, label: str, stamp: int) -> Value:
     """Rebuild a leaf from ``copy``/``pickle`` state (see ``Value.__reduce__``)."""
     leaf = Value(data, label)
-    leaf.grad = grad
     leaf._stamp = stamp  # a leaf's: 0, NO_GRAD_STAMP or CONSTANT_STAMP
+    leaf.grad = grad  # after the stamp: a NO_GRAD_STAMP leaf keeps its gradient frozen
     return leaf
 
 
@@ -298,6 +313,71 @@ class _NoGradYet(float):
 
 #: ``Value._grad`` of a leaf whose ``grad`` is ``None``.
 NO_GRAD_YET: float = _NoGradYet(-0.0)
+
+
+class _Frozen(float):
+    """The ``_grad`` of a leaf that does not require grad (``requires_grad=False``, or a
+    result computed under ``no_grad()``): its gradient, which ``+`` leaves unchanged.
+
+    Every sweep adds into a parent's ``_grad`` (``backward()``, the anomaly sweep and the
+    code ``autograd.compile`` writes), so a gradient that absorbs additions is what keeps
+    a frozen leaf's ``.grad`` as it was, as PyTorch does, at no cost to the sweep.
+    :data:`FROZEN_NONE` stands for a frozen ``None``.
+    """
+
+    __slots__ = ()
+
+    def __add__(self, other: object) -> _Frozen:
+        return self
+
+    __radd__ = __add__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_freeze, (None if self is FROZEN_NONE else float(self),))
+
+
+#: ``Value._grad`` of a frozen leaf whose ``grad`` is ``None``.
+FROZEN_NONE: float = _Frozen(-0.0)
+#: ``Value._grad`` of a new frozen leaf (``Value(x, requires_grad=False)``): ``0.0``.
+FROZEN_ZERO: float = _Frozen(0.0)
+
+
+def _freeze(grad: float | None) -> float:
+    """A leaf's ``_grad`` (or a ``grad``: a float or None) as a :class:`_Frozen` gradient."""
+    if grad is None or grad is NO_GRAD_YET or grad is FROZEN_NONE:
+        return FROZEN_NONE
+    return grad if type(grad) is _Frozen else _Frozen(grad)
+
+
+def _thaw(grad: float) -> float:
+    """A leaf's ``_grad`` as a plain one again: the inverse of :func:`_freeze`."""
+    if type(grad) is not _Frozen:
+        return grad
+    return NO_GRAD_YET if grad is FROZEN_NONE else float(grad)
+
+
+#: How micrograd builds an operation, and how it is done here (the TypeError's text).
+_CUSTOM_OP_HINT = (
+    "an operation is not built by hand from Value(data, children, op) and a _backward "
+    "closure here: its local derivatives are data on the node. Write it as one rule row "
+    "and apply it (README, \"Custom operations\"):\n"
+    "    EXP = autograd.Op('my_exp', 'exp', forward=math.exp, "
+    "local_grads=lambda out, x: (out,), formula='d e^x/dx = e^x')\n"
+    "    out = autograd.apply(EXP, self)"
+)
+
+
+def _constructor_error(label: object, args: tuple[object, ...],
+                       kwargs: Mapping[str, object]) -> TypeError:
+    """The ``TypeError`` of a ``Value(...)`` call other than ``Value(data, label="", *,
+    requires_grad=True)``: micrograd's ``Value(data, (self,), 'exp')`` gets the Op way."""
+    micrograd = {"_children", "_op"} & set(kwargs) or args \
+        or isinstance(label, (tuple, list, set, frozenset))
+    if micrograd:
+        return TypeError(f"Value(data, label='', *, requires_grad=True): {_CUSTOM_OP_HINT}")
+    if kwargs:
+        return TypeError(f"Value() got an unexpected keyword argument {next(iter(kwargs))!r}")
+    return TypeError(f"Value label must be a str, not {type(label).__name__}")
 
 
 class Value:
@@ -349,18 +429,23 @@ class Value:
     label: str
     operation: Op | None
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(self, data: Number, label: str = "", *args: object,
+                 requires_grad: bool = True, **kwargs: object) -> None:
         if type(data) is not float:
             data = _as_float(data)
-        if type(label) is not str:
-            raise TypeError(f"Value label must be a str, not {type(label).__name__}")
+        if type(label) is not str or args or kwargs:  # *args, **kwargs: micrograd's way
+            raise _constructor_error(label, args, kwargs)
         self._data = data
-        self._grad = 0.0
         self.label = label
         self._parents = ()
         self._locals = ()
         self.operation = None
-        self._stamp = 0
+        if requires_grad:
+            self._grad = 0.0
+            self._stamp = 0
+        else:  # frozen: a constant that receives no gradient
+            self._grad = FROZEN_ZERO
+            self._stamp = NO_GRAD_STAMP
 
     @property
     def data(self) -> float:
@@ -379,14 +464,19 @@ class Value:
         (``zero_grad(set_to_none=True)``): the next ``backward()`` starts this leaf at 0.
         """
         g = self._grad
-        return None if g is NO_GRAD_YET else g  # type: ignore[return-value]
+        if type(g) is float:
+            return g
+        if g is NO_GRAD_YET or g is FROZEN_NONE:
+            return None  # type: ignore[return-value]
+        return float(g)  # a frozen leaf's (a _Frozen), as a plain float
 
     @grad.setter
     def grad(self, value: float | None) -> None:
         if value is None:
-            self._grad = NO_GRAD_YET
+            g = NO_GRAD_YET
         else:
-            self._grad = value if type(value) is float else _as_float(value, "Value.grad")
+            g = value if type(value) is float else _as_float(value, "Value.grad")
+        self._grad = _freeze(g) if self._stamp == NO_GRAD_STAMP else g
 
     @property
     def op(self) -> str:
@@ -429,9 +519,67 @@ class Value:
 
     @property
     def requires_grad(self) -> bool:
-        """False only for a result computed under ``no_grad()`` (``backward()`` from it
-        raises, as in PyTorch); True for every other Value."""
+        """False for a leaf that does not require grad, as in PyTorch: one made with
+        ``requires_grad=False`` or frozen by ``requires_grad_(False)``, a result computed
+        under ``no_grad()`` and a result computed from such leaves only. It receives no
+        gradient (``backward()`` leaves its ``.grad`` as it is, ``grad()`` treats it as a
+        constant), and ``backward()`` from it raises. True for every other Value."""
         return self._stamp != NO_GRAD_STAMP
+
+    def requires_grad_(self, requires_grad: bool = True) -> Self:
+        """Freeze (``False``) or unfreeze (``True``) a leaf in place and return it, as
+        PyTorch's ``Tensor.requires_grad_``: a frozen leaf (a parameter that is not
+        trained) receives no gradient, keeps its ``.grad``, and optimizers skip it.
+
+        A non-leaf cannot be frozen (``RuntimeError``: ``.detach()`` gives a leaf);
+        ``requires_grad_(True)`` on a non-leaf changes nothing, as in PyTorch.
+        """
+        if type(requires_grad) is not bool:
+            raise TypeError(f"requires_grad_() takes a bool, not {type(requires_grad).__name__}")
+        if self._stamp > 0:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf Values (as in PyTorch); "
+                    f"this one was made by {self.op!r}. To use its number without a "
+                    "gradient, take v.detach().requires_grad_(False)"
+                )
+            return self
+        if not requires_grad:
+            self._stamp = NO_GRAD_STAMP
+            self._grad = _freeze(self._grad)
+        elif self._stamp == NO_GRAD_STAMP:
+            self._stamp = 0
+            self._grad = _thaw(self._grad)
+        return self
+
+    # -- micrograd's names, read-only, so its own graph-tracing and drawing code runs -------
+
+    @property
+    def _prev(self) -> frozenset[Value]:
+        """micrograd's ``_prev``: the set of parents (``a * a`` has one), read-only."""
+        return frozenset(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's ``_op``: the op's short symbol, micrograd's own where it has the op
+        (``'+'``, ``'*'``, ``'**2'``, ``'ReLU'``, ``'tanh'``, ``'exp'``), else the symbol
+        of the row (``'-'``, ``'/'``, ``'log'``, ``'σ'``, ``'Σ w·x + b'``...); ``''`` for a
+        leaf."""
+        return "" if self.operation is None else self.operation.symbol
+
+    @property
+    def _backward(self) -> None:
+        """micrograd keeps a ``_backward`` closure per node; here local derivatives are data
+        (``local_grads``) and the sweep is :meth:`backward`. Assigning one is a
+        ``TypeError`` that shows how a custom operation is written."""
+        raise AttributeError(
+            "a Value has no _backward closure: its local derivatives are data (local_grads) "
+            "and backward() sweeps them; see the README, \"Custom operations\""
+        )
+
+    @_backward.setter
+    def _backward(self, closure: object) -> None:
+        raise TypeError(f"Value._backward cannot be assigned: {_CUSTOM_OP_HINT}")
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -550,6 +698,8 @@ class Value:
             return _binary(_ADD, self, other, "+")
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def __radd__(self, other: object) -> Value:
@@ -581,6 +731,8 @@ class Value:
             return _binary(_SUB, self, other, "-")
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def __rsub__(self, other: object) -> Value:
@@ -614,6 +766,8 @@ class Value:
             return _binary(_MUL, self, other, "*")
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def __rmul__(self, other: object) -> Value:
@@ -672,6 +826,8 @@ class Value:
         node._stamp = _next_stamp()
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def sigmoid(self) -> Value:
@@ -689,6 +845,8 @@ class Value:
         node._stamp = _next_stamp()
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def relu(self) -> Value:
@@ -708,6 +866,8 @@ class Value:
         node._stamp = _next_stamp()
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def sqrt(self) -> Value:
@@ -734,19 +894,26 @@ class Value:
         """A new leaf with the same data and label, cut off from this graph."""
         return Value(self._data, self.label)
 
-    def backward(self, seed: float = 1.0) -> None:
+    def backward(self, gradient: float | Value | None = None,
+                 retain_graph: bool | None = None) -> None:
         """Fill ``.grad`` of every node below with ``d self / d node`` (reverse mode).
+
+        PyTorch's keywords: ``gradient`` is the seed (``None``: 1.0; also positional, as
+        ``v.backward(2.0)``); ``retain_graph`` is accepted and changes nothing, since this
+        engine never frees a graph (its local derivatives are data on the nodes), so a
+        second ``backward()`` through the same graph always works. A frozen leaf
+        (``requires_grad == False``) in the graph keeps its ``.grad`` as it is.
 
         Leaves accumulate (calling it twice doubles them, as in PyTorch); every non-leaf's
         ``.grad`` is set afresh, so it shows this sweep's gradients. Iterative: no recursion
-        limit at any depth. ``seed`` (``d self / d self``) is any real number, converted to
+        limit at any depth. The seed (``d self / d self``) is any real number, converted to
         a built-in float (a NumPy ``float32`` seed gives float gradients); a Value seed
         counts as its ``.data`` (no graph is recorded by ``backward()``, so nothing is
         lost). A Value computed under ``no_grad()`` raises ``RuntimeError``, as in PyTorch.
         Sweeps are serialised by a lock: two threads back-propagating one graph give what
         two sequential sweeps give.
         """
-        _sweep.backward(self, seed)
+        _sweep.backward(self, 1.0 if gradient is None else gradient)
 
 
 def clear_grads(values: Iterable[Value], set_to_none: bool = False) -> None:
