@@ -79,7 +79,7 @@ def _check_root(root: Value, what: str) -> None:
         )
 
 
-def backward(root: Value, seed: float = 1.0) -> None:
+def backward(root: Value, seed: float | Value = 1.0) -> None:
     """Reverse-mode sweep from ``root``: ``node.grad = d root / d node`` for every node.
 
     ``root`` gets ``seed`` (``d root / d root = 1``), converted to a built-in float. Leaves

@@ -96,8 +96,6 @@ def _node(data: float, op: Op, parents: Any, local_grads: Any) -> Value:
     node._stamp = _next_stamp()
     if _get_mode() is not DEFAULT_MODE:
         _apply_mode(node)
-    if (parents[0] if type(parents) is tuple else parents)._stamp == NO_GRAD_STAMP:
-        _frozen_result(node)
     return node
 
 
@@ -126,7 +124,7 @@ def _apply_mode(node: Value) -> None:
 def _frozen_result(node: Value) -> None:
     """A node computed from frozen Values only (``requires_grad == False``) becomes a frozen
     leaf itself, as PyTorch records no graph for it. The rare path: the builders call it
-    when the first parent is frozen."""
+    when one parent is frozen (the first, or a neuron's bias: all must be, so any will do)."""
     if node._stamp > 0 and all(p._stamp == NO_GRAD_STAMP for p in node.parents):
         _make_leaf(node, NO_GRAD_STAMP)
 
@@ -166,8 +164,12 @@ def _record(op: Op, operands: tuple[Any, ...]) -> Value:
     parents = _at_values(operands, operands)
     if len(parents) == len(operands):  # Values only: inputs and parents are the same
         if len(parents) == 1:
-            return _node(out, op, parents[0], rules[0])
-        return _node(out, op, operands, rules)
+            node = _node(out, op, parents[0], rules[0])
+        else:
+            node = _node(out, op, operands, rules)
+        if parents[0]._stamp == NO_GRAD_STAMP:  # any parent: frozen-only needs all frozen
+            _frozen_result(node)
+        return node
     if not parents:  # numbers only: nothing to differentiate, a constant leaf
         return _constant(out)
     return _node_with_numbers(out, op, parents, _at_values(operands, rules), operands)
@@ -240,7 +242,10 @@ def apply(op: Op, *inputs: Value | float) -> Value:
 def _unary(op: Op, x: Value) -> Value:
     d = x._data
     out = op.forward(d)
-    return _node(out, op, x, op.local_grads(out, d)[0])
+    node = _node(out, op, x, op.local_grads(out, d)[0])
+    if x._stamp == NO_GRAD_STAMP:
+        _frozen_result(node)
+    return node
 
 
 def _binary(op: Op, a: object, b: object, symbol: str) -> Value:
@@ -249,7 +254,10 @@ def _binary(op: Op, a: object, b: object, symbol: str) -> Value:
         da = a._data
         db = b._data
         out = op.forward(da, db)
-        return _node(out, op, (a, b), op.local_grads(out, da, db))
+        node = _node(out, op, (a, b), op.local_grads(out, da, db))
+        if a._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
+        return node
     operands = (_operand(a, symbol), _operand(b, symbol))
     return _record(op, operands)
 
@@ -338,12 +346,17 @@ class _Frozen(float):
 
 #: ``Value._grad`` of a frozen leaf whose ``grad`` is ``None``.
 FROZEN_NONE: float = _Frozen(-0.0)
-#: ``Value._grad`` of a new frozen leaf (``Value(x, requires_grad=False)``): ``0.0``.
-FROZEN_ZERO: float = _Frozen(0.0)
+
+
+#: Whether any frozen gradient was ever made in this process: until then ``zero_grad()``
+#: writes every plain Value's slot without looking at it (its hot loop).
+_frozen_seen = False
 
 
 def _freeze(grad: float | None) -> float:
     """A leaf's ``_grad`` (or a ``grad``: a float or None) as a :class:`_Frozen` gradient."""
+    global _frozen_seen
+    _frozen_seen = True
     if grad is None or grad is NO_GRAD_YET or grad is FROZEN_NONE:
         return FROZEN_NONE
     return grad if type(grad) is _Frozen else _Frozen(grad)
@@ -367,16 +380,12 @@ _CUSTOM_OP_HINT = (
 )
 
 
-def _constructor_error(label: object, args: tuple[object, ...],
-                       kwargs: Mapping[str, object]) -> TypeError:
+def _constructor_error(label: object) -> TypeError:
     """The ``TypeError`` of a ``Value(...)`` call other than ``Value(data, label="", *,
-    requires_grad=True)``: micrograd's ``Value(data, (self,), 'exp')`` gets the Op way."""
-    micrograd = {"_children", "_op"} & set(kwargs) or args \
-        or isinstance(label, (tuple, list, set, frozenset))
-    if micrograd:
+    requires_grad=True)``: micrograd's ``Value(data, (self,), 'exp')`` (or its keywords
+    ``_children=``, ``_op=``) gets the Op way; a label of another type is named."""
+    if type(label) is str or isinstance(label, (tuple, list, set, frozenset)):
         return TypeError(f"Value(data, label='', *, requires_grad=True): {_CUSTOM_OP_HINT}")
-    if kwargs:
-        return TypeError(f"Value() got an unexpected keyword argument {next(iter(kwargs))!r}")
     return TypeError(f"Value label must be a str, not {type(label).__name__}")
 
 
@@ -429,12 +438,13 @@ class Value:
     label: str
     operation: Op | None
 
-    def __init__(self, data: Number, label: str = "", *args: object,
-                 requires_grad: bool = True, **kwargs: object) -> None:
+    def __init__(self, data: Number, label: str = "", _op: object = None, *,
+                 requires_grad: bool = True, _children: object = None) -> None:
         if type(data) is not float:
             data = _as_float(data)
-        if type(label) is not str or args or kwargs:  # *args, **kwargs: micrograd's way
-            raise _constructor_error(label, args, kwargs)
+        # micrograd's Value(data, _children, _op) is caught here, to show the Op way
+        if type(label) is not str or _op is not None or _children is not None:
+            raise _constructor_error(label)
         self._data = data
         self.label = label
         self._parents = ()
@@ -444,7 +454,7 @@ class Value:
             self._grad = 0.0
             self._stamp = 0
         else:  # frozen: a constant that receives no gradient
-            self._grad = FROZEN_ZERO
+            self._grad = _freeze(0.0)
             self._stamp = NO_GRAD_STAMP
 
     @property
@@ -924,11 +934,18 @@ def clear_grads(values: Iterable[Value], set_to_none: bool = False) -> None:
         for v in values:
             v.grad = None
         return
+    if not _frozen_seen:  # no frozen leaf exists: the plain loop
+        for v in values:
+            if type(v) is Value:
+                v._grad = 0.0  # a float needs no check
+            else:
+                v.grad = 0.0
+        return
     for v in values:
-        if type(v) is Value:
-            v._grad = 0.0  # a float needs no check
+        if type(v) is Value and v._stamp != NO_GRAD_STAMP:
+            v._grad = 0.0
         else:
-            v.grad = 0.0
+            v.grad = 0.0  # a frozen leaf's setter keeps it frozen
 
 
 _VALUES_AND_FLOATS = frozenset({Value, float})
@@ -987,6 +1004,8 @@ def _net(w: list[Value], xs: Sequence[Any], xdata: Sequence[float] | None, b: Va
         net = _node_with_numbers(out, _WSUM, (*w, b), (*xdata, 1.0), (*w, *xs, b))
     else:
         net = _node(out, _WSUM, (*w, *xs, b), (*xdata, *wdata, 1.0))
+        if b._stamp == NO_GRAD_STAMP:
+            _frozen_result(net)
     net.label = "net"
     return net
 
