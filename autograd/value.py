@@ -125,6 +125,10 @@ def _frozen_result(node: Value) -> None:
     """A node computed from frozen Values only (``requires_grad == False``) becomes a frozen
     leaf itself, as PyTorch records no graph for it. The rare path: the builders call it
     when one parent is frozen (the first, or a neuron's bias: all must be, so any will do)."""
+    if _get_mode().tracing:
+        # autograd.compile records the op, so that the compiled code reads the frozen
+        # Values' current numbers at every call (a leaf here would be baked in as a number)
+        return
     if node._stamp > 0 and all(p._stamp == NO_GRAD_STAMP for p in node.parents):
         _make_leaf(node, NO_GRAD_STAMP)
 
@@ -392,10 +396,12 @@ def _constructor_error(label: object) -> TypeError:
 class Value:
     """A scalar node of a computation graph.
 
-    ``Value(data, label="")`` makes a leaf. Arithmetic with Values and real numbers on
-    either side (``+ - * / **``, unary ``-``) and the methods ``exp log tanh sigmoid relu
-    sqrt abs sin cos softplus`` make new nodes; ``backward()`` then fills ``.grad`` of every
-    node below with ``d self / d node`` by the chain rule.
+    ``Value(data, label="", *, requires_grad=True)`` makes a leaf (a frozen one, which
+    receives no gradient, with ``requires_grad=False``; see :meth:`requires_grad_`).
+    Arithmetic with Values and real numbers on either side (``+ - * / **``, unary ``-``)
+    and the methods ``exp log tanh sigmoid relu sqrt abs sin cos softplus`` make new nodes;
+    ``backward()`` then fills ``.grad`` of every node below with ``d self / d node`` by the
+    chain rule.
 
     Attributes:
         data: the number, always a built-in float (assigning any real number converts it;

@@ -378,6 +378,14 @@ def test_a_frozen_leaf_survives_copy_and_pickle_and_the_compiled_step() -> None:
     assert w.grad == 0.5
     expected = 3 * (1.0 - math.tanh(0.5) ** 2) * 0.25
     assert x.grad == pytest.approx(expected, rel=1e-15)
+    # an op on frozen Values alone inside a compiled function reads their current numbers
+    x.grad = 0.0
+    step = autograd.compile(lambda: ((w * 2.0) * x).tanh())
+    assert step() == math.tanh(1.0)
+    w.data = 0.125
+    assert step() == math.tanh(0.5) and w.grad == 0.5
+    expected = (1.0 - math.tanh(1.0) ** 2) * 0.5 + (1.0 - math.tanh(0.5) ** 2) * 0.25
+    assert x.grad == pytest.approx(expected, rel=1e-15)
 
 
 def test_a_frozen_parameter_in_a_model_gets_no_gradient() -> None:
