@@ -12,6 +12,8 @@ A custom operation is one :class:`Op` row (forward and local derivatives), used 
 :mod:`autograd.ops`.
 """
 
+# first: another distribution's `autograd` or `nn` beside ours is an ImportError
+from autograd import _install  # noqa: F401
 from autograd.backward import grad, topological_order
 from autograd.check import GradcheckError, gradcheck
 from autograd.compile import compile

@@ -33,6 +33,7 @@ has the gradient ``-0.0`` on every path, as in PyTorch.
 
 from __future__ import annotations
 
+import numbers
 import threading
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
@@ -84,16 +85,18 @@ def _seed(seed: object) -> float:
 
 
 def _check_root(root: Value, what: str) -> None:
-    """``RuntimeError`` for a root computed under ``no_grad()`` (it records no graph)."""
+    """``RuntimeError`` for a root that does not require grad (it records no graph)."""
     if root._stamp == NO_GRAD_STAMP:
         raise RuntimeError(
-            f"{what}: this Value was computed under no_grad(), so it records no graph and "
-            "does not require grad (as in PyTorch); compute it outside no_grad() to "
-            "differentiate it"
+            f"{what}: this Value does not require grad, so it records no graph (as in "
+            "PyTorch): it was computed under no_grad(), or it is a leaf made with "
+            "requires_grad=False (or frozen by requires_grad_(False)), or it was computed "
+            "from such leaves only; compute it outside no_grad() from Values that require "
+            "grad to differentiate it"
         )
 
 
-def backward(root: Value, seed: float = 1.0) -> None:
+def backward(root: Value, seed: float | Value = 1.0) -> None:
     """Reverse-mode sweep from ``root``: ``node.grad = d root / d node`` for every node.
 
     ``root`` gets ``seed`` (``d root / d root = 1``), converted to a built-in float. Leaves
@@ -207,30 +210,121 @@ def _inputs(inputs: object) -> tuple[Value, ...]:
     return xs
 
 
+def _outputs(outputs: object) -> tuple[Value, ...]:
+    """``grad()``'s outputs as a tuple (a bare Value, or an ordered sequence), checked."""
+    if isinstance(outputs, Value):
+        return (outputs,)
+    if isinstance(outputs, (str, bytes, AbstractSet, Mapping)) or not isinstance(outputs, Iterable):
+        raise TypeError(
+            "grad() outputs must be a Value or an ordered sequence of Values, "
+            f"not {type(outputs).__name__}"
+        )
+    ys = tuple(outputs)
+    for y in ys:
+        if not isinstance(y, Value):
+            raise TypeError(f"grad() outputs must be Values, not {type(y).__name__}")
+    if not ys:
+        raise ValueError("grad() needs at least one output")
+    return ys
+
+
+def _seeds(grad_outputs: object, n: int, create_graph: bool) -> list[Any]:
+    """One seed ``d output_i`` per output: 1.0 where ``grad_outputs`` is None (or gives
+    None), else its number; a Value seed stays a Value with ``create_graph=True`` (so the
+    result is differentiable in it, as PyTorch's), else counts as its ``.data``."""
+    if grad_outputs is None:
+        return [1.0] * n
+    if isinstance(grad_outputs, (Value, numbers.Real)):
+        given: list[object] = [grad_outputs]
+    elif isinstance(grad_outputs, (str, bytes, AbstractSet, Mapping)) \
+            or not isinstance(grad_outputs, Iterable):
+        raise TypeError(
+            "grad() grad_outputs must be a number, a Value, or a sequence of them (one per "
+            f"output), not {type(grad_outputs).__name__}"
+        )
+    else:
+        given = list(grad_outputs)
+    if len(given) != n:
+        raise ValueError(f"grad() got {len(given)} grad_outputs for {n} output(s); give one each")
+    seeds: list[Any] = []
+    for seed in given:
+        if seed is None:
+            seeds.append(1.0)
+        elif isinstance(seed, Value) and create_graph:
+            seeds.append(seed)
+        else:
+            seeds.append(seed._data if isinstance(seed, Value)
+                         else _as_float(seed, "grad() grad_outputs entry"))
+    return seeds
+
+
+def _unused_error(index: int, x: Value) -> RuntimeError:
+    """The error for an input that no output depends on (PyTorch's ``allow_unused``)."""
+    name = f" {x.label!r}" if x.label else ""
+    why = ("does not require grad (requires_grad=False: a constant here)"
+           if x._stamp == NO_GRAD_STAMP else "was not used to compute the output(s)")
+    return RuntimeError(
+        f"grad(): input {index}{name} ({x!r}) {why}. Pass allow_unused=True to get None for "
+        "it, or materialize_grads=True to get 0.0, as in PyTorch"
+    )
+
+
+def _order_of(roots: tuple[Value, ...]) -> list[Value]:
+    """Every node under any of ``roots`` once, in creation order (a topological order)."""
+    if len(roots) == 1:
+        return topological_order(roots[0])
+    nodes: dict[Value, None] = {}
+    for root in roots:
+        nodes.update(dict.fromkeys(topological_order(root)))
+    return sorted(nodes, key=_stamp_of)
+
+
 def grad(
-    output: Value, inputs: Value | Iterable[Value], *, create_graph: bool = False
+    outputs: Value | Iterable[Value],
+    inputs: Value | Iterable[Value],
+    *,
+    create_graph: bool = False,
+    retain_graph: bool | None = None,
+    allow_unused: bool = False,
+    grad_outputs: Any = None,
+    materialize_grads: bool = False,
 ) -> tuple[Value, ...]:
     """``d output / d x`` for each ``x`` in ``inputs``, as a tuple of new Values.
 
-    ``inputs`` is a Value or an ordered iterable of Values (a list, tuple or generator).
-    Touches no ``.grad`` field. Only the part of the graph that leads to ``inputs`` is swept.
-    An input that ``output`` does not depend on gets ``0``. Every returned Value is a new
-    node (never one of the graph's own nodes, so relabelling it renames nothing else).
+    PyTorch's ``torch.autograd.grad``, keyword for keyword:
 
-    With ``create_graph=True`` the derivatives are computed with Values, each local
-    derivative coming from the same rule-table row as the forward, so the results carry a
-    graph of their own and can be differentiated again: ``grad(grad(f, [x], create_graph=
-    True)[0], [x])`` is ``d²f/dx²``. A masked local derivative (:data:`autograd.ops.MASKED`)
-    contributes nothing in either mode.
+    * ``outputs``: a Value, or a sequence of Values; several outputs give the gradient of
+      ``Σ_i seed_i · output_i``.
+    * ``inputs``: a Value or an ordered iterable of Values (a list, tuple or generator).
+    * ``grad_outputs``: the seeds ``seed_i`` (``d L / d output_i``): a number or Value (one
+      output) or a sequence with one per output, ``None`` meaning 1.0. With
+      ``create_graph=True`` a Value seed is part of the recorded graph.
+    * ``allow_unused``: an input that no output depends on (or one with ``requires_grad ==
+      False``, a constant here) is a ``RuntimeError`` naming it; with ``allow_unused=True``
+      its entry is ``None``; with ``materialize_grads=True`` it is ``Value(0.0)``.
+    * ``retain_graph``: accepted and changes nothing: this engine never frees a graph
+      (local derivatives are data on the nodes), so any number of sweeps may follow.
+    * ``create_graph=True``: the derivatives are computed with Values, each local
+      derivative coming from the same rule-table row as the forward, so the results carry
+      a graph of their own and can be differentiated again: ``grad(grad(f, [x],
+      create_graph=True)[0], [x])`` is ``d²f/dx²``.
+
+    Touches no ``.grad`` field. Only the part of the graph that leads to ``inputs`` is
+    swept. Every returned Value is a new node (never one of the graph's own nodes, so
+    relabelling it renames nothing else). A masked local derivative
+    (:data:`autograd.ops.MASKED`) contributes nothing in either mode (its input still
+    counts as used).
     """
-    if not isinstance(output, Value):
-        raise TypeError(f"grad() output must be a Value, not {type(output).__name__}")
+    ys = _outputs(outputs)
     xs = _inputs(inputs)
-    _check_root(output, "grad()")
+    seeds = _seeds(grad_outputs, len(ys), create_graph)
+    for y in ys:
+        _check_root(y, "grad()")
     first_new_stamp = _next_stamp()  # nodes made from here on are new
 
-    order = topological_order(output)
-    wanted = set(xs)
+    order = _order_of(ys)
+    # `wanted`: the inputs that require grad (a frozen leaf is a constant, like a number)
+    wanted = {x for x in xs if x._stamp != NO_GRAD_STAMP}
     # `relevant`: nodes with a path down to some input; only these need gradients.
     relevant: set[Value] = set()
     for node in order:
@@ -238,9 +332,12 @@ def grad(
             relevant.add(node)
 
     anomaly = current_mode.get().anomaly
-    grads: dict[Value, Any] = {output: 1.0}
+    grads: dict[Value, Any] = {}
+    for y, seed in zip(ys, seeds):
+        if y in relevant:
+            grads[y] = seed if y not in grads else grads[y] + seed
     for node in reversed(order):
-        if node not in relevant or node._stamp <= 0 or node not in grads:
+        if node._stamp <= 0 or node not in grads:
             continue
         g = grads[node]
         op = node.operation
@@ -270,9 +367,17 @@ def grad(
                 check_backward(op.name, [p._data for p in node.parents], index, float(contribution))
             grads[parent] = contribution if parent not in grads else grads[parent] + contribution
 
-    result = []
-    for x in xs:
-        g = grads.get(x, 0.0)
+    result: list[Any] = []  # Values, and None for unused inputs with allow_unused=True
+    for index, x in enumerate(xs):
+        if x not in grads:
+            if materialize_grads:
+                result.append(Value(0.0))
+            elif allow_unused:
+                result.append(None)
+            else:
+                raise _unused_error(index, x)
+            continue
+        g = grads[x]
         if not isinstance(g, Value):
             g = Value(float(g))
         elif g._stamp < first_new_stamp or type(g) is not Value:

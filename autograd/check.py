@@ -116,7 +116,7 @@ def gradcheck(
 
     def first_derivatives(at: Sequence[float]) -> tuple[Value, ...]:
         xs = [Value(v) for v in at]
-        return grad(_call(fn, xs), xs)
+        return grad(_call(fn, xs), xs, materialize_grads=True)  # unused: 0
 
     def value_at(at: Sequence[float]) -> float:
         with no_grad():
@@ -138,9 +138,9 @@ def gradcheck(
 
     if order == 2:
         xs = [Value(v) for v in point]
-        firsts = grad(_call(fn, xs), xs, create_graph=True)
+        firsts = grad(_call(fn, xs), xs, create_graph=True, materialize_grads=True)
         for i in range(n):
-            seconds = grad(firsts[i], xs)
+            seconds = grad(firsts[i], xs, materialize_grads=True)
 
             def partial_i(at: list[float], i: int = i) -> float:
                 return first_derivatives(at)[i].data

@@ -149,13 +149,28 @@ def _stop_gradient(node: Value) -> None:
     node._stamp = _next_stamp()
 
 
+def _frozen_result(node: Value) -> None:
+    """A node computed from frozen Values only (``requires_grad == False``) becomes a frozen
+    leaf itself, as PyTorch records no graph for it. The rare path: the builders call it
+    when one parent is frozen (the first, or a neuron's bias: all must be, so any will do)."""
+    if _get_mode().tracing:
+        # autograd.compile records the op, so that the compiled code reads the frozen
+        # Values' current numbers at every call (a leaf here would be baked in as a number)
+        return
+    if node._stamp > 0 and all(p._stamp == NO_GRAD_STAMP for p in node.parents):
+        _make_leaf(node, NO_GRAD_STAMP)
+
+
 def _make_leaf(node: Value, stamp: int) -> None:
-    """Turn a freshly made node into a leaf (no parents, no op) with the given stamp."""
+    """Turn a freshly made node into a leaf (no parents, no op) with the given stamp (a
+    ``NO_GRAD_STAMP`` leaf receives no gradient: its ``_grad`` becomes a :class:`_Frozen`)."""
     node._parents = ()
     node._locals = ()
     node.operation = None
     node._stamp = stamp
     node._grad = FRESH_GRAD
+    if stamp == NO_GRAD_STAMP:
+        node._grad = _freeze(node._grad)
     with contextlib.suppress(AttributeError):
         del node._inputs
 
@@ -184,8 +199,12 @@ def _record(op: Op, operands: tuple[Any, ...]) -> Value:
     parents = _at_values(operands, operands)
     if len(parents) == len(operands):  # Values only: inputs and parents are the same
         if len(parents) == 1:
-            return _node(out, op, parents[0], rules[0])
-        return _node(out, op, operands, rules)
+            node = _node(out, op, parents[0], rules[0])
+        else:
+            node = _node(out, op, operands, rules)
+        if parents[0]._stamp == NO_GRAD_STAMP:  # any parent: frozen-only needs all frozen
+            _frozen_result(node)
+        return node
     if not parents:  # numbers only: nothing to differentiate, a constant leaf
         return _constant(out)
     return _node_with_numbers(out, op, parents, _at_values(operands, rules), operands)
@@ -244,6 +263,8 @@ def _node_with_numbers(data: float, op: Op, parents: Sequence[Value],
     node._stamp = _next_stamp()
     if _get_mode() is not DEFAULT_MODE:
         _apply_mode(node)
+    if parents[0]._stamp == NO_GRAD_STAMP:
+        _frozen_result(node)
     return node
 
 
@@ -278,7 +299,10 @@ def apply(op: Op, *inputs: Value | float) -> Value:
 def _unary(op: Op, x: Value) -> Value:
     d = x._data
     out = op.forward(d)
-    return _node(out, op, x, op.local_grads(out, d)[0])
+    node = _node(out, op, x, op.local_grads(out, d)[0])
+    if x._stamp == NO_GRAD_STAMP:
+        _frozen_result(node)
+    return node
 
 
 def _binary(op: Op, a: object, b: object, symbol: str) -> Value:
@@ -287,7 +311,10 @@ def _binary(op: Op, a: object, b: object, symbol: str) -> Value:
         da = a._data
         db = b._data
         out = op.forward(da, db)
-        return _node(out, op, (a, b), op.local_grads(out, da, db))
+        node = _node(out, op, (a, b), op.local_grads(out, da, db))
+        if a._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
+        return node
     operands = (_operand(a, symbol), _operand(b, symbol))
     return _record(op, operands)
 
@@ -330,9 +357,9 @@ def _number(other: object) -> Any:
 def _restore_leaf(data: float, grad: float | None, label: str, stamp: int) -> Value:
     """Rebuild a leaf from ``copy``/``pickle`` state (see ``Value.__reduce__``)."""
     leaf = Value(data, label)
-    if grad is not FRESH_GRAD:  # a fresh leaf's copy is fresh too
-        leaf.grad = grad
     leaf._stamp = stamp  # a leaf's: 0, NO_GRAD_STAMP or CONSTANT_STAMP
+    if grad is not FRESH_GRAD or stamp == NO_GRAD_STAMP:  # a fresh leaf's copy is fresh too
+        leaf.grad = grad  # after the stamp: a NO_GRAD_STAMP leaf keeps its gradient frozen
     return leaf
 
 
@@ -381,13 +408,81 @@ class _FreshGrad(float):
 FRESH_GRAD: float = _FreshGrad(0.0)
 
 
+class _Frozen(float):
+    """The ``_grad`` of a leaf that does not require grad (``requires_grad=False``, or a
+    result computed under ``no_grad()``): its gradient, which ``+`` leaves unchanged.
+
+    Every sweep adds into a parent's ``_grad`` (``backward()``, the anomaly sweep and the
+    code ``autograd.compile`` writes), so a gradient that absorbs additions is what keeps
+    a frozen leaf's ``.grad`` as it was, as PyTorch does, at no cost to the sweep.
+    :data:`FROZEN_NONE` stands for a frozen ``None``.
+    """
+
+    __slots__ = ()
+
+    def __add__(self, other: object) -> _Frozen:
+        return self
+
+    __radd__ = __add__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_freeze, (None if self is FROZEN_NONE else float(self),))
+
+
+#: ``Value._grad`` of a frozen leaf whose ``grad`` is ``None``.
+FROZEN_NONE: float = _Frozen(-0.0)
+
+
+#: Whether any frozen gradient was ever made in this process: until then ``zero_grad()``
+#: writes every plain Value's slot without looking at it (its hot loop).
+_frozen_seen = False
+
+
+def _freeze(grad: float | None) -> float:
+    """A leaf's ``_grad`` (or a ``grad``: a float or None) as a :class:`_Frozen` gradient."""
+    global _frozen_seen
+    _frozen_seen = True
+    if grad is None or grad is NO_GRAD_YET or grad is FROZEN_NONE:
+        return FROZEN_NONE
+    return grad if type(grad) is _Frozen else _Frozen(grad)
+
+
+def _thaw(grad: float) -> float:
+    """A leaf's ``_grad`` as a plain one again: the inverse of :func:`_freeze`."""
+    if type(grad) is not _Frozen:
+        return grad
+    return NO_GRAD_YET if grad is FROZEN_NONE else float(grad)
+
+
+#: How micrograd builds an operation, and how it is done here (the TypeError's text).
+_CUSTOM_OP_HINT = (
+    "an operation is not built by hand from Value(data, children, op) and a _backward "
+    "closure here: its local derivatives are data on the node. Write it as one rule row "
+    "and apply it (README, \"Custom operations\"):\n"
+    "    EXP = autograd.Op('my_exp', 'exp', forward=math.exp, "
+    "local_grads=lambda out, x: (out,), formula='d e^x/dx = e^x')\n"
+    "    out = autograd.apply(EXP, self)"
+)
+
+
+def _constructor_error(label: object) -> TypeError:
+    """The ``TypeError`` of a ``Value(...)`` call other than ``Value(data, label="", *,
+    requires_grad=True)``: micrograd's ``Value(data, (self,), 'exp')`` (or its keywords
+    ``_children=``, ``_op=``) gets the Op way; a label of another type is named."""
+    if type(label) is str or isinstance(label, (tuple, list, set, frozenset)):
+        return TypeError(f"Value(data, label='', *, requires_grad=True): {_CUSTOM_OP_HINT}")
+    return TypeError(f"Value label must be a str, not {type(label).__name__}")
+
+
 class Value:
     """A scalar node of a computation graph.
 
-    ``Value(data, label="")`` makes a leaf. Arithmetic with Values and real numbers on
-    either side (``+ - * / **``, unary ``-``) and the methods ``exp log tanh sigmoid relu
-    sqrt abs sin cos softplus`` make new nodes; ``backward()`` then fills ``.grad`` of every
-    node below with ``d self / d node`` by the chain rule.
+    ``Value(data, label="", *, requires_grad=True)`` makes a leaf (a frozen one, which
+    receives no gradient, with ``requires_grad=False``; see :meth:`requires_grad_`).
+    Arithmetic with Values and real numbers on either side (``+ - * / **``, unary ``-``)
+    and the methods ``exp log tanh sigmoid relu sqrt abs sin cos softplus`` make new nodes;
+    ``backward()`` then fills ``.grad`` of every node below with ``d self / d node`` by the
+    chain rule.
 
     Attributes:
         data: the number, always a built-in float (assigning any real number converts it;
@@ -430,18 +525,24 @@ class Value:
     label: str
     operation: Op | None
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(self, data: Number, label: str = "", _op: object = None, *,
+                 requires_grad: bool = True, _children: object = None) -> None:
         if type(data) is not float:
             data = _as_float(data)
-        if type(label) is not str:
-            raise TypeError(f"Value label must be a str, not {type(label).__name__}")
+        # micrograd's Value(data, _children, _op) is caught here, to show the Op way
+        if type(label) is not str or _op is not None or _children is not None:
+            raise _constructor_error(label)
         self._data = data
-        self._grad = FRESH_GRAD
         self.label = label
         self._parents = ()
         self._locals = ()
         self.operation = None
-        self._stamp = 0
+        if requires_grad:
+            self._grad = FRESH_GRAD
+            self._stamp = 0
+        else:  # frozen: a constant that receives no gradient
+            self._grad = _freeze(0.0)
+            self._stamp = NO_GRAD_STAMP
 
     @property
     def data(self) -> float:
@@ -467,14 +568,17 @@ class Value:
         g = self._grad
         if type(g) is float:
             return g
-        return None if g is NO_GRAD_YET else float(g)  # type: ignore[return-value]
+        if g is NO_GRAD_YET or g is FROZEN_NONE:
+            return None  # type: ignore[return-value]
+        return float(g)  # a frozen leaf's (a _Frozen), as a plain float
 
     @grad.setter
     def grad(self, value: float | None) -> None:
         if value is None:
-            self._grad = NO_GRAD_YET
+            g = NO_GRAD_YET
         else:
-            self._grad = value if type(value) is float else _as_float(value, "Value.grad")
+            g = value if type(value) is float else _as_float(value, "Value.grad")
+        self._grad = _freeze(g) if self._stamp == NO_GRAD_STAMP else g
 
     @property
     def op(self) -> str:
@@ -517,9 +621,67 @@ class Value:
 
     @property
     def requires_grad(self) -> bool:
-        """False only for a result computed under ``no_grad()`` (``backward()`` from it
-        raises, as in PyTorch); True for every other Value."""
+        """False for a leaf that does not require grad, as in PyTorch: one made with
+        ``requires_grad=False`` or frozen by ``requires_grad_(False)``, a result computed
+        under ``no_grad()`` and a result computed from such leaves only. It receives no
+        gradient (``backward()`` leaves its ``.grad`` as it is, ``grad()`` treats it as a
+        constant), and ``backward()`` from it raises. True for every other Value."""
         return self._stamp != NO_GRAD_STAMP
+
+    def requires_grad_(self, requires_grad: bool = True) -> Self:
+        """Freeze (``False``) or unfreeze (``True``) a leaf in place and return it, as
+        PyTorch's ``Tensor.requires_grad_``: a frozen leaf (a parameter that is not
+        trained) receives no gradient, keeps its ``.grad``, and optimizers skip it.
+
+        A non-leaf cannot be frozen (``RuntimeError``: ``.detach()`` gives a leaf);
+        ``requires_grad_(True)`` on a non-leaf changes nothing, as in PyTorch.
+        """
+        if type(requires_grad) is not bool:
+            raise TypeError(f"requires_grad_() takes a bool, not {type(requires_grad).__name__}")
+        if self._stamp > 0:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf Values (as in PyTorch); "
+                    f"this one was made by {self.op!r}. To use its number without a "
+                    "gradient, take v.detach().requires_grad_(False)"
+                )
+            return self
+        if not requires_grad:
+            self._stamp = NO_GRAD_STAMP
+            self._grad = _freeze(self._grad)
+        elif self._stamp == NO_GRAD_STAMP:
+            self._stamp = 0
+            self._grad = _thaw(self._grad)
+        return self
+
+    # -- micrograd's names, read-only, so its own graph-tracing and drawing code runs -------
+
+    @property
+    def _prev(self) -> frozenset[Value]:
+        """micrograd's ``_prev``: the set of parents (``a * a`` has one), read-only."""
+        return frozenset(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's ``_op``: the op's short symbol, micrograd's own where it has the op
+        (``'+'``, ``'*'``, ``'**2'``, ``'ReLU'``, ``'tanh'``, ``'exp'``), else the symbol
+        of the row (``'-'``, ``'/'``, ``'log'``, ``'σ'``, ``'Σ w·x + b'``...); ``''`` for a
+        leaf."""
+        return "" if self.operation is None else self.operation.symbol
+
+    @property
+    def _backward(self) -> None:
+        """micrograd keeps a ``_backward`` closure per node; here local derivatives are data
+        (``local_grads``) and the sweep is :meth:`backward`. Assigning one is a
+        ``TypeError`` that shows how a custom operation is written."""
+        raise AttributeError(
+            "a Value has no _backward closure: its local derivatives are data (local_grads) "
+            "and backward() sweeps them; see the README, \"Custom operations\""
+        )
+
+    @_backward.setter
+    def _backward(self, closure: object) -> None:
+        raise TypeError(f"Value._backward cannot be assigned: {_CUSTOM_OP_HINT}")
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -639,6 +801,8 @@ class Value:
             return _binary(_ADD, self, other, "+")
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def __radd__(self, other: object) -> Value:
@@ -670,6 +834,8 @@ class Value:
             return _binary(_SUB, self, other, "-")
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def __rsub__(self, other: object) -> Value:
@@ -703,6 +869,8 @@ class Value:
             return _binary(_MUL, self, other, "*")
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def __rmul__(self, other: object) -> Value:
@@ -761,6 +929,8 @@ class Value:
         node._stamp = _next_stamp()
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def sigmoid(self) -> Value:
@@ -778,6 +948,8 @@ class Value:
         node._stamp = _next_stamp()
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def relu(self) -> Value:
@@ -797,6 +969,8 @@ class Value:
         node._stamp = _next_stamp()
         if _get_mode() is not DEFAULT_MODE:
             _apply_mode(node)
+        if self._stamp == NO_GRAD_STAMP:
+            _frozen_result(node)
         return node
 
     def sqrt(self) -> Value:
@@ -832,19 +1006,26 @@ class Value:
             return node
         return Value(self._data, self.label)
 
-    def backward(self, seed: float = 1.0) -> None:
+    def backward(self, gradient: float | Value | None = None,
+                 retain_graph: bool | None = None) -> None:
         """Fill ``.grad`` of every node below with ``d self / d node`` (reverse mode).
+
+        PyTorch's keywords: ``gradient`` is the seed (``None``: 1.0; also positional, as
+        ``v.backward(2.0)``); ``retain_graph`` is accepted and changes nothing, since this
+        engine never frees a graph (its local derivatives are data on the nodes), so a
+        second ``backward()`` through the same graph always works. A frozen leaf
+        (``requires_grad == False``) in the graph keeps its ``.grad`` as it is.
 
         Leaves accumulate (calling it twice doubles them, as in PyTorch); every non-leaf's
         ``.grad`` is set afresh, so it shows this sweep's gradients. Iterative: no recursion
-        limit at any depth. ``seed`` (``d self / d self``) is any real number, converted to
+        limit at any depth. The seed (``d self / d self``) is any real number, converted to
         a built-in float (a NumPy ``float32`` seed gives float gradients); a Value seed
         counts as its ``.data`` (no graph is recorded by ``backward()``, so nothing is
         lost). A Value computed under ``no_grad()`` raises ``RuntimeError``, as in PyTorch.
         Sweeps are serialised by a lock: two threads back-propagating one graph give what
         two sequential sweeps give.
         """
-        _sweep.backward(self, seed)
+        _sweep.backward(self, 1.0 if gradient is None else gradient)
 
 
 class _ReciprocalNode(Value):
@@ -885,11 +1066,18 @@ def clear_grads(values: Iterable[Value], set_to_none: bool = False) -> None:
         for v in values:
             v.grad = None
         return
+    if not _frozen_seen:  # no frozen leaf exists: the plain loop
+        for v in values:
+            if type(v) is Value:
+                v._grad = 0.0  # a float needs no check
+            else:
+                v.grad = 0.0
+        return
     for v in values:
-        if type(v) is Value:
-            v._grad = 0.0  # a float needs no check
+        if type(v) is Value and v._stamp != NO_GRAD_STAMP:
+            v._grad = 0.0
         else:
-            v.grad = 0.0
+            v.grad = 0.0  # a frozen leaf's setter keeps it frozen
 
 
 _VALUES_AND_FLOATS = frozenset({Value, float})
@@ -948,6 +1136,8 @@ def _net(w: list[Value], xs: Sequence[Any], xdata: Sequence[float] | None, b: Va
         net = _node_with_numbers(out, _WSUM, (*w, b), (*xdata, 1.0), (*w, *xs, b))
     else:
         net = _node(out, _WSUM, (*w, *xs, b), (*xdata, *wdata, 1.0))
+        if b._stamp == NO_GRAD_STAMP:
+            _frozen_result(net)
     net.label = "net"
     return net
 

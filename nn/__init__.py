@@ -15,6 +15,8 @@ PyTorch-named pieces over the same nodes.
 ``python -m nn.article`` runs the article's worked example end to end.
 """
 
+# first: another distribution's `nn` or `autograd` beside ours is an ImportError
+from autograd import _install  # noqa: F401
 from nn.layers import (
     ACTIVATIONS,
     MAX_LAYER_WEIGHTS,

@@ -540,8 +540,12 @@ def test_nn_article_html_option(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert close(data["nodes"][names.index("w5")]["grad"], DJ_DW5)
     assert article_main(["--no-graph", "--lr", "0.25", "--html", str(target)]) == 0
     assert '"lr":0.25' in target.read_text(encoding="utf-8")
-    assert article_main(["--no-graph", "--html", str(tmp_path / "missing" / "a.html")]) == 1
-    assert "Explorer: could not write" in capsys.readouterr().err
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:  # checked before any work, as --graph (issue 18)
+        article_main(["--no-graph", "--html", str(tmp_path / "missing" / "a.html")])
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "argument --html: cannot write" in captured.err
 
 
 def test_committed_page_holds_the_articles_numbers() -> None:

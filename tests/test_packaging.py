@@ -63,3 +63,48 @@ def test_mypy_finds_the_packages_from_a_script_outside_the_repository(tmp_path: 
     assert 'Revealed type is "builtins.float"' in out or 'Revealed type is "float"' in out, out
     assert "Incompatible types in assignment" in out and '"Value"' in out, out
     assert "Cannot find implementation or library stub" not in out, out
+
+
+#: What the tests read beside the packages: each folder must be in the sdist whole.
+TEST_DATA = ("tests", "docs", "notebooks", "benchmarks")
+_NOT_SHIPPED = ("__pycache__", ".ipynb_checkpoints")
+
+
+def _shipped_files(root: Path, folder: str) -> set[str]:
+    return {
+        path.relative_to(root).as_posix()
+        for path in (root / folder).rglob("*")
+        if path.is_file() and not any(part in _NOT_SHIPPED for part in path.parts)
+        and path.suffix not in (".pyc", ".pyo")
+    }
+
+
+@pytest.mark.subprocess
+def test_the_sdist_ships_what_its_tests_read(tmp_path: Path) -> None:
+    """The sdist holds tests/ and every file they read: docs/, notebooks/, benchmarks/.
+    Built from a copy of the sources (so no egg-info lands in the repository)."""
+    import shutil
+    import tarfile
+
+    src = tmp_path / "src"
+    ignore = shutil.ignore_patterns(*_NOT_SHIPPED, "*.pyc")
+    for name in ("autograd", "nn", *TEST_DATA):
+        shutil.copytree(REPO / name, src / name, ignore=ignore)
+    for name in ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in"):
+        shutil.copy(REPO / name, src / name)
+    dist = tmp_path / "dist"
+    result = subprocess.run(
+        [sys.executable, "-c",
+         f"from setuptools import build_meta; build_meta.build_sdist({str(dist)!r})"],
+        cwd=src, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    (sdist,) = dist.glob("backprop_lens-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    for folder in TEST_DATA:
+        expected = _shipped_files(src, folder)
+        assert expected, folder
+        assert expected <= names, sorted(expected - names)
+    assert "nn/article.py" in names and "autograd/value.py" in names
+    assert not any("__pycache__" in name for name in names)

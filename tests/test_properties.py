@@ -187,8 +187,8 @@ def assert_close(actual: float, expected: float, what: str, rel: float = 1e-9) -
 def engine_derivatives(expr: Expression) -> tuple[float, list[float], Matrix]:
     xs = leaf_values(expr.point)
     out = expr(*xs)
-    firsts = grad(out, xs, create_graph=True)
-    hess = [[g.data for g in grad(first, xs)] for first in firsts]
+    firsts = grad(out, xs, create_graph=True, materialize_grads=True)
+    hess = [[g.data for g in grad(first, xs, materialize_grads=True)] for first in firsts]
     return out.data, [g.data for g in firsts], hess
 
 
@@ -265,9 +265,9 @@ def test_each_op_alone(name: str, data: st.DataObject) -> None:
 
 def _third_derivative(fn: Callable[[Value], Value], x0: float) -> float:
     x = Value(x0)
-    (d1,) = grad(fn(x), [x], create_graph=True)
-    (d2,) = grad(d1, [x], create_graph=True)
-    (d3,) = grad(d2, [x])
+    (d1,) = grad(fn(x), [x], create_graph=True, materialize_grads=True)
+    (d2,) = grad(d1, [x], create_graph=True, materialize_grads=True)
+    (d3,) = grad(d2, [x], materialize_grads=True)
     return d3.data
 
 
