@@ -27,9 +27,9 @@ from nn.layers import (
     Sigmoid,
     Tanh,
 )
-from nn.losses import mse_loss
+from nn.losses import MSELoss, mse_loss
 from nn.module import Module
-from nn.optim import SGD, Adam, Optimizer
+from nn.optim import SGD, Adam, AdamW, Optimizer
 
 __all__ = [
     "ACTIVATIONS",
@@ -37,8 +37,10 @@ __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "AdamW",
     "Layer",
     "Linear",
+    "MSELoss",
     "Module",
     "Neuron",
     "Optimizer",
