@@ -555,17 +555,6 @@ class MLP(Module):
             "activations": [layer.architecture()["activation"] for layer in self.layers],
         }
 
-    def __repr__(self) -> str:
-        names = [layer.activation for layer in self.layers]
-        if len(set(names)) == 1:
-            return f"MLP({self.nin}, {self.nouts}, activation={names[0]!r})"
-        hidden = set(names[:-1])
-        if len(hidden) == 1:
-            return (f"MLP({self.nin}, {self.nouts}, activation={names[0]!r}, "
-                    f"output_activation={names[-1]!r})")
-        return f"MLP({self.nin}, {self.nouts}, activations={names!r})"
-
-
 
 # -- PyTorch's names, thin over the above ---------------------------------------------------
 
@@ -672,8 +661,6 @@ class Sequential(Module):
         """``{"type": "Sequential", "layers": [each module's architecture]}``."""
         return {"type": "Sequential", "layers": [m.architecture() for m in self.layers]}
 
-    def __repr__(self) -> str:
-        return "Sequential(" + ", ".join(repr(m) for m in self.layers) + ")"
 
 
 Neuron._plain_parameters = _neuron_parameters

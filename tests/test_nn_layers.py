@@ -290,15 +290,13 @@ def test_bad_sizes_and_seeds(make: object, error: type[Exception], match: str) -
 
 
 def test_reprs() -> None:
-    assert repr(MLP(2, [2, 2])) == "MLP(2, [2, 2], activation='relu', " \
-        "output_activation='linear')"
-    assert repr(MLP(2, [2, 2], "sigmoid")) == "MLP(2, [2, 2], activation='sigmoid')"
-    assert repr(MLP(3, [4])) == "MLP(3, [4], activation='linear')"
-    assert repr(MLP(2, [2, 2, 1], "tanh", "relu")) == \
-        "MLP(2, [2, 2, 1], activation='tanh', output_activation='relu')"
+    # an MLP prints its tree of layers, as torch.nn.Module does (issue 18)
+    assert repr(MLP(2, [2, 2])) == ("MLP(\n  (layers.0): Layer(2, 2, activation='relu')\n"
+                                    "  (layers.1): Layer(2, 2, activation='linear')\n)")
+    assert repr(MLP(3, [4])) == "MLP(\n  (layers.0): Layer(3, 4, activation='linear')\n)"
     model = MLP(2, [2, 2, 2], "tanh", "linear")
     model.layers[1].activation = "relu"
-    assert repr(model) == "MLP(2, [2, 2, 2], activations=['tanh', 'relu', 'linear'])"
+    assert "(layers.1): Layer(2, 2, activation='relu')" in repr(model)
     assert repr(Layer(2, 3, "tanh")) == "Layer(2, 3, activation='tanh')"
     assert repr(Neuron(4, "relu")) == "Neuron(4, activation='relu')"
 

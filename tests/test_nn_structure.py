@@ -383,7 +383,8 @@ def test_sequential_of_linear_and_relu_is_the_mlp() -> None:
     assert seq.architecture() == {"type": "Sequential", "layers": [
         {"type": "Linear", "nin": 2, "nout": 4}, {"type": "ReLU"},
         {"type": "Linear", "nin": 4, "nout": 1}]}
-    assert repr(seq) == "Sequential(Linear(2, 4), ReLU(), Linear(4, 1))"
+    assert repr(seq) == ("Sequential(\n  (layers.0): Linear(2, 4)\n  (layers.1): ReLU()\n"
+                         "  (layers.2): Linear(4, 1)\n)")
     with pytest.raises(TypeError, match="argument 1 is builtin_function_or_method"):
         Sequential(Linear(2, 2), math.tanh)  # type: ignore[arg-type]
 
