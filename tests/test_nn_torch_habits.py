@@ -224,3 +224,26 @@ def test_mse_loss_module_half_sum_single_value_and_errors() -> None:
     with pytest.raises(ValueError, match="2 outputs but 1 targets"):
         MSELoss()([Value(1.0), Value(2.0)], [1.0])
     assert nn.MSELoss is MSELoss and not math.isnan(MSELoss()([out], [1.0]).data)
+
+
+@pytest.mark.subprocess
+def test_the_readme_networks_block_runs_on_its_own(tmp_path: Any) -> None:
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+                if "class Net(Module)" in b]
+    assert "[0]" not in block  # one output is the Value itself
+    script = tmp_path / "networks.py"
+    script.write_text(block + "\nassert isinstance(score, Value) and resumed.momentum == 0.9\n"
+                      "print('block ran')\n", encoding="utf-8")
+    env = {"PYTHONPATH": str(repo), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300, check=False, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Net(\n  (hidden.0): Layer(2, 8, activation='tanh')")
+    assert "block ran" in result.stdout
