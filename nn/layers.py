@@ -122,9 +122,12 @@ def _inputs(x: object, n: int) -> list[Any]:
     """``x`` as a list of ``n`` inputs: Values are kept, real numbers become floats (numbers
     get no gradient, so they are not wrapped into Values).
 
-    ``x`` is a list, tuple or other sequence (a range, a 1-d numpy array); a str, a mapping,
-    a set, a Value or a non-sequence is a ``TypeError``; the wrong length a ``ValueError``; an
-    element that is not a real number or Value a ``TypeError`` naming its type.
+    ``x`` is a list, tuple or other sequence (a range, a 1-d numpy array), or for ``n == 1``
+    also a lone Value or number (the output of a one-neuron layer, as micrograd returns it);
+    a str, a mapping, a set, another Value or a non-sequence is a ``TypeError``; a batch (a
+    sequence of sequences) a ``TypeError`` that says to call once per sample; the wrong
+    length a ``ValueError``; an element that is not a real number or Value a ``TypeError``
+    naming its type.
     """
     kind = type(x)
     if kind is list or kind is tuple:  # the common case, without the slower ABC checks
@@ -135,6 +138,8 @@ def _inputs(x: object, n: int) -> list[Any]:
             return x if kind is list else list(x)  # type: ignore[return-value,call-overload]
         _refuse_a_batch(x, n)
         return [_input(v) for v in x]  # type: ignore[attr-defined]
+    if n == 1 and isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
+        return [_input(x)]  # one input given bare: what a one-neuron layer returns
     if isinstance(x, (str, bytes, bytearray, Mapping, Set, Value)) \
             or not hasattr(kind, "__getitem__"):
         raise TypeError(_not_a_sequence(x, n))

@@ -570,3 +570,18 @@ def test_a_numpy_batch_gets_the_same_error() -> None:
         MLP(2, [3, 1])(np.zeros((100, 2)))
     with pytest.raises(TypeError, match="not list"):  # a bad sample, not a batch: as before
         MLP(2, [3, 1])([0.5, [1.0]])  # type: ignore[list-item]
+
+
+def test_a_one_neuron_layers_value_feeds_a_one_input_layer() -> None:
+    first = Layer(2, 1, "tanh", rng=random.Random(1))
+    second = Layer(1, 3, "linear", rng=random.Random(2))
+    h = first([0.5, -0.25])
+    assert isinstance(h, Value)
+    out = second(h)  # micrograd's Neuron would fail to iterate over the Value
+    assert [v.data for v in out] == [n.w[0].data * h.data + n.b.data for n in second.neurons]
+    n = Neuron(1, "linear", rng=random.Random(3))
+    assert n(2.0).data == n([2.0]).data == n.w[0].data * 2.0 + n.b.data
+    with pytest.raises(TypeError, match="sequence of 2 numbers or Values, not Value"):
+        Layer(2, 2)(h)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not bool"):
+        Neuron(1)(True)  # type: ignore[arg-type]
