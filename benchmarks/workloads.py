@@ -100,7 +100,7 @@ def mlp_ours(samples: int, steps: int, seconds: float = 0.0) -> Result:
     xs, ys = mlp_data(samples)
 
     def step() -> float:
-        outputs = [model(x)[0] for x in xs]
+        outputs = [model(x) for x in xs]
         loss = mse_loss(outputs, ys, "mean")
         opt.zero_grad()
         loss.backward()
@@ -153,7 +153,7 @@ def mlp_compiled(samples: int, steps: int, seconds: float = 0.0) -> Result:
     model, params = _mlp_model()
     opt = SGD(params, lr=MLP_LR)
     xs, ys = mlp_data(samples)
-    compiled = autograd.compile(lambda xb, yb: mse_loss([model(x)[0] for x in xb], yb, "mean"))
+    compiled = autograd.compile(lambda xb, yb: mse_loss([model(x) for x in xb], yb, "mean"))
     compile_seconds = _compile_seconds(compiled, xs, ys)
 
     def step() -> float:

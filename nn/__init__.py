@@ -7,10 +7,12 @@
     >>> opt.zero_grad(); J.backward(); opt.step()
 
 ``MLP(2, [16, 16, 1])`` is micrograd's network (ReLU hidden layers, linear output), and
-``random.seed(1337)`` before it gives micrograd's weights. Modules are written as in PyTorch
+``random.seed(1337)`` before it gives micrograd's weights; as micrograd's, ``model(x)`` is the
+output Value itself for one output (a list for several). Modules are written as in PyTorch
 (assign Values, Modules and lists of them, define ``forward``) or as in micrograd (override
-``parameters()``); ``Linear``, ``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid`` are thin
-PyTorch-named pieces over the same nodes.
+``parameters()``); ``Linear``, ``Sequential``, ``ReLU``, ``Tanh``, ``Sigmoid``, ``MSELoss``
+are thin PyTorch-named pieces over the same nodes (``Linear`` and ``Sequential`` always
+return lists), and ``SGD``, ``Adam``, ``AdamW`` compute what ``torch.optim`` computes.
 
 ``python -m nn.article`` runs the article's worked example end to end.
 """
@@ -29,9 +31,9 @@ from nn.layers import (
     Sigmoid,
     Tanh,
 )
-from nn.losses import mse_loss
+from nn.losses import MSELoss, mse_loss
 from nn.module import Module
-from nn.optim import SGD, Adam, Optimizer
+from nn.optim import SGD, Adam, AdamW, Optimizer
 
 __all__ = [
     "ACTIVATIONS",
@@ -39,8 +41,10 @@ __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "AdamW",
     "Layer",
     "Linear",
+    "MSELoss",
     "Module",
     "Neuron",
     "Optimizer",

@@ -624,7 +624,7 @@ def _print_training(out: TextIO, steps: int, lr: float, train_biases: bool,
     print(f"\nTraining: {steps} steps from the initial weights, a = {lr:g} ({what})", file=out)
     print("  (J(W) at step k: the cost of the k-th forward pass, before its update)", file=out)
     model, costs = train(steps, lr, train_biases=train_biases, example=example, out=out)
-    outputs = model(list(example.inputs))
+    outputs = model.outputs(list(example.inputs))
     falls = all(b < a for a, b in itertools.pairwise(costs))
     print(f"  after {steps} steps: J(W) = {_fmt(costs[-1])}", file=out)
     print(f"  o0 = {_fmt(outputs[0].data)} (target {example.targets[0]:g}), "

@@ -59,6 +59,34 @@ def _activation(name: object) -> Callable[[Value], Value] | None:
     return ACTIVATIONS[name]
 
 
+def _choose(activation: object, nonlin: object) -> str:
+    """The activation name from ``activation`` and micrograd's ``nonlin`` keyword.
+
+    ``nonlin=True`` is ``"relu"`` and ``nonlin=False`` is ``"linear"`` (micrograd's
+    ``Neuron(nin, nonlin=True)``); a bool given as ``activation`` (micrograd's positional
+    ``Neuron(2, False)``) means the same. ``activation=None`` with no ``nonlin`` is ``"relu"``.
+    Both given and disagreeing is a ``ValueError``; anything else is checked as a name.
+    """
+    if nonlin is not None and not isinstance(nonlin, bool):
+        raise TypeError(f"nonlin must be True or False (micrograd's keyword: True is ReLU, "
+                        f"False is linear), not {type(nonlin).__name__}: {nonlin!r:.60}")
+    if isinstance(activation, bool):
+        if nonlin is not None and nonlin != activation:
+            raise ValueError(f"activation={activation!r} and nonlin={nonlin!r} disagree: "
+                             f"give one of them")
+        nonlin, activation = activation, None
+    from_nonlin = None if nonlin is None else ("relu" if nonlin else "linear")
+    if activation is None:
+        return from_nonlin or "relu"
+    _activation(activation)
+    if from_nonlin is not None and activation != from_nonlin:
+        raise ValueError(
+            f"activation={activation!r} and nonlin={nonlin!r} disagree (nonlin={nonlin!r} "
+            f"means {from_nonlin!r}): give one of them"
+        )
+    return str(activation)
+
+
 def _count(value: object, what: str) -> int:
     """``value`` as an int if it is an integer >= 1 (numpy ints too, not a bool), else an error."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -94,17 +122,24 @@ def _inputs(x: object, n: int) -> list[Any]:
     """``x`` as a list of ``n`` inputs: Values are kept, real numbers become floats (numbers
     get no gradient, so they are not wrapped into Values).
 
-    ``x`` is a list, tuple or other sequence (a range, a 1-d numpy array); a str, a mapping,
-    a set, a Value or a non-sequence is a ``TypeError``; the wrong length a ``ValueError``; an
-    element that is not a real number or Value a ``TypeError`` naming its type.
+    ``x`` is a list, tuple or other sequence (a range, a 1-d numpy array), or for ``n == 1``
+    also a lone Value or number (the output of a one-neuron layer, as micrograd returns it);
+    a str, a mapping, a set, another Value or a non-sequence is a ``TypeError``; a batch (a
+    sequence of sequences) a ``TypeError`` that says to call once per sample; the wrong
+    length a ``ValueError``; an element that is not a real number or Value a ``TypeError``
+    naming its type.
     """
     kind = type(x)
     if kind is list or kind is tuple:  # the common case, without the slower ABC checks
         if len(x) != n:  # type: ignore[arg-type]
+            _refuse_a_batch(x, n)
             raise ValueError(f"expected {n} inputs, got {len(x)}")  # type: ignore[arg-type]
         if set(map(type, x)) <= _VALUE_OR_FLOAT:  # type: ignore[call-overload]
             return x if kind is list else list(x)  # type: ignore[return-value,call-overload]
+        _refuse_a_batch(x, n)
         return [_input(v) for v in x]  # type: ignore[attr-defined]
+    if n == 1 and isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
+        return [_input(x)]  # one input given bare: what a one-neuron layer returns
     if isinstance(x, (str, bytes, bytearray, Mapping, Set, Value)) \
             or not hasattr(kind, "__getitem__"):
         raise TypeError(_not_a_sequence(x, n))
@@ -112,9 +147,37 @@ def _inputs(x: object, n: int) -> list[Any]:
         size = len(x)  # type: ignore[arg-type]
     except TypeError:
         raise TypeError(_not_a_sequence(x, n)) from None
+    _refuse_a_batch(x, n)
     if size != n:
         raise ValueError(f"expected {n} inputs, got {size}")
     return [_input(v) for v in x]  # type: ignore[attr-defined]
+
+
+def _is_a_sample(item: object) -> bool:
+    """Whether ``item`` looks like one sample of a batch: a sequence (list, tuple, numpy row)
+    rather than a number or Value."""
+    if isinstance(item, (str, bytes, bytearray, Mapping, Set, Value, numbers.Number)):
+        return False
+    kind = type(item)
+    return hasattr(kind, "__getitem__") and hasattr(kind, "__len__")
+
+
+def _refuse_a_batch(x: Any, n: int) -> None:
+    """A ``TypeError`` if ``x`` is a batch (a non-empty sequence whose every element is a
+    sequence): the modules take one sample at a time, and the message says how to loop."""
+    try:
+        size = len(x)
+        if size == 0 or not all(_is_a_sample(x[i]) for i in range(size)):
+            return
+        first = x[0]
+    except Exception:  # not indexable as a sequence: the caller's own checks say so
+        return
+    raise TypeError(
+        f"got a batch of {size} sample{'s' * (size != 1)} ({type(x).__name__} of "
+        f"{type(first).__name__}s), "
+        f"but this model takes one sample of {n} numbers or Values at a time: call it once "
+        f"per sample, as in [model(x) for x in xs]"
+    )
 
 
 def _input_data(xs: list[Any]) -> list[float] | None:
@@ -203,8 +266,11 @@ class Neuron(Module):
 
     Args:
         nin: the number of inputs.
-        activation: ``"relu"`` (micrograd's default), ``"sigmoid"`` (the article's),
-            ``"tanh"`` or ``"linear"``.
+        activation: ``"relu"`` (micrograd's default; also when ``None``), ``"sigmoid"`` (the
+            article's), ``"tanh"`` or ``"linear"``.
+        nonlin: micrograd's keyword: ``True`` is ``"relu"``, ``False`` is ``"linear"``
+            (``Neuron(2, nonlin=False)``); giving an ``activation`` that disagrees with it is
+            a ``ValueError``.
         rng: a ``random.Random`` for the initial weights (``uniform(-1, 1)``; the bias is 0);
             ``None``: the ``random`` module's global generator.
 
@@ -215,12 +281,17 @@ class Neuron(Module):
     """
 
     def __init__(
-        self, nin: int, activation: str = "relu", *, rng: random.Random | None = None
+        self,
+        nin: int,
+        activation: str | bool | None = None,
+        *,
+        nonlin: bool | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         count = _count(nin, "nin")
         _check_size(count, 1, "a Neuron")
         uniform = _rng(rng)
-        self.activation = activation
+        self.activation = _choose(activation, nonlin)
         self.w = [Value(uniform(-1.0, 1.0), f"w{i}") for i in range(count)]
         self.b = Value(0.0, "b")
 
@@ -267,33 +338,43 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same ``nin`` inputs; calling it returns a list of ``nout``.
+    """``nout`` neurons reading the same ``nin`` inputs: a list of ``nout`` outputs, and the
+    Value itself when ``nout == 1`` (micrograd's ``Layer``).
 
     ``layer(x)`` equals ``[n(x) for n in layer.neurons]`` (each neuron with its own current
-    weights and activation), with the inputs wrapped once.
+    weights and activation), with the inputs wrapped once; with one neuron it is that
+    neuron's output, ``n(x)``, as micrograd's ``outs[0] if len(outs) == 1 else outs``.
+    (:class:`Linear`, PyTorch's name, always returns a list.)
 
     Args:
         nin: the number of inputs.
         nout: the number of neurons (outputs); ``nin * nout <= MAX_LAYER_WEIGHTS``.
         activation: the activation of every neuron (see :class:`Neuron`); ``"relu"`` as
-            micrograd's ``Layer``.
+            micrograd's ``Layer`` (also when ``None``).
+        nonlin: micrograd's keyword, passed on as micrograd's ``Layer`` does: ``True`` is
+            ``"relu"``, ``False`` is ``"linear"``.
         rng: a ``random.Random`` for the initial weights (``None``: the ``random`` module).
     """
+
+    #: Whether one neuron's output is returned as the Value itself (micrograd's convention);
+    #: :class:`Linear` (PyTorch's name) says no.
+    _one_output_as_value = True
 
     def __init__(
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str | bool | None = None,
         *,
+        nonlin: bool | None = None,
         rng: random.Random | None = None,
     ) -> None:
         n_in = _count(nin, "nin")
         n_out = _count(nout, "nout")
         _check_size(n_in, n_out, "a Layer")
-        _activation(activation)
+        name = _choose(activation, nonlin)
         _rng(rng)
-        self.neurons = [Neuron(n_in, activation, rng=rng) for _ in range(n_out)]
+        self.neurons = [Neuron(n_in, name, rng=rng) for _ in range(n_out)]
 
     @property
     def nin(self) -> int:
@@ -317,13 +398,22 @@ class Layer(Module):
         for n in self.neurons:
             n.activation = name
 
-    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
-        """``self.forward(x)`` (typed: a list of Values)."""
-        out: list[Value] = self.forward(x)
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """``self.forward(x)`` (typed: a Value or a list of Values)."""
+        out: Value | list[Value] = self.forward(x)
         return out
 
-    def forward(self, x: Sequence[Value | float]) -> list[Value]:
-        """``[f(Σ_i w_ji x_i + b_j) for each neuron j]``: always a list, also for one neuron."""
+    def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """``[f(Σ_i w_ji x_i + b_j) for each neuron j]``; for one neuron its Value itself
+        (micrograd's convention), unless the class is :class:`Linear` (always a list)."""
+        out = self._forward(_inputs(x, self.nin))
+        if len(out) == 1 and self._one_output_as_value:
+            return out[0]
+        return out
+
+    def outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """The outputs as a list, also for one neuron: ``[f(Σ_i w_ji x_i + b_j) for each j]``
+        (what :class:`Sequential` and :class:`MLP` pass on to the next layer)."""
         return self._forward(_inputs(x, self.nin))
 
     def _forward(self, xs: list[Any], xdata: list[float] | None = None) -> list[Value]:
@@ -377,7 +467,10 @@ class MLP(Module):
             ``random`` module's global generator in micrograd's order (``random.seed``
             controls it); an int seeds a private ``random.Random(seed)``.
 
-    Calling it on ``nin`` floats or Values returns the list of the last layer's outputs.
+    Calling it on ``nin`` floats or Values returns what its last layer returns: the output
+    Value itself when that layer has one neuron (micrograd's ``model(x)``, e.g. for
+    ``MLP(2, [16, 16, 1])``), else the list of outputs (the article's two). :meth:`outputs`
+    always gives the list.
     """
 
     def __init__(
@@ -422,16 +515,34 @@ class MLP(Module):
         """The size of each layer, from the layers themselves."""
         return [int(layer.nout) for layer in self.layers]
 
-    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
-        """``self.forward(x)`` (typed: a list of Values)."""
-        out: list[Value] = self.forward(x)
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """``self.forward(x)`` (typed: a Value or a list of Values)."""
+        out: Value | list[Value] = self.forward(x)
         return out
 
-    def forward(self, x: Sequence[Value | float]) -> list[Value]:
-        """The network's outputs for the inputs ``x``: always a list."""
-        xs = _inputs(x, self.nin)
+    def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """The network's outputs for the inputs ``x``, as its last layer returns them: the
+        Value itself for one output of a :class:`Layer` (micrograd's ``model(x)``), else a
+        list."""
+        out = self._run(x)
+        last = self.layers[-1]
+        if isinstance(last, Layer) and last._one_output_as_value and len(out) == 1:
+            return out[0]  # type: ignore[no-any-return]
+        return out  # type: ignore[no-any-return]
+
+    def outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """The network's outputs for the inputs ``x`` as a list, also for one output."""
+        out = self._run(x)
+        return [out] if isinstance(out, Value) else out
+
+    def _run(self, x: Sequence[Value | float]) -> Any:
+        """Every layer in turn; the last one's result (a list from a :class:`Layer`; what a
+        module of another kind returns, a lone Value passed on to the next as ``[v]``)."""
+        xs: Any = _inputs(x, self.nin)
         xdata = None
         for layer in self.layers:
+            if isinstance(xs, Value):
+                xs = [xs]
             if isinstance(layer, Layer):
                 xs = layer._forward(xs, xdata)
                 xdata = list(map(_data_of, xs))  # a layer's outputs are Values
@@ -449,17 +560,6 @@ class MLP(Module):
             "activations": [layer.architecture()["activation"] for layer in self.layers],
         }
 
-    def __repr__(self) -> str:
-        names = [layer.activation for layer in self.layers]
-        if len(set(names)) == 1:
-            return f"MLP({self.nin}, {self.nouts}, activation={names[0]!r})"
-        hidden = set(names[:-1])
-        if len(hidden) == 1:
-            return (f"MLP({self.nin}, {self.nouts}, activation={names[0]!r}, "
-                    f"output_activation={names[-1]!r})")
-        return f"MLP({self.nin}, {self.nouts}, activations={names!r})"
-
-
 
 # -- PyTorch's names, thin over the above ---------------------------------------------------
 
@@ -469,7 +569,11 @@ class Linear(Layer):
 
     Each output is one ``net`` node. Its parameters are named as a Layer's
     (``neurons.{j}.w.{i}``, ``neurons.{j}.b``), not PyTorch's ``weight``/``bias`` matrices.
+    Calling it always returns a list, also for ``nout == 1``, as PyTorch's ``Linear``
+    returns a tensor of one element.
     """
+
+    _one_output_as_value = False
 
     def __init__(self, nin: int, nout: int, *, rng: random.Random | None = None) -> None:
         super().__init__(nin, nout, "linear", rng=rng)
@@ -545,17 +649,23 @@ class Sequential(Module):
         self.layers = list(modules)
 
     def forward(self, x: Any) -> Any:
-        """Each module applied to the previous one's output, in order."""
+        """Each module applied to the previous one's output, in order; always a list, as
+        PyTorch's ``Sequential`` returns a tensor also for one output.
+
+        A :class:`Layer` or :class:`MLP` inside gives its list (:meth:`Layer.outputs`) also
+        for one output, and a lone Value that the last module returns becomes ``[v]``.
+        """
         for m in self.layers:
-            x = m(x)
-        return x
+            if isinstance(m, (Layer, MLP)):
+                x = m.outputs([x] if isinstance(x, Value) else x)
+            else:
+                x = m(x)
+        return [x] if isinstance(x, Value) else x
 
     def architecture(self) -> dict[str, Any]:
         """``{"type": "Sequential", "layers": [each module's architecture]}``."""
         return {"type": "Sequential", "layers": [m.architecture() for m in self.layers]}
 
-    def __repr__(self) -> str:
-        return "Sequential(" + ", ".join(repr(m) for m in self.layers) + ")"
 
 
 Neuron._plain_parameters = _neuron_parameters

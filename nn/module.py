@@ -189,6 +189,71 @@ class Module:
                 _submodules(value, found)
             stack.extend(reversed(found))
 
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """``(name, module)`` for each immediate sub-module, each once, in assignment order.
+
+        As ``torch.nn.Module.named_children``; a module in a list or tuple attribute is named
+        with its position (``"layers.0"``), as in ``named_parameters``, since a plain list
+        plays the part of PyTorch's ``ModuleList``.
+        """
+        seen: set[int] = set()
+        for name, child in _child_entries(self):
+            if id(child) not in seen:
+                seen.add(id(child))
+                yield name, child
+
+    def children(self) -> Iterator[Module]:
+        """Each immediate sub-module once (``torch.nn.Module.children``)."""
+        for _, child in self.named_children():
+            yield child
+
+    def named_modules(
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """``(dotted name, module)`` for this module (named ``prefix``, ``""`` by default)
+        and every sub-module below it, depth first, as ``torch.nn.Module.named_modules``.
+
+        A module reached twice (a shared layer) is given once, under its first name, unless
+        ``remove_duplicate=False``; ``memo`` is a set of modules to leave out (it is added to,
+        as PyTorch's is). A module that contains itself is never entered twice.
+        """
+        if memo is None:
+            memo = set()
+        yield from self._named_modules(memo, prefix, remove_duplicate, set())
+
+    def _named_modules(
+        self, memo: set[Module], prefix: str, remove_duplicate: bool, path: set[int]
+    ) -> Iterator[tuple[str, Module]]:
+        if remove_duplicate:
+            if self in memo:
+                return
+            memo.add(self)
+        if id(self) in path:  # a cycle through this module: already being listed
+            return
+        yield prefix, self
+        path.add(id(self))
+        # as PyTorch: every entry (a module held twice is met twice; memo drops the second)
+        for name, child in _child_entries(self):
+            child_prefix = f"{prefix}.{name}" if prefix else name
+            yield from child._named_modules(memo, child_prefix, remove_duplicate, path)
+        path.discard(id(self))
+
+    def extra_repr(self) -> str:
+        """The text inside ``Name(...)`` in :meth:`__repr__`, before the sub-modules (empty
+        here; a subclass may return its settings, as in PyTorch)."""
+        return ""
+
+    def __repr__(self) -> str:
+        """The module tree, as PyTorch prints it: ``Name(extra)`` for a module without
+        sub-modules, else one line per immediate sub-module, indented::
+
+            Net(
+              (hidden.0): Layer(2, 8, activation='tanh')
+              (out): Neuron(8, activation='linear')
+            )
+        """
+        return _tree_repr(self, set())
+
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Clear every parameter's gradient: ``p.grad = 0.0`` (or ``None``).
 
@@ -397,6 +462,51 @@ def _submodules(value: object, found: list[Module], lists: set[int] | None = Non
         lists.add(id(value))
         for item in value:
             _submodules(item, found, lists)
+
+
+def _child_entries(module: Module) -> list[tuple[str, Module]]:
+    """``(name, module)`` for every sub-module entry of ``module``'s public attributes, a
+    module held under two names given twice (PyTorch's ``_modules.items()``)."""
+    out: list[tuple[str, Module]] = []
+    for name, value in _public_attributes(module):
+        out += _named_submodules(value, name, set())
+    return out
+
+
+def _named_submodules(value: object, name: str, containers: set[int]) -> list[tuple[str, Module]]:
+    """``(name, module)`` for ``value`` if it is a Module, or for the Modules in it if it is
+    a list or tuple (``name.0``, ``name.1``, ...); a list that contains itself is entered
+    once (``containers``: the lists on the current path)."""
+    if isinstance(value, Module):
+        return [(name, value)]
+    if not isinstance(value, (list, tuple)) or id(value) in containers:
+        return []
+    containers.add(id(value))
+    out: list[tuple[str, Module]] = []
+    for i, item in enumerate(value):
+        out += _named_submodules(item, f"{name}.{i}", containers)
+    containers.discard(id(value))
+    return out
+
+
+def _tree_repr(module: Module, path: set[int]) -> str:
+    """``repr(module)`` as a tree (see :meth:`Module.__repr__`); a module that contains
+    itself is shown as ``Name(...)`` where it recurs."""
+    name = type(module).__name__
+    if id(module) in path:
+        return f"{name}(...)"
+    extra = module.extra_repr()
+    path.add(id(module))
+    children = [
+        f"({child_name}): " + (_tree_repr(child, path) if type(child).__repr__ is Module.__repr__
+                               else repr(child)).replace("\n", "\n  ")
+        for child_name, child in _child_entries(module)  # as PyTorch: each entry
+    ]
+    path.discard(id(module))
+    if not children and "\n" not in extra:
+        return f"{name}({extra})"
+    lines = [line for line in extra.split("\n") if line] + children
+    return f"{name}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 def _checked(named: object, module: Module) -> list[tuple[str, Value]]:

@@ -118,7 +118,7 @@ def test_mlp_float_loop_takes_the_engines_sgd_step() -> None:
     opt = SGD(params, lr=workloads.MLP_LR)
     xs, ys = workloads.mlp_data(samples)
     for _ in range(3):
-        loss = mse_loss([model(x)[0] for x in xs], ys, "mean")
+        loss = mse_loss([model(x) for x in xs], ys, "mean")
         opt.zero_grad()
         loss.backward()
         opt.step()

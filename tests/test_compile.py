@@ -122,7 +122,7 @@ def test_article_training_with_sgd_follows_the_eager_engine_step_by_step() -> No
 
 def _svm_loss(model: MLP, xs: Sequence[Sequence[Value]], ys: Sequence[Value]) -> Value:
     """micrograd's demo: max-margin loss plus L2 regularisation."""
-    scores = [model(x)[0] for x in xs]
+    scores = [model(x) for x in xs]
     losses = [(1 + -y * s).relu() for y, s in zip(ys, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
     reg_loss = 1e-4 * sum(p * p for p in model.parameters())
@@ -1010,7 +1010,7 @@ def test_none_gradients_start_at_zero_and_become_floats_as_in_eager(rolling: str
         with no_grad():
             unused * 2.0
         w = model.parameters()[0]
-        return autograd.add_n([model(x)[0] for x in xs]) + w * -0.0
+        return autograd.add_n([model(x) for x in xs]) + w * -0.0
 
     xs = [[0.1 * i, -0.2 * i + 0.3] for i in range(9)]
     model, ref = make(), make()

@@ -1073,7 +1073,7 @@ def test_browser_a_graph_near_2000_nodes(browser: Any, tmp_path: Path) -> None:
     model = MLP(3, [12, 12, 1], activation="tanh", seed=1)
     xs = [[math.sin(i + j) for j in range(3)] for i in range(35)]  # float inputs: no nodes
     ys = [math.cos(i) for i in range(35)]
-    loss = mse_loss([model(x)[0] for x in xs], ys)
+    loss = mse_loss([model(x) for x in xs], ys)
     order = topological_order(loss)
     assert 1900 <= len(order) <= 2000
     page = explore(loss, params=model.parameters())

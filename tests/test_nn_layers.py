@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from autograd import Value
-from nn import ACTIVATIONS, MLP, Layer, Neuron
+from nn import ACTIVATIONS, MLP, Layer, Neuron, mse_loss
 
 
 def sigmoid(x: float) -> float:
@@ -98,12 +98,15 @@ def test_initialisation_follows_micrograd_uniform_weights_zero_bias() -> None:
     assert n.b.label == "b"
 
 
-def test_layer_returns_a_list_also_for_one_neuron() -> None:
-    layer = Layer(3, 1)
+def test_layer_returns_the_value_itself_for_one_neuron_as_micrograd() -> None:
+    layer = Layer(3, 1, "linear", rng=random.Random(2))
     out = layer([1.0, 2.0, 3.0])
-    assert isinstance(out, list)
-    assert len(out) == 1
-    assert isinstance(out[0], Value)
+    assert isinstance(out, Value)  # micrograd: outs[0] if len(outs) == 1 else outs
+    n = layer.neurons[0]
+    assert out.data == n.b.data + n.w[0].data * 1.0 + n.w[1].data * 2.0 + n.w[2].data * 3.0
+    listed = layer.outputs([1.0, 2.0, 3.0])
+    assert isinstance(listed, list) and len(listed) == 1 and listed[0].data == out.data
+    assert isinstance(Layer(3, 2)([1.0, 2.0, 3.0]), list)
 
 
 def test_layer_keeps_number_inputs_as_numbers_and_value_inputs_as_parents() -> None:
@@ -223,7 +226,7 @@ def test_parameters_returns_a_fresh_list_and_zero_grad_clears_every_gradient() -
     ps = model.parameters()
     ps.clear()
     assert len(model.parameters()) == 13
-    model([1.0, 2.0])[0].backward()
+    model([1.0, 2.0]).backward()
     assert any(p.grad != 0.0 for p in model.parameters())
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
@@ -232,8 +235,8 @@ def test_parameters_returns_a_fresh_list_and_zero_grad_clears_every_gradient() -
 def test_inputs_may_be_values_tuples_and_ints() -> None:
     model = MLP(2, [2, 1], seed=1)
     x = Value(0.5)
-    a = model((x, 2))[0].data
-    b = model([0.5, 2.0])[0].data
+    a = model((x, 2)).data
+    b = model([0.5, 2.0]).data
     assert a == b
 
 
@@ -287,15 +290,13 @@ def test_bad_sizes_and_seeds(make: object, error: type[Exception], match: str) -
 
 
 def test_reprs() -> None:
-    assert repr(MLP(2, [2, 2])) == "MLP(2, [2, 2], activation='relu', " \
-        "output_activation='linear')"
-    assert repr(MLP(2, [2, 2], "sigmoid")) == "MLP(2, [2, 2], activation='sigmoid')"
-    assert repr(MLP(3, [4])) == "MLP(3, [4], activation='linear')"
-    assert repr(MLP(2, [2, 2, 1], "tanh", "relu")) == \
-        "MLP(2, [2, 2, 1], activation='tanh', output_activation='relu')"
+    # an MLP prints its tree of layers, as torch.nn.Module does (issue 18)
+    assert repr(MLP(2, [2, 2])) == ("MLP(\n  (layers.0): Layer(2, 2, activation='relu')\n"
+                                    "  (layers.1): Layer(2, 2, activation='linear')\n)")
+    assert repr(MLP(3, [4])) == "MLP(\n  (layers.0): Layer(3, 4, activation='linear')\n)"
     model = MLP(2, [2, 2, 2], "tanh", "linear")
     model.layers[1].activation = "relu"
-    assert repr(model) == "MLP(2, [2, 2, 2], activations=['tanh', 'relu', 'linear'])"
+    assert "(layers.1): Layer(2, 2, activation='relu')" in repr(model)
     assert repr(Layer(2, 3, "tanh")) == "Layer(2, 3, activation='tanh')"
     assert repr(Neuron(4, "relu")) == "Neuron(4, activation='relu')"
 
@@ -329,7 +330,7 @@ def test_random_seed_gives_micrograds_exact_weights() -> None:
     assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
     assert len(ours.parameters()) == 337
     for x in ([0.5, -1.0], [2.0, 0.25], [-1.5, -0.75]):
-        assert ours(x)[0].data == pytest.approx(theirs(x).data, rel=1e-12, abs=1e-15)
+        assert ours(x).data == pytest.approx(theirs(x).data, rel=1e-12, abs=1e-15)
 
 
 def test_without_a_seed_the_random_module_decides() -> None:
@@ -393,8 +394,8 @@ def test_numpy_inputs_sizes_and_seeds() -> None:
     assert model.state_dict() == MLP(2, [3, 1], seed=5).state_dict()
     assert model.nouts == [3, 1] and model.nin == 2
     assert type(model.nin) is int
-    assert model(np.array([0.5, 2.0]))[0].data == model([0.5, 2.0])[0].data
-    assert model(np.array([0.5, 2.0], dtype=np.float32))[0].data == model([0.5, 2.0])[0].data
+    assert model(np.array([0.5, 2.0])).data == model([0.5, 2.0]).data
+    assert model(np.array([0.5, 2.0], dtype=np.float32)).data == model([0.5, 2.0]).data
     assert Neuron(np.int32(3)).nin == 3
     layer = Layer(np.int8(2), np.uint16(4))
     assert (layer.nin, layer.nout) == (2, 4)
@@ -431,7 +432,7 @@ def test_every_neuron_of_a_layer_makes_a_net_node() -> None:
         nets = [o.parents[0] if activation == "sigmoid" else o for o in outs]
         assert [net.label for net in nets] == ["net", "net", "net"]
         assert [net.op for net in nets] == ["wsum", "wsum", "wsum"]
-    assert MLP(2, [2, 1], "linear")([1.0, 1.0])[0].label == "net"
+    assert MLP(2, [2, 1], "linear")([1.0, 1.0]).label == "net"
 
 
 class IndexOnly:
@@ -465,3 +466,122 @@ def test_exact_messages(make: Any, error: type[Exception], message: str) -> None
 def test_the_seed_is_kept() -> None:
     assert MLP(2, [1], seed=7).seed == 7
     assert MLP(2, [1]).seed is None
+
+
+# -- micrograd's return convention and keywords (issue 18) -------------------------------------
+
+
+def test_mlp_with_one_output_returns_the_value_so_micrograds_loss_adds_up() -> None:
+    model = MLP(2, [4, 1], "tanh", "linear", seed=4)
+    out = model([0.5, -1.0])
+    assert isinstance(out, Value)
+    want = plain_mlp(model.state_dict(), [2, 4, 1], ["tanh", "linear"], [0.5, -1.0])[0]
+    assert out.data == pytest.approx(want, abs=1e-15)
+    loss = sum((model(x) - y) ** 2 for x, y in [([0.5, -1.0], 1.0), ([0.1, 0.2], -1.0)])
+    assert isinstance(loss, Value)  # on the old list return: int + list, a TypeError
+    out.backward()  # on the old list return: AttributeError about list
+    assert model.layers[1].neurons[0].b.grad == 1.0
+    assert isinstance(MLP(2, [4, 2], seed=0)([0.5, -1.0]), list)
+    listed = model.outputs([0.5, -1.0])
+    assert isinstance(listed, list) and [v.data for v in listed] == [out.data]
+
+
+def test_linear_and_sequential_always_return_lists_as_pytorch() -> None:
+    from nn import Linear, ReLU, Sequential
+
+    assert isinstance(Linear(2, 1)([0.5, 1.0]), list)
+    seq = Sequential(Linear(2, 3), ReLU(), Layer(3, 1, "linear"))
+    out = seq([0.5, 1.0])
+    assert isinstance(out, list) and len(out) == 1
+    assert isinstance(Sequential(MLP(2, [3, 1], seed=1))([0.5, 1.0]), list)
+    assert isinstance(Sequential(Linear(2, 3), Neuron(3))([0.5, 1.0]), list)
+    # a lone Value between modules is passed on to a Layer as a sample of one
+    chained = Sequential(Neuron(2, "linear"), Layer(1, 2, "linear"))
+    first, second = chained.layers
+    got = chained([0.5, 1.0])
+    h = first.w[0].data * 0.5 + first.w[1].data * 1.0
+    assert [v.data for v in got] == [n.w[0].data * h for n in second.neurons]
+    seq_mlp = MLP(2, [3, 1], seed=1)
+    seq_mlp.layers[-1] = Linear(3, 1)  # PyTorch's piece as the last layer: its list
+    assert isinstance(seq_mlp([0.5, 1.0]), list)
+
+
+def test_mse_loss_takes_one_value_and_one_number() -> None:
+    out = MLP(2, [3, 1], seed=2)([0.5, 1.0])
+    for reduction, scale in (("mean", 1.0), ("sum", 1.0), ("half_sum", 0.5)):
+        loss = mse_loss(out, 0.25, reduction)  # type: ignore[arg-type]
+        assert loss.data == scale * (out.data - 0.25) ** 2
+
+
+@pytest.mark.parametrize(("nonlin", "activation"), [(True, "relu"), (False, "linear")])
+def test_micrograds_nonlin_keyword(nonlin: bool, activation: str) -> None:
+    from micrograd import nn as micrograd_nn
+
+    assert Neuron(2, nonlin=nonlin).activation == activation
+    assert Neuron(2, nonlin).activation == activation  # micrograd's positional form
+    assert Neuron(2, activation, nonlin=nonlin).activation == activation  # agreeing: fine
+    assert Layer(2, 3, nonlin=nonlin).activation == activation  # Layer passes it on
+    random.seed(5)
+    ours = Neuron(3, nonlin=nonlin)
+    random.seed(5)
+    theirs = micrograd_nn.Neuron(3, nonlin=nonlin)
+    for x in ([1.0, -2.0, 0.5], [-1.0, -1.0, -1.0], [0.3, 0.2, 0.1]):
+        assert ours(x).data == pytest.approx(theirs(x).data, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "match"),
+    [
+        (lambda: Neuron(2, "tanh", nonlin=True), ValueError,
+         r"activation='tanh' and nonlin=True disagree \(nonlin=True means 'relu'\)"),
+        (lambda: Neuron(2, "relu", nonlin=False), ValueError, "disagree"),
+        (lambda: Layer(2, 2, "sigmoid", nonlin=False), ValueError, "disagree"),
+        (lambda: Neuron(2, True, nonlin=False), ValueError, "disagree"),
+        (lambda: Neuron(2, nonlin=1), TypeError, "nonlin must be True or False"),
+        (lambda: Neuron(2, nonlin="relu"), TypeError, "nonlin must be True or False"),
+    ],
+)
+def test_nonlin_and_activation_that_conflict(make: Any, error: type[Exception],
+                                             match: str) -> None:
+    with pytest.raises(error, match=match):
+        make()
+
+
+@pytest.mark.parametrize("make", [lambda: Neuron(2), lambda: Layer(2, 3), lambda: MLP(2, [3, 1])])
+@pytest.mark.parametrize("batch", [
+    [[0.5, 1.0], [0.1, 0.2], [0.3, 0.4]],  # more samples than inputs: was "expected 2 inputs"
+    [[0.5, 1.0], [0.1, 0.2]],  # as many samples as inputs: was "not list"
+    [(0.5, 1.0)],
+    ((0.5, 1.0), (0.1, 0.2)),
+])
+def test_a_batch_gets_an_error_that_says_so(make: Any, batch: Any) -> None:
+    with pytest.raises(TypeError) as info:
+        make()(batch)
+    message = str(info.value)
+    assert f"got a batch of {len(batch)} sample" in message
+    assert "[model(x) for x in xs]" in message
+    assert "one sample of 2 numbers" in message
+
+
+def test_a_numpy_batch_gets_the_same_error() -> None:
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match=r"batch of 100 samples \(ndarray of ndarrays\).*"
+                                        r"\[model\(x\) for x in xs\]"):
+        MLP(2, [3, 1])(np.zeros((100, 2)))
+    with pytest.raises(TypeError, match="not list"):  # a bad sample, not a batch: as before
+        MLP(2, [3, 1])([0.5, [1.0]])  # type: ignore[list-item]
+
+
+def test_a_one_neuron_layers_value_feeds_a_one_input_layer() -> None:
+    first = Layer(2, 1, "tanh", rng=random.Random(1))
+    second = Layer(1, 3, "linear", rng=random.Random(2))
+    h = first([0.5, -0.25])
+    assert isinstance(h, Value)
+    out = second(h)  # micrograd's Neuron would fail to iterate over the Value
+    assert [v.data for v in out] == [n.w[0].data * h.data + n.b.data for n in second.neurons]
+    n = Neuron(1, "linear", rng=random.Random(3))
+    assert n(2.0).data == n([2.0]).data == n.w[0].data * 2.0 + n.b.data
+    with pytest.raises(TypeError, match="sequence of 2 numbers or Values, not Value"):
+        Layer(2, 2)(h)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not bool"):
+        Neuron(1)(True)  # type: ignore[arg-type]

@@ -39,7 +39,7 @@ def test_load_state_dict_round_trip_keeps_the_same_value_objects() -> None:
     b.load_state_dict(a.state_dict())
     assert b.state_dict() == a.state_dict()
     assert all(p is q for p, q in zip(before, b.parameters()))  # changed in place
-    assert b([0.3, 0.4])[0].data == a([0.3, 0.4])[0].data
+    assert b([0.3, 0.4]).data == a([0.3, 0.4]).data
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ def test_a_replaced_layer_is_used_by_the_forward_pass_and_gets_gradients() -> No
     model.layers[0] = new
     for p in new.parameters():
         p.data = 0.5
-    out = model([1.0, 2.0])[0]
+    out = model([1.0, 2.0])
     o = model.layers[1].neurons[0]
     hidden = 0.5 * 1.0 + 0.5 * 2.0 + 0.5  # linear: w.x + b with every weight 0.5
     want = 1.0 / (1.0 + math.exp(-(o.w[0].data * hidden + o.w[1].data * hidden + o.b.data)))
@@ -118,7 +118,7 @@ class TorchStyle(Module):
         h: list[Any] = list(x)
         for layer in self.hidden:
             h = layer(h)
-        out = self.head(h)[0] * self.scale * self.gate(x)
+        out = self.head(h) * self.scale * self.gate(x)
         self._cache = out
         return out
 
@@ -181,10 +181,10 @@ class MicrogradStyle(Module):
         self.layers = [Layer(2, 8, "tanh", rng=rng), Layer(8, 1, "linear", rng=rng)]
 
     def __call__(self, x: list[float]) -> Value:
-        h: list[Any] = list(x)
+        h: Any = list(x)
         for layer in self.layers:
             h = layer(h)
-        return h[0]
+        return h  # the last layer has one neuron: its Value
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]
@@ -303,7 +303,7 @@ def test_train_and_eval_set_the_flag_everywhere_and_return_self() -> None:
 
 def test_module_zero_grad_set_to_none() -> None:
     model = MLP(2, [2, 1], seed=0)
-    model([1.0, 2.0])[0].backward()
+    model([1.0, 2.0]).backward()
     model.zero_grad(set_to_none=True)
     assert all(p.grad is None for p in model.parameters())
     model.zero_grad()
@@ -374,7 +374,7 @@ def test_sequential_of_linear_and_relu_is_the_mlp() -> None:
     mlp = MLP(2, [4, 1])  # relu hidden, linear output
     assert [p.data for p in seq.parameters()] == [p.data for p in mlp.parameters()]
     for x in ([0.5, -1.0], [2.0, 0.3]):
-        assert seq(x)[0].data == mlp(x)[0].data
+        assert seq(x)[0].data == mlp(x).data
     out = seq([0.5, -1.0])[0]
     assert out.op == "wsum" and out.label == "net"  # one net node per neuron, as in MLP
     assert {v.op for v in out.parents[4:8]} <= {"relu"}
@@ -383,7 +383,8 @@ def test_sequential_of_linear_and_relu_is_the_mlp() -> None:
     assert seq.architecture() == {"type": "Sequential", "layers": [
         {"type": "Linear", "nin": 2, "nout": 4}, {"type": "ReLU"},
         {"type": "Linear", "nin": 4, "nout": 1}]}
-    assert repr(seq) == "Sequential(Linear(2, 4), ReLU(), Linear(4, 1))"
+    assert repr(seq) == ("Sequential(\n  (layers.0): Linear(2, 4)\n  (layers.1): ReLU()\n"
+                         "  (layers.2): Linear(4, 1)\n)")
     with pytest.raises(TypeError, match="argument 1 is builtin_function_or_method"):
         Sequential(Linear(2, 2), math.tanh)  # type: ignore[arg-type]
 

@@ -14,7 +14,7 @@ def fit(model: MLP, optimizer: SGD | Adam, steps: int) -> tuple[float, float]:
     """Train full-batch on XOR; return the starting and the final loss."""
     first = last = 0.0
     for k in range(steps):
-        loss = mse_loss([model(x)[0] for x in XS], YS)
+        loss = mse_loss([model(x) for x in XS], YS)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -25,7 +25,7 @@ def fit(model: MLP, optimizer: SGD | Adam, steps: int) -> tuple[float, float]:
 
 
 def accuracy(model: MLP) -> float:
-    return sum((model(x)[0].data > 0.5) == (y > 0.5) for x, y in zip(XS, YS)) / len(XS)
+    return sum((model(x).data > 0.5) == (y > 0.5) for x, y in zip(XS, YS)) / len(XS)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -35,7 +35,7 @@ def test_an_mlp_learns_xor_with_sgd_momentum(seed: int) -> None:
     assert first > 0.2  # near chance: (0.5 - y)^2 = 0.25 on average
     assert last < 0.01
     assert accuracy(model) == 1.0
-    outs = [model(x)[0].data for x in XS]
+    outs = [model(x).data for x in XS]
     assert all(abs(o - y) < 0.15 for o, y in zip(outs, YS)), outs
 
 

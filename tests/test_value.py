@@ -366,13 +366,13 @@ def test_a_model_of_values_pickles_and_deepcopies() -> None:
 
     model = MLP(2, [3, 1], seed=0)
     x = [0.5, -1.0]
-    expected = model(x)[0].data
+    expected = model(x).data
     for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
-        assert clone(x)[0].data == expected
+        assert clone(x).data == expected
         params = clone.parameters()
         assert all(p is not q for p, q in zip(params, model.parameters()))
         assert [p.data for p in params] == [p.data for p in model.parameters()]
-        clone(x)[0].backward()
+        clone(x).backward()
         assert all(p.grad == 0.0 for p in model.parameters())
 
 
