@@ -716,7 +716,7 @@ def test_record_layouts_look_the_same_in_every_direction(rankdir: str) -> None:
     card = _text_positions(draw_dot(b, rankdir=rankdir).pipe("svg").decode())
     (xl, yl), (xd, yd), (xg, yg) = card["a"], card["data 0.5000"], card["grad 1.649"]
     # one column (SVG gives each text's left end: the short label starts further right)
-    assert xd == xg and xl > xd and yl < yd < yg
+    assert abs(xd - xg) <= 6 and xl > xd and yl < yd < yg
     assert parse(draw_dot(b, rankdir=rankdir).source).graph["rankdir"] == rankdir
 
 
