@@ -163,7 +163,11 @@ PAGE = r"""<!DOCTYPE html>
     n.inputs.forEach((x, pos) => {
       if ("node" in x) return;
       const box = groups.get("n" + k + "_num" + pos);
-      if (box) els.push(box);
+      if (box) {
+        els.push(box);
+        box.querySelector("text").textContent = short(x.number);
+        hover(box, "the number " + full(x.number));
+      }
       for (const e of edges.get("n" + k + "_num" + pos + "->n" + k + "_op") || []) els.push(e);
     });
     return els;
@@ -194,7 +198,11 @@ PAGE = r"""<!DOCTYPE html>
   // edge labels: hidden until their node is computed; every digit of the number on hover
   const labelledEdges = D.nodes.map((n, k) => n.parents.map((p, pos) => {
     const e = intoEdge(k, pos);
-    if (e && e.querySelector("text")) hover(e, "\u2202" + n.label + "/\u2202" + label(p) + " = " + full(n.locals[pos]));
+    if (e && e.querySelector("text")) {
+      const ts = e.querySelectorAll("text"), last = ts[ts.length - 1];
+      last.textContent = (last.textContent.startsWith("= ") ? "= " : "") + short(n.locals[pos]);
+      hover(e, "\u2202" + n.label + "/\u2202" + label(p) + " = " + full(n.locals[pos]));
+    }
     return e;
   }).filter((e) => e));
 

@@ -845,12 +845,19 @@ class Opened:
 
     def state(self) -> dict[str, Any]:
         result: dict[str, Any] = self.page.evaluate("explorer.state()")
+        result.pop("zoom")
         return result
+
+    def hover_text(self, k: int) -> str:
+        """The tooltip of node k's box (its <title>): every digit of its numbers."""
+        text: str = self.page.evaluate(
+            "(k) => document.querySelector(`#graph g.node[data-id=\"n${k}\"] > title`).textContent",
+            k)
+        return text
 
     def box_texts(self, k: int) -> list[str]:
         texts: list[str] = self.page.evaluate(
-            "(k) => Array.from(Array.from(document.querySelectorAll('#graph g.node'))"
-            ".find((g) => g.querySelector('title').textContent === 'n' + k)"
+            "(k) => Array.from(document.querySelector(`#graph g.node[data-id=\"n${k}\"]`)"
             ".querySelectorAll('text'), (t) => t.textContent)",
             k,
         )
@@ -867,6 +874,11 @@ def _number(text: str) -> float:
     return float(text.split(" ", 1)[1])
 
 
+def close5(shown: float, exact: float) -> bool:
+    """``shown`` is ``exact`` rounded to 5 significant digits."""
+    return abs(shown - exact) <= 5e-5 * abs(exact) * 1.0000001 + 1e-300
+
+
 def open_article(browser: Any, tmp_path: Path) -> tuple[Opened, Any]:
     """The article's explorer, made here (in the test's body, for mutmut), saved and opened."""
     article = article_explorer()
@@ -878,22 +890,32 @@ def test_browser_forward_then_the_whole_backward_sweep(browser: Any, tmp_path: P
     data = article.data
     names = [n["label"] for n in data["nodes"]]
     n, m = len(names), len(data["backward"])
+    leaves = [k for k, node in enumerate(data["nodes"]) if not node["parents"]]
+    ops = [k for k, node in enumerate(data["nodes"]) if node["parents"]]
+    assert (len(leaves), len(ops)) == (16, 9)  # the forward pass steps over the 9 operations
     page.page.evaluate("explorer.reset()")
     s = page.state()
-    assert s == {"phase": "forward", "index": 0, "values": {}, "grads": {}, "selected": None}
-    assert page.box_texts(0) == [names[0], "data ?", "grad ?"]
-    for k in range(n):
+    # the leaves (inputs, targets, parameters) are given: their numbers show from the start
+    assert s == {"phase": "forward", "index": 0, "grads": {}, "selected": None,
+                 "values": {names[k]: data["nodes"][k]["value"] for k in leaves}}
+    for k in leaves:
+        assert page.box_texts(k)[1:] == [f"data {HAND_VALUES[names[k]]}", "grad ?"]
+    for k in ops:
+        assert page.box_texts(k) == [names[k], "data ?", "grad ?"]
+    for step, k in enumerate(ops):
         page.page.evaluate("explorer.step()")
         s = page.state()
-        assert (s["phase"], s["index"]) == ("forward", k + 1)
-        assert list(s["values"]) == names[: k + 1]
+        assert (s["phase"], s["index"]) == ("forward", step + 1)
+        assert list(s["values"]) == [names[j] for j in range(n) if j in leaves or
+                                     j in ops[: step + 1]]
         assert s["grads"] == {}
         label, data_text, grad_text = page.box_texts(k)
         assert label == names[k] and grad_text == "grad ?"
-        shown = _number(data_text)
-        assert shown == s["values"][names[k]]
+        shown = _number(data_text)  # 5 significant digits; every digit on hover
+        assert close5(shown, s["values"][names[k]]) and len(data_text) <= len("data -0.12345")
+        assert page.hover_text(k) == f"{names[k]}: data {s['values'][names[k]]!r}, grad ?"
         if names[k] in HAND_VALUES:
-            assert close(shown, HAND_VALUES[names[k]])
+            assert close5(shown, HAND_VALUES[names[k]])
     page.page.evaluate("explorer.step()")
     s = page.state()
     assert (s["phase"], s["index"], s["grads"]) == ("backward", 0, {"J": 1.0})
@@ -910,14 +932,14 @@ def test_browser_forward_then_the_whole_backward_sweep(browser: Any, tmp_path: P
         for label, g in s["grads"].items():
             assert close(g, HAND_GRADS[label]), label  # every shown gradient is final
             box = page.box_texts(names.index(label))
-            assert close(_number(box[2]), HAND_GRADS[label]), box
+            assert close5(_number(box[2]), HAND_GRADS[label]), box
         for k, label in enumerate(names):
             if label not in s["grads"]:
                 assert page.box_texts(k)[2] == "grad ?"
         panel = page.page.inner_text("#step")
         name = re.escape(processed)
         head = re.search(rf"node {name}: grad\({name}\) = (\S+)", panel)
-        assert head is not None and close(float(head.group(1)), HAND_GRADS[processed])
+        assert head is not None and close5(float(head.group(1)), HAND_GRADS[processed])
         for e in data["backward"][j]["edges"]:
             assert f"grad({names[e['parent']]}) += grad({processed})" in panel
     assert set(s["grads"]) == set(names) and seen == set(names)
@@ -936,7 +958,7 @@ def test_browser_back_undoes_and_keys_step(browser: Any, tmp_path: Path) -> None
     page, article = open_article(browser, tmp_path)
     m = len(article.data["backward"])
     states = []
-    page.page.evaluate("explorer.goto('forward', 20)")
+    page.page.evaluate("explorer.goto('forward', 4)")
     for _ in range(12):
         states.append(page.state())
         page.page.evaluate("explorer.step()")
@@ -944,7 +966,7 @@ def test_browser_back_undoes_and_keys_step(browser: Any, tmp_path: Path) -> None
     for before in reversed(states):
         page.page.evaluate("explorer.back()")
         assert page.state() == before
-    page.page.evaluate("explorer.goto('forward', 20)")
+    page.page.evaluate("explorer.goto('forward', 4)")
     for _ in range(12):
         page.page.keyboard.press("ArrowRight")
     assert [page.box_texts(k) for k in range(25)] == texts
@@ -957,8 +979,10 @@ def test_browser_back_undoes_and_keys_step(browser: Any, tmp_path: Path) -> None
     page.page.keyboard.press("ArrowLeft")  # before the start: nothing happens
     assert (page.state()["phase"], page.state()["index"]) == ("forward", 0)
     page.page.keyboard.press("ArrowRight")
-    first = article.data["nodes"][0]
-    assert page.state()["values"] == {first["label"]: first["value"]}
+    nodes = article.data["nodes"]
+    first = next(k for k, n in enumerate(nodes) if n["parents"])  # the first operation
+    assert page.state()["values"] == {n["label"]: n["value"] for k, n in enumerate(nodes)
+                                      if not n["parents"] or k == first}
     page.page.click("#b-end")
     assert page.state()["index"] == m
     page.page.click("#b-back")
@@ -971,8 +995,8 @@ def test_browser_back_undoes_and_keys_step(browser: Any, tmp_path: Path) -> None
     assert page.page.is_disabled("#b-back") and not page.page.is_disabled("#b-step")
     page.page.evaluate("explorer.goto('backward', 0)")
     page.page.evaluate("explorer.back()")
-    assert (page.state()["phase"], page.state()["index"]) == ("forward", 25)
-    for bad in ("explorer.goto('sideways', 0)", "explorer.goto('forward', 26)",
+    assert (page.state()["phase"], page.state()["index"]) == ("forward", 9)
+    for bad in ("explorer.goto('sideways', 0)", "explorer.goto('forward', 10)",
                 "explorer.goto('backward', -1)", "explorer.goto('backward', 1.5)",
                 "explorer.select('nobody')"):
         with pytest.raises(Exception, match=r"phase must be|index must be|no node is labelled"):
@@ -995,17 +1019,22 @@ def test_browser_select_w5_is_the_articles_chain(browser: Any, tmp_path: Path) -
     # the three factors of the article's chain: a0, o1(1 - o1), -(y1 - o1)
     for factor in (_A0, _O1 * (1 - _O1), -(Y1 - _O1)):
         shown = [float(x) for x in re.findall(r"\(([-0-9.e]+)\)", panel)]
-        assert any(close(f, factor) for f in shown), (factor, shown)
+        assert any(close5(f, factor) for f in shown), (factor, shown)
     # click a node in the picture: w0, two paths
     w0 = page.page.evaluate("explorer.data.nodes.findIndex((n) => n.label === 'w0')")
-    page.page.click(f"#graph g.node:has(title:text-is('n{w0}'))")
+    page.page.click(f"#graph g.node[data-id='n{w0}']")
+    assert page.state()["selected"]["total"] is None  # w0's gradient is not final yet
+    assert "grad(w0) = ?" in page.page.inner_text("#selected")
+    page.page.evaluate("explorer.goto('backward', explorer.data.backward.length)")
     sel = page.state()["selected"]
     assert sel["label"] == "w0" and len(sel["paths"]) == 2
     assert close(sum(sel["products"]), HAND_GRADS["w0"]) and close(sel["total"], HAND_GRADS["w0"])
     page.page.evaluate("explorer.select(null)")
     assert page.state()["selected"] is None
     params = page.page.inner_text("#params")
-    assert "w5" in params and "0.5113012702387375" in params
+    # w5 - 0.5 dJ/dw5 to 5 digits, every digit on hover
+    assert "w5" in params and "after the step 0.5113" in params
+    assert page.page.locator("#params span[title='0.5113012702387375']").count() == 1
     page.close()
 
 
@@ -1083,6 +1112,7 @@ def test_browser_a_graph_near_2000_nodes(browser: Any, tmp_path: Path) -> None:
         assert close(s["grads"][labels[k]], node.grad) or abs(node.grad) < 1e-300, labels[k]
     opened.page.keyboard.press("ArrowLeft")
     assert opened.state()["index"] == len(page.data["backward"]) - 1
+    opened.page.keyboard.press("End")
     w = model.parameters()[0]
     opened.page.evaluate("(l) => explorer.select(l)", labels[order.index(w)])
     sel = opened.state()["selected"]
@@ -1107,13 +1137,13 @@ def test_browser_number_operands_in_the_equation_and_the_picture(
     opened = Opened(browser, page.save(tmp_path / "numbers.html"))
     boxes = opened.page.evaluate(
         "Array.from(document.querySelectorAll('#graph g.node'), (g) => "
-        "[g.querySelector('title').textContent, g.querySelector('text').textContent, "
+        "[g.dataset.id, g.querySelector('text').textContent, "
         "g.classList.contains('pending')])"
         ".filter((t) => t[0].includes('_num'))")
     # net is node 3, mul#4, y node 5; the numbers as Graphviz drew them, waiting with their op
     assert boxes == [["n3_num2", "0.05", True], ["n3_num3", "0.1", True],
                      ["n4_num1", "3.0", True], ["n5_num0", "2.0", True]]
-    opened.page.evaluate("explorer.goto('forward', 4)")  # w0, w1, b, then net
+    opened.page.evaluate("explorer.goto('forward', 1)")  # w0, w1, b given, then net
     panel = opened.page.inner_text("#step")
     assert "net = Σ w·x + b = w0·0.05 + w1·0.1 + b = " in panel
     assert "inputs: w0 = 0.4, w1 = -0.6, the number 0.05, the number 0.1, b = 0.1" in panel
@@ -1121,14 +1151,14 @@ def test_browser_number_operands_in_the_equation_and_the_picture(
     assert "a number gets none" in panel
     flow = opened.page.evaluate(
         "Array.from(document.querySelectorAll('#graph g.edge.flow'), "
-        "(g) => g.querySelector('title').textContent)")
+        "(g) => g.dataset.id)")
     assert sorted(flow) == sorted(["n0->n3_op", "n1->n3_op", "n2->n3_op", "n3_num2->n3_op",
                                    "n3_num3->n3_op", "n3_op->n3"])
     numbers_pending = opened.page.evaluate(
         "Array.from(document.querySelectorAll('#graph g.node.pending'), "
-        "(g) => g.querySelector('title').textContent).filter((t) => t.includes('_num'))")
+        "(g) => g.dataset.id).filter((t) => t.includes('_num'))")
     assert numbers_pending == ["n4_num1", "n5_num0"]
-    opened.page.evaluate("explorer.goto('forward', 6)")
+    opened.page.evaluate("explorer.goto('forward', 3)")
     assert "y = 2.0 - mul#4 = " in opened.page.inner_text("#step")
     # the backward sweep: three steps (y, mul#4, net), none for a number
     opened.page.evaluate("explorer.goto('backward', 3)")
