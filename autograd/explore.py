@@ -46,6 +46,7 @@ others, so every label in the page names one node.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import math
@@ -240,7 +241,9 @@ def _paths(
     found_nodes: list[list[int]] = []
     found_pos: list[list[int]] = []
     budget = MAX_LISTED_FACTORS
-    nodes, positions, tried = [k], [], [0]
+    nodes: list[int] = [k]
+    positions: list[int] = []
+    tried: list[int] = [0]
     while nodes and len(found_nodes) < MAX_LISTED_PATHS:
         if len(positions) > budget:
             break
@@ -468,10 +471,8 @@ def _dot_child_setup() -> Callable[[], None] | None:
     def setup() -> None:
         if prctl is not None:
             prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (DOT_MEMORY, DOT_MEMORY))
-        except (ValueError, OSError):
-            pass
 
     return setup
 
@@ -497,10 +498,8 @@ def run_dot(source: str, seconds: float) -> str:
         raise DotFailed(f"Graphviz's dot did not finish within {seconds:g} s") from None
     finally:
         if not finished:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
             process.communicate()
     if process.returncode != 0:
         how = (f"was killed by signal {-process.returncode}" if process.returncode < 0
@@ -550,6 +549,12 @@ OP_HEIGHT = 22.0
 COLUMN_GAP = 36.0
 ROW_GAP = 14.0
 MARGIN = 10.0
+
+
+def _svg_text(text: str) -> str:
+    """``text`` as SVG character data: control characters and lone surrogates drawn
+    visibly, ``& < > "`` as entities."""
+    return html.escape(visible(text))
 
 
 def _depths(parents: list[list[int]]) -> list[int]:
@@ -633,7 +638,7 @@ def builtin_layout(data: dict[str, Any]) -> str:
                 f'<g class="node"><title>n{k}_op</title><ellipse fill="#f3f3f3" '
                 f'stroke="#333333" cx="{ox:.1f}" cy="{mid:.1f}" rx="{OP_WIDTH / 2:.1f}" '
                 f'ry="{OP_HEIGHT / 2:.1f}"/><text text-anchor="middle" x="{ox:.1f}" '
-                f'y="{mid + 4:.1f}" font-size="10">{html.escape(visible(nodes[k]["symbol"]))}</text></g>'
+                f'y="{mid + 4:.1f}" font-size="10">{_svg_text(nodes[k]["symbol"])}</text></g>'
             )
             out.append(
                 f'<g class="edge"><title>n{k}_op-&gt;n{k}</title><path fill="none" '
@@ -644,7 +649,7 @@ def builtin_layout(data: dict[str, Any]) -> str:
         fill = "#ffffff" if parents[k] else "#eef3fb"
         texts = "".join(
             f'<text text-anchor="middle" x="{(x0 + x1) / 2:.1f}" '
-            f'y="{y0 + BOX_PAD / 2 + LINE_HEIGHT * (i + 0.75):.1f}">{html.escape(visible(t))}</text>'
+            f'y="{y0 + BOX_PAD / 2 + LINE_HEIGHT * (i + 0.75):.1f}">{_svg_text(t)}</text>'
             for i, t in enumerate(lines[k])
         )
         out.append(

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, draw_dot, squared_error, topological_order, weighted_sum
-from autograd.strategies import Expression, expressions, leaf_values
 from autograd.draw import MERGE_USES
+from autograd.strategies import Expression, expressions, leaf_values
 from autograd.value import apply
 
 # ---------------------------------------------------------------------------------------

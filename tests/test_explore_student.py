@@ -118,8 +118,7 @@ def test_ieee_sums_never_raise() -> None:
     x = Value(1.0, "x")
     page = explore(x * 1e308 + x * 1e308, layout="builtin")
     x_paths = page.data["paths"][0]
-    assert x_paths["count"] == "2" and x_paths["sum"] == 2e308 * 1.0 or math.isinf(
-        x_paths["sum"])
+    assert x_paths["count"] == "2" and x_paths["sum"] == math.inf  # 1e308 + 1e308 overflows
     assert math.isinf(page.data["nodes"][-1]["value"])
     y = Value(1.0, "y")
     z = y * math.inf + y * -math.inf  # inf - inf: nan, as IEEE says
@@ -200,7 +199,7 @@ def test_dot_out_of_time_is_killed_and_the_page_falls_back(
         status = Path(f"/proc/{pid}/status")
         # gone, or a zombie waiting for the system to reap it: nothing runs
         assert not status.exists() or "State:\tZ" in status.read_text()
-    with pytest.raises(DotFailed, match="did not finish within 0.5 s"):
+    with pytest.raises(DotFailed, match=r"did not finish within 0\.5 s"):
         explore(x * x, layout="dot", dot_seconds=0.5)
 
 
