@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import workloads
+from benchmarks import pictures, workloads
 
 TASKS: dict[str, Callable[..., workloads.Result]] = {
     "mlp_ours": workloads.mlp_ours,
@@ -29,6 +29,8 @@ TASKS: dict[str, Callable[..., workloads.Result]] = {
     "chain_ours": workloads.chain_ours,
     "chain_floor": workloads.chain_floor,
     "chain_micrograd": workloads.chain_micrograd,
+    "draw": pictures.draw,
+    "explore": pictures.explore_page,
 }
 
 
