@@ -7,7 +7,7 @@ Graphs of about ``n`` Values, three kinds:
 * ``recurrence``: ``y = tanh(y * x)`` unrolled, one input ``x`` used by every step (the
   fan-in that took ``dot`` 35 s at 101 Values with record shapes);
 * ``mlp``: one sample through an MLP with two ``tanh`` hidden layers of equal width and a
-  squared error, the width chosen for about ``n`` Values (every hidden unit used by every
+  squared error, the width chosen for at most (about) ``n`` Values (every hidden unit used by every
   unit of the next layer).
 
 Each function times one call in this fresh process and returns the seconds and the size.
@@ -42,7 +42,7 @@ def build(kind: str, n: int) -> Any:
 
         # Values: 4 inputs as numbers; width w: (4+1)w + (w+1)w + (w+1) parameters,
         # 2w + 2w + 2 computed nodes, and the loss: about w^2 + 11 w
-        width = max(2, round((-11 + math.sqrt(121 + 4 * n)) / 2))
+        width = max(2, math.floor((-11 + math.sqrt(121 + 4 * n)) / 2))
         model = MLP(4, [width, width, 1], activation="tanh", seed=1)
         out = model([0.1, -0.2, 0.3, 0.4])[0]
         return (out - 0.5) ** 2

@@ -401,7 +401,8 @@ def format_table(rows: Sequence[RowResult], quick: bool) -> str:
     header = ["benchmark", "ours", "reference", "ratio", "target", "met"]
     lines = [header]
     for row in rows:
-        met = "n/a (quick)" if quick or row.met is None else ("yes" if row.met else "NO")
+        met = "n/a (quick)" if quick else (
+            "-" if row.met is None else ("yes" if row.met else "NO"))
         lines.append([row.name, row.ours, row.reference, row.ratio, row.target, met])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = []
