@@ -26,10 +26,12 @@ In the page: → and ← step, Home and End jump to the start and the end, the b
 same, and clicking a node selects it. For tests and scripting, ``window.explorer`` has
 ``step() back() reset() goto(phase, index) select(label)`` and ``state()``, which returns
 ``{phase: "forward"|"backward", index, values: {label: number}, grads: {label: number},
-selected: {label, paths: [[label, ...]], products: [number], total} | null}``:
+selected: {label, paths: [[label, ...]], products: [number], total} | null, zoom}`` (the
+objects have no prototype, so any label, ``"__proto__"`` included, is a plain key):
 
-* ``phase "forward"``, ``index`` k (0..number of nodes): the first k nodes of the creation
-  order have their values (``values``); no gradients yet;
+* ``phase "forward"``, ``index`` k (0..number of operations, the non-leaves): every leaf
+  (input, target, parameter) has its value from the start, and the first k operations of
+  the creation order have theirs (``values``); no gradients yet;
 * ``phase "backward"``, ``index`` k (0..number of non-leaf nodes): every value, the root's
   seed ``d root / d root = 1`` and the first k nodes of the reverse sweep processed;
   ``grads`` holds the gradients that are final at that point (a node's gradient is final once
@@ -37,7 +39,16 @@ selected: {label, paths: [[label, ...]], products: [number], total} | null}``:
   node's ``d root / d node``;
 * ``selected``: the selected node, its listed paths (labels from the node up to the root),
   the product of the local derivatives along each, and ``total``, its gradient
-  ``d root / d node``, which the sum of all the paths' products equals.
+  ``d root / d node`` (which the sum of all the paths' products equals), ``null`` until the
+  backward sweep has made it final;
+* ``zoom``: the picture's scale (1 is Graphviz's own size); the page opens at the largest
+  scale up to 1 that fits, but never one that makes the smallest text under 9.5 px.
+
+Nothing is shown before the step that computes it: a value before its forward step, an edge's
+local derivative before its node is computed, a gradient, a finite-difference check or an SGD
+step before the backward sweep has finished it. Numbers show 5 significant digits, every
+digit on hover and in the selected node's panel; ``Tab`` reaches every node and ``Enter``
+selects it.
 
 Nodes without a label get ``op#k`` (``k`` the node's place in the creation order, ``leaf#k``
 for a leaf); a label used by several nodes is kept by the first and becomes ``label#k`` on the
