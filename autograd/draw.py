@@ -1,6 +1,7 @@
 """Pictures of computation graphs: :func:`draw_dot`.
 
-Every ``Value`` becomes a record ``{ label | data ... | grad ... }``; every operation becomes a
+Every ``Value`` becomes a small table (an HTML-like label: label, data, grad), every text
+written as text (:func:`html_text`); every operation becomes a
 small oval with the rule table's symbol (``σ``, ``Σ w·x + b``, ...), with edges
 ``parent -> op -> result``. A number operand (the ``2`` of ``x * 2``: no node of the graph, no
 gradient) is a small grey box holding its value, with a plain edge into the op in its operand

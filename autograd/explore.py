@@ -550,8 +550,8 @@ def _svg(order: list[Value], data: dict[str, Any], max_nodes: int, seconds: floa
     return text[text.index("<svg"):]
 
 
-# The built-in layered layout (left to right), for graphs too large for `dot` to lay out in
-# reasonable time (about 25 s at 1,200 Values) or when Graphviz is missing.
+# The built-in layered layout (left to right), for graphs over DOT_LIMIT Values, or when
+# Graphviz is missing, fails or runs out of time.
 CHAR_WIDTH = 6.6  # px per character of the 11 px font, a generous average
 LINE_HEIGHT = 15.0
 BOX_PAD = 8.0
