@@ -1,6 +1,11 @@
 # ruff: noqa: E501  (the page template: HTML, CSS and JavaScript, not Python)
 """The page template of :func:`autograd.explore`: HTML, CSS and a small script, no external
-resource. ``__TITLE__``, ``__SVG__`` and ``__DATA__`` are filled in by ``autograd.explore``."""
+resource. ``__TITLE__``, ``__SVG__`` and ``__DATA__`` are filled in by ``autograd.explore``.
+
+Every text that comes from the graph (labels, op symbols and formulas, the title) reaches
+the page as data and is written with ``textContent`` or through ``esc()``; numbers show 5
+significant digits, with every digit in a tooltip (``title``) and in the selected node's
+panel."""
 
 PAGE = r"""<!DOCTYPE html>
 <html lang="en">
@@ -9,33 +14,39 @@ PAGE = r"""<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>__TITLE__</title>
 <style>
-  :root { --ink: #222; --muted: #666; --accent: #c0392b; --flow: #1f6fb2; --line: #ddd; }
+  :root { --ink: #222; --muted: #5f5f5f; --accent: #c0392b; --flow: #1f6fb2; --line: #ddd; }
   * { box-sizing: border-box; }
   html, body { height: 100%; }
-  body { display: flex; flex-direction: column; margin: 0; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Helvetica, Arial,
+  body { display: flex; flex-direction: column; margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial,
          sans-serif; color: var(--ink); background: #fafafa; }
-  header { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px;
+  header { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 14px;
            padding: 8px 14px; background: #fff; border-bottom: 1px solid var(--line); }
-  h1 { font-size: 17px; margin: 0; font-weight: 600; }
-  .controls button { font: inherit; padding: 3px 10px; margin-right: 2px; border: 1px solid #bbb;
+  h1 { font-size: 17px; margin: 0; font-weight: 600; overflow-wrap: anywhere; }
+  .controls { display: flex; flex-wrap: wrap; gap: 4px; }
+  .controls button { font: inherit; padding: 3px 10px; border: 1px solid #bbb;
                      border-radius: 4px; background: #fff; cursor: pointer; }
-  .controls button:disabled { color: #aaa; cursor: default; }
+  .controls button:disabled { color: #999; cursor: default; }
   #status { font-weight: 600; }
-  .hint { color: var(--muted); font-size: 12px; }
+  .hint { color: var(--muted); font-size: 13px; }
   main { display: flex; flex: 1 1 auto; min-height: 0; }
-  #graph { flex: 1 1 auto; overflow: auto; background: #fff; }
-  #graph.fit svg { width: 100%; height: auto; max-height: 100%; }
+  #graph { flex: 1 1 auto; overflow: auto; background: #fff; min-width: 0; }
+  #graph svg { display: block; }
   aside { flex: 0 0 430px; overflow: auto; padding: 10px 14px; border-left: 1px solid var(--line); }
   section { background: #fff; border: 1px solid var(--line); border-radius: 6px;
             padding: 8px 10px; margin-bottom: 10px; }
   h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted);
        margin: 0 0 6px; }
-  .num { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12.5px; }
-  .eq { margin: 3px 0; word-break: break-word; }
+  .num { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 13px; }
+  .eq { margin: 3px 0; overflow-wrap: anywhere; }
+  .derived { margin: 3px 0 6px; padding: 4px 6px; background: #f4f7fb; border-radius: 4px; overflow-wrap: anywhere; }
   .final-note { color: #1a7f37; font-weight: 600; }
+  .wait { color: var(--muted); }
   #params .eq { border-bottom: 1px solid #eee; padding-bottom: 3px; }
   g.node { cursor: pointer; }
-  g.node.pending { opacity: .28; }
+  g.node:focus { outline: none; }
+  g.node:focus polygon, g.node:focus ellipse { stroke: var(--flow); stroke-width: 4; stroke-dasharray: 3 2; }
+  g.node.pending { opacity: .3; }
+  g.edge.unknown text { visibility: hidden; }
   g.node.final text:last-of-type { font-weight: 700; }
   g.node.current polygon, g.node.current ellipse { stroke: var(--flow); stroke-width: 3.5; }
   g.node.receiving polygon { stroke: var(--flow); stroke-width: 2; stroke-dasharray: 4 2; }
@@ -48,6 +59,13 @@ PAGE = r"""<!DOCTYPE html>
   g.edge.onpath polygon { stroke: var(--accent); fill: var(--accent); }
   g.edge.onpath text { fill: var(--accent); }
   g.node.selected polygon { stroke-width: 4.5; }
+  @media (max-width: 760px) {
+    body { height: auto; }
+    main { flex-direction: column; }
+    #graph { flex: none; height: 62vh; }
+    aside { flex: none; border-left: 0; border-top: 1px solid var(--line); padding: 8px; }
+    .hint { display: none; }
+  }
 </style>
 </head>
 <body>
@@ -58,13 +76,16 @@ PAGE = r"""<!DOCTYPE html>
     <button id="b-back" title="&#x2190;: one step back">&#x25C0; back</button>
     <button id="b-step" title="&#x2192;: one step">step &#x25B6;</button>
     <button id="b-end" title="End: the end of the backward pass">end &#x25B6;|</button>
-    <button id="b-fit" title="fit the graph to the window, or show it at full size">fit / full size</button>
+    <button id="b-out" title="-: smaller">&#x2212;</button>
+    <button id="b-in" title="+: larger">+</button>
+    <button id="b-fit" title="the whole graph in the window (its text may get small)">fit</button>
   </div>
   <span id="status"></span>
-  <span class="hint">keys &#x2192; &#x2190; Home End; click a node for its chain rule</span>
+  <span class="hint">keys &#x2192; &#x2190; Home End, + &#x2212;; click a node (or Tab to it and press Enter) for its chain rule</span>
+  <span class="hint" id="note"></span>
 </header>
 <main>
-  <div id="graph" class="fit">__SVG__</div>
+  <div id="graph">__SVG__</div>
   <aside>
     <section><h2>This step</h2><div id="step"></div></section>
     <section><h2>Selected node</h2><div id="selected"></div></section>
@@ -78,51 +99,31 @@ PAGE = r"""<!DOCTYPE html>
   const N = D.nodes.length, M = D.backward.length, R = D.root;
   const label = (k) => D.nodes[k].label;
   const byLabel = new Map(D.nodes.map((n, k) => [n.label, k]));
-  const svg = document.querySelector("#graph svg");
-  const groups = new Map(), edges = new Map();
-  for (const g of svg.querySelectorAll("g.node")) groups.set(g.querySelector("title").textContent, g);
+  // the forward pass computes the non-leaves, in creation order; leaves are given
+  const FORWARD = [], forwardAt = new Array(N).fill(-1);
+  D.nodes.forEach((n, k) => { if (n.parents.length) { forwardAt[k] = FORWARD.length; FORWARD.push(k); } });
+  const F = FORWARD.length;
+  const pane = document.getElementById("graph");
+  const svg = pane.querySelector("svg");
+  const groups = new Map(), edges = new Map(), copies = D.nodes.map(() => []);
+  // Graphviz's <title> names each element (n<k>, n<k>_op, n<p>->n<k>_op); the name moves to
+  // data-id, and the <title> of a node and of a labelled edge becomes its hover text
+  for (const g of svg.querySelectorAll("g.node, g.edge")) g.setAttribute("data-id", g.querySelector("title").textContent);
+  const hover = (g, text) => { g.querySelector("title").textContent = text; };
+  for (const g of svg.querySelectorAll("g.node")) {
+    const t = g.getAttribute("data-id");
+    groups.set(t, g);
+    const proxy = /^n(\d+)_for\d+_\d+$/.exec(t);  // the same Value drawn once more for one use
+    if (proxy && +proxy[1] < N) copies[+proxy[1]].push(g);
+  }
   for (const g of svg.querySelectorAll("g.edge")) {
-    const t = g.querySelector("title").textContent;
+    const t = g.getAttribute("data-id");
     if (!edges.has(t)) edges.set(t, []);
     edges.get(t).push(g);
   }
-  const nodeEl = [], dataText = [], gradText = [];
-  D.nodes.forEach((n, k) => {
-    const g = groups.get("n" + k);
-    const texts = g.querySelectorAll("text");
-    nodeEl.push(g);
-    dataText.push(texts[texts.length - 2]);
-    gradText.push(texts[texts.length - 1]);
-    g.addEventListener("click", () => select(n.label));
-  });
-  // the boxes of node k's number operands (the 2 of x * 2) with their edges into the op: no
-  // nodes of the graph (no gradient, no backward step), drawn with the op they feed
-  const numberEls = D.nodes.map((n, k) => {
-    const els = [];
-    n.inputs.forEach((x, pos) => {
-      if ("node" in x) return;
-      const box = groups.get("n" + k + "_num" + pos);
-      if (box) els.push(box);
-      for (const e of edges.get("n" + k + "_num" + pos + "->n" + k + "_op") || []) els.push(e);
-    });
-    return els;
-  });
-  // the SVG elements of the edge parents[pos] -> node k: the edge into the op, the op, its edge out
-  function edgeEls(k, pos) {
-    const ps = D.nodes[k].parents, p = ps[pos];
-    let occurrence = 0;
-    for (let j = 0; j < pos; j++) if (ps[j] === p) occurrence++;
-    const els = [];
-    const into = edges.get("n" + p + "->n" + k + "_op");
-    if (into && into[occurrence]) els.push(into[occurrence]);
-    const op = groups.get("n" + k + "_op");
-    if (op) els.push(op);
-    const out = edges.get("n" + k + "_op->n" + k);
-    if (out) els.push(out[0]);
-    return els;
-  }
 
-  function fmt(x) {
+  // numbers: 5 significant digits on the page, every digit on hover and when selected
+  function full(x) {
     if (Number.isNaN(x)) return "nan";
     if (x === Infinity) return "inf";
     if (x === -Infinity) return "-inf";
@@ -130,12 +131,83 @@ PAGE = r"""<!DOCTYPE html>
     const s = String(x);
     return /^-?\d+$/.test(s) ? s + ".0" : s;
   }
-  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
-  const num = (x) => '<span class="num">' + fmt(x) + "</span>";
+  function short(x) {
+    if (!Number.isFinite(x) || x === 0) return full(x);
+    const a = Math.abs(x);
+    if (a >= 1e-4 && a < 1e6) return full(Number(x.toPrecision(5)));
+    return x.toExponential(4).replace(/\.?0+e/, "e");
+  }
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+  const num = (x) => '<span class="num" title="' + full(x) + '">' + short(x) + "</span>";
+  const fullNum = (x) => '<span class="num">' + full(x) + "</span>";
   const name = (k) => "<b>" + esc(label(k)) + "</b>";
-  // an operand as an equation writes it: a Value by its name, a number by its value
-  const operand = (x) => ("node" in x ? name(x.node) : num(x.number));
+  const unknown = '<span class="num wait">?</span>';
+
+  // the texts of node k's box (and of its copies): [label?, data, grad]
+  function boxTexts(g) { const t = g.querySelectorAll("text"); return [t[t.length - 2], t[t.length - 1]]; }
+  const nodeEl = [], texts = [];
+  D.nodes.forEach((n, k) => {
+    const g = groups.get("n" + k);
+    nodeEl.push(g);
+    texts.push([g, ...copies[k]].map(boxTexts));
+    for (const h of [g, ...copies[k]]) h.addEventListener("click", () => select(n.label));
+    g.setAttribute("tabindex", "0");
+    g.setAttribute("role", "button");
+    g.setAttribute("aria-label", n.label);
+    g.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); select(n.label); }
+    });
+  });
+  const numberEls = D.nodes.map((n, k) => {
+    const els = [];
+    n.inputs.forEach((x, pos) => {
+      if ("node" in x) return;
+      const box = groups.get("n" + k + "_num" + pos);
+      if (box) {
+        els.push(box);
+        box.querySelector("text").textContent = short(x.number);
+        hover(box, "the number " + full(x.number));
+      }
+      for (const e of edges.get("n" + k + "_num" + pos + "->n" + k + "_op") || []) els.push(e);
+    });
+    return els;
+  });
+  // the edge drawn for parents[pos] -> node k: from the parent's box (the occurrence-th of
+  // its edges into the op; one edge marked ×m for a parent used often), or from a copy
+  function intoEdge(k, pos) {
+    const ps = D.nodes[k].parents, p = ps[pos], first = ps.indexOf(p);
+    let occurrence = 0;
+    for (let j = 0; j < pos; j++) if (ps[j] === p) occurrence++;
+    const direct = edges.get("n" + p + "->n" + k + "_op") || [];
+    const copy = edges.get("n" + p + "_for" + k + "_" + pos + "->n" + k + "_op") ||
+                 edges.get("n" + p + "_for" + k + "_" + first + "->n" + k + "_op");
+    if (direct[occurrence]) return direct[occurrence];
+    if (copy) return copy[0];
+    return direct[0] || null;
+  }
+  // the SVG elements of the edge parents[pos] -> node k: the edge into the op, the op, its edge out
+  function edgeEls(k, pos) {
+    const els = [], into = intoEdge(k, pos);
+    if (into) els.push(into);
+    const op = groups.get("n" + k + "_op");
+    if (op) els.push(op);
+    const out = edges.get("n" + k + "_op->n" + k);
+    if (out) els.push(out[0]);
+    return els;
+  }
+  // edge labels: hidden until their node is computed; every digit of the number on hover
+  const labelledEdges = D.nodes.map((n, k) => n.parents.map((p, pos) => {
+    const e = intoEdge(k, pos);
+    if (e && e.querySelector("text")) {
+      const ts = e.querySelectorAll("text"), last = ts[ts.length - 1];
+      last.textContent = (last.textContent.startsWith("= ") ? "= " : "") + short(n.locals[pos]);
+      hover(e, "\u2202" + n.label + "/\u2202" + label(p) + " = " + full(n.locals[pos]));
+    }
+    return e;
+  }).filter((e) => e));
+
   const INFIX = new Set(["+", "-", "*", "/", "**"]);
+  const operand = (x) => ("node" in x ? name(x.node) : num(x.number));
   function equation(n) {
     const xs = n.inputs.map(operand);
     if (n.op === "wsum") {  // inputs (w..., x..., b): w0·x0 + w1·x1 + ... + b
@@ -150,21 +222,50 @@ PAGE = r"""<!DOCTYPE html>
 
   let phase = "forward", index = 0, selected = null;
 
-  function valueShown(k) { return phase === "backward" || k < index; }
+  function valueShown(k) { return phase === "backward" || forwardAt[k] < index; }
   function gradFinal(k) { return phase === "backward" && D.final[k] <= index; }
+
+  // zoom: legible by default (the smallest text at least 9.5 px), the whole graph when it fits
+  const box = svg.viewBox.baseVal;
+  const naturalW = svg.width.baseVal.value, naturalH = svg.height.baseVal.value;
+  let smallest = Infinity;
+  for (const t of svg.querySelectorAll("text, g")) {
+    const f = parseFloat(t.getAttribute("font-size"));
+    if (f > 0 && t.tagName === "text") smallest = Math.min(smallest, f);
+  }
+  if (!(smallest < Infinity)) smallest = parseFloat(svg.getAttribute("font-size")) || 11;
+  const unit = box && box.width ? naturalW / box.width : 1;
+  const legible = 9.5 / (smallest * unit);
+  let zoom = 1;
+  function setZoom(z) {
+    zoom = Math.max(0.05, Math.min(4, z));
+    svg.style.width = naturalW * zoom + "px";
+    svg.style.height = naturalH * zoom + "px";
+  }
+  function fitZoom() {
+    return Math.min(pane.clientWidth / naturalW, pane.clientHeight / naturalH);
+  }
+  function defaultZoom() { return Math.min(1, Math.max(legible, fitZoom())); }
 
   function render() {
     for (const el of svg.querySelectorAll(".current,.receiving,.flow,.onpath,.selected"))
       el.classList.remove("current", "receiving", "flow", "onpath", "selected");
     for (let k = 0; k < N; k++) {
-      const n = D.nodes[k];
-      dataText[k].textContent = "data " + (valueShown(k) ? fmt(n.value) : "?");
-      gradText[k].textContent = "grad " + (gradFinal(k) ? fmt(n.grad) : "?");
-      nodeEl[k].classList.toggle("pending", !valueShown(k));
-      nodeEl[k].classList.toggle("final", gradFinal(k));
+      const n = D.nodes[k], shown = valueShown(k), fin = gradFinal(k);
+      for (const [dataText, gradText] of texts[k]) {
+        dataText.textContent = "data " + (shown ? short(n.value) : "?");
+        gradText.textContent = "grad " + (fin ? short(n.grad) : "?");
+      }
+      const tip = n.label + ": data " + (shown ? full(n.value) : "?") + ", grad " + (fin ? full(n.grad) : "?");
+      for (const g of [nodeEl[k], ...copies[k]]) {
+        g.classList.toggle("pending", !shown);
+        g.classList.toggle("final", fin);
+        hover(g, tip);
+      }
       const op = groups.get("n" + k + "_op");
-      if (op) op.classList.toggle("pending", !valueShown(k));
-      for (const el of numberEls[k]) if (el.classList.contains("node")) el.classList.toggle("pending", !valueShown(k));
+      if (op) op.classList.toggle("pending", !shown);
+      for (const el of numberEls[k]) if (el.classList.contains("node")) el.classList.toggle("pending", !shown);
+      for (const e of labelledEdges[k]) e.classList.toggle("unknown", !shown);
     }
     if (selected !== null) {
       const P = D.paths[selected];
@@ -176,25 +277,22 @@ PAGE = r"""<!DOCTYPE html>
     }
     let html;
     if (phase === "forward") {
-      document.getElementById("status").textContent = "Forward pass: " + index + " of " + N + " nodes computed";
+      document.getElementById("status").textContent = "Forward pass: " + index + " of " + F + " operations computed";
       if (index === 0) {
-        html = "<p>The forward pass computes every node from its parents, in the order the engine " +
-          "created them (" + N + " nodes). Press &#x2192; or <i>step</i>.</p>";
+        html = "<p>The leaves (inputs, targets and parameters) are given; the forward pass computes the " + F +
+          " other nodes from their parents, in the order the engine created them. Press &#x2192; or <i>step</i>.</p>";
       } else {
-        const k = index - 1, n = D.nodes[k];
+        const k = FORWARD[index - 1], n = D.nodes[k];
         nodeEl[k].classList.add("current");
-        if (n.parents.length === 0) {
-          html = '<p class="eq">' + name(k) + " = " + num(n.value) + " &nbsp;(a leaf: an input, a constant or a parameter)</p>";
-        } else {
-          const numbers = n.inputs.length - n.parents.length;
-          html = '<p class="eq">' + name(k) + " = " + equation(n) + " = " + num(n.value) + "</p>" +
-            "<p>inputs: " + n.inputs.map((x) => "node" in x ? name(x.node) + " = " + num(D.nodes[x.node].value)
-                                                         : "the number " + num(x.number)).join(", ") + "</p>" +
-            "<p>local derivatives, kept for the backward pass" + (numbers ? " (a number gets none: it is no node and has no gradient)" : "") + ":</p>" +
-            n.parents.map((p, i) => '<p class="eq">&#x2202;' + esc(n.label) + "/&#x2202;" + esc(label(p)) + " = " + num(n.locals[i]) + "</p>").join("");
-          n.parents.forEach((p, i) => edgeEls(k, i).forEach((e) => e.classList.add("flow")));
-          numberEls[k].forEach((e) => { if (e.classList.contains("edge")) e.classList.add("flow"); });
-        }
+        const numbers = n.inputs.length - n.parents.length;
+        html = '<p class="eq">' + name(k) + " = " + equation(n) + " = " + num(n.value) + "</p>" +
+          "<p>inputs: " + n.inputs.map((x) => "node" in x ? name(x.node) + " = " + num(D.nodes[x.node].value)
+                                                       : "the number " + num(x.number)).join(", ") + "</p>" +
+          (n.formula ? '<p class="eq">rule: ' + esc(n.formula) + "</p>" : "") +
+          "<p>local derivatives, kept for the backward pass" + (numbers ? " (a number gets none: it is no node and has no gradient)" : "") + ":</p>" +
+          n.parents.map((p, i) => '<p class="eq">&#x2202;' + esc(n.label) + "/&#x2202;" + esc(label(p)) + " = " + num(n.locals[i]) + "</p>").join("");
+        n.parents.forEach((p, i) => edgeEls(k, i).forEach((e) => e.classList.add("flow")));
+        numberEls[k].forEach((e) => { if (e.classList.contains("edge")) e.classList.add("flow"); });
       }
     } else {
       document.getElementById("status").textContent = "Backward pass: " + index + " of " + M + " nodes processed";
@@ -218,13 +316,15 @@ PAGE = r"""<!DOCTYPE html>
     }
     document.getElementById("step").innerHTML = html;
     const current = svg.querySelector("g.node.current");
-    const pane = document.getElementById("graph");
-    if (current && !pane.classList.contains("fit")) {  // centre the current node in its pane
+    if (current) {  // bring the current node into view, centred
       const r = current.getBoundingClientRect(), c = pane.getBoundingClientRect();
-      pane.scrollLeft += r.left + r.width / 2 - (c.left + c.width / 2);
-      pane.scrollTop += r.top + r.height / 2 - (c.top + c.height / 2);
+      if (r.left < c.left || r.right > c.right || r.top < c.top || r.bottom > c.bottom) {
+        pane.scrollLeft += r.left + r.width / 2 - (c.left + c.width / 2);
+        pane.scrollTop += r.top + r.height / 2 - (c.top + c.height / 2);
+      }
     }
     renderSelected();
+    renderParams();
     document.getElementById("b-home").disabled = document.getElementById("b-back").disabled = phase === "forward" && index === 0;
     document.getElementById("b-end").disabled = document.getElementById("b-step").disabled = phase === "backward" && index === M;
   }
@@ -232,21 +332,30 @@ PAGE = r"""<!DOCTYPE html>
   function renderSelected() {
     const box = document.getElementById("selected");
     if (selected === null) {
-      box.innerHTML = "<p>Click a node (or call explorer.select(label)) to see its gradient as the chain rule writes it.</p>";
+      box.innerHTML = "<p>Click a node, or Tab to it and press Enter, to see its gradient as the chain rule writes it.</p>";
       return;
     }
-    const k = selected, P = D.paths[k], r = esc(label(R)), me = esc(label(k));
-    let html = '<p class="eq">&#x2202;' + r + "/&#x2202;" + me + " = the sum over the " + P.count + " path" + (P.count === "1" ? "" : "s") +
+    const k = selected, n = D.nodes[k], P = D.paths[k], r = esc(label(R)), me = esc(label(k));
+    const fin = gradFinal(k);
+    let html = '<p class="eq">' + name(k) + " = " + (valueShown(k) ? fullNum(n.value) : unknown) +
+      (n.parents.length ? "" : " (a leaf)") + "</p>";
+    if (typeof n.derived === "string" && n.derived) html += '<p class="derived">' + esc(n.derived) + "</p>";
+    html += '<p class="eq">&#x2202;' + r + "/&#x2202;" + me + " = the sum over the " + esc(P.count) + " path" + (P.count === "1" ? "" : "s") +
       " from " + name(k) + " up to " + name(R) + " of the product of the local derivatives on its edges:</p>";
     P.listed.forEach((nodes, i) => {
-      const factors = P.positions[i].map((pos, j) => "(" + fmt(D.nodes[nodes[j + 1]].locals[pos]) + ")");
+      let known = true;
+      const factors = P.positions[i].map((pos, j) => {
+        const upper = nodes[j + 1];
+        if (!valueShown(upper)) { known = false; return "(?)"; }
+        return "(" + short(D.nodes[upper].locals[pos]) + ")";
+      });
       html += '<p class="eq">' + nodes.map((x) => esc(label(x))).join(" &#x2192; ") + ': <span class="num">' +
-        (factors.length ? factors.join("") : "1") + "</span> = " + num(P.products[i]) + "</p>";
+        (factors.length ? factors.join("") : "1") + "</span> = " + (known ? num(P.products[i]) : unknown) + "</p>";
     });
-    const more = BigInt(P.count) - BigInt(P.listed.length);
-    if (more > 0n) html += "<p>&#x2026; and " + more.toString() + " more path" + (more === 1n ? "" : "s") + " (" + P.listed.length + " listed).</p>";
-    html += '<p class="eq">sum over all paths (by dynamic programming) = ' + num(P.sum) + "</p>" +
-      '<p class="eq">gradient from the backward sweep: grad(' + me + ") = " + num(D.nodes[k].grad) + "</p>";
+    if (P.more !== "0") html += "<p>&#x2026; and " + esc(P.more) + " more path" + (P.more === "1" ? "" : "s") + " (" + P.listed.length + " listed).</p>";
+    html += '<p class="eq">sum over all paths (by dynamic programming) = ' + (fin ? fullNum(P.sum) : unknown) + "</p>" +
+      '<p class="eq">gradient from the backward sweep: grad(' + me + ") = " + (fin ? fullNum(n.grad) :
+        unknown + ' <span class="wait">(final once the backward sweep has passed every node that uses it)</span>') + "</p>";
     box.innerHTML = html;
   }
 
@@ -257,17 +366,23 @@ PAGE = r"""<!DOCTYPE html>
       return;
     }
     let html = "<p>Central differences (f(p+h) &#x2212; f(p&#x2212;h))/2h of the forward pass run again, and one SGD step " +
-      "p &#x2190; p &#x2212; " + fmt(D.lr) + " &#xD7; grad(p):</p>";
+      "p &#x2190; p &#x2212; " + esc(short(D.lr)) + " &#xD7; grad(p), shown once the backward sweep has finished p's gradient:</p>";
     for (const row of D.params) {
-      html += '<p class="eq">' + name(row.node) + ' = <span class="num">' + fmt(row.value) + "</span><br>grad " + num(row.grad) +
-        "<br>finite difference " + num(row.fd) + " (|difference| " + Math.abs(row.fd - row.grad).toExponential(1) + ")" +
-        "<br>after the step " + num(row.after) + "</p>";
+      html += '<p class="eq">' + name(row.node) + " = " + num(row.value);
+      if (gradFinal(row.node)) {
+        html += "<br>grad " + num(row.grad) + "<br>finite difference " + num(row.fd) +
+          " (|difference| " + esc(Math.abs(row.fd - row.grad).toExponential(1)) + ")" + "<br>after the step " + num(row.after);
+      } else {
+        html += ' <span class="wait">grad ?</span>';
+      }
+      html += "</p>";
     }
-    html += "<p>" + name(R) + " = " + num(D.root_before) + " before the step, " + num(D.root_after) + " after it.</p>";
+    if (phase === "backward" && index === M)
+      html += "<p>" + name(R) + " = " + num(D.root_before) + " before the step, " + num(D.root_after) + " after it.</p>";
     box.innerHTML = html;
   }
 
-  function limit(p) { return p === "forward" ? N : M; }
+  function limit(p) { return p === "forward" ? F : M; }
   function goto(p, i) {
     if (p !== "forward" && p !== "backward") throw new Error('phase must be "forward" or "backward", not ' + JSON.stringify(p));
     if (!Number.isInteger(i) || i < 0 || i > limit(p)) throw new RangeError("index must be an integer from 0 to " + limit(p) + " in the " + p + " phase, not " + i);
@@ -276,11 +391,11 @@ PAGE = r"""<!DOCTYPE html>
     render();
   }
   function step() {
-    if (phase === "forward") goto(index < N ? "forward" : "backward", index < N ? index + 1 : 0);
+    if (phase === "forward") goto(index < F ? "forward" : "backward", index < F ? index + 1 : 0);
     else if (index < M) goto("backward", index + 1);
   }
   function back() {
-    if (phase === "backward") goto(index > 0 ? "backward" : "forward", index > 0 ? index - 1 : N);
+    if (phase === "backward") goto(index > 0 ? "backward" : "forward", index > 0 ? index - 1 : F);
     else if (index > 0) goto("forward", index - 1);
   }
   function reset() { goto("forward", 0); }
@@ -292,7 +407,8 @@ PAGE = r"""<!DOCTYPE html>
     render();
   }
   function state() {
-    const values = {}, grads = {};
+    // objects without a prototype: any label ("__proto__" included) is an ordinary key
+    const values = Object.create(null), grads = Object.create(null);
     for (let k = 0; k < N; k++) {
       if (valueShown(k)) values[label(k)] = D.nodes[k].value;
       if (gradFinal(k)) grads[label(k)] = D.nodes[k].grad;
@@ -301,27 +417,30 @@ PAGE = r"""<!DOCTYPE html>
     if (selected !== null) {
       const P = D.paths[selected];
       sel = {label: label(selected), paths: P.listed.map((nodes) => nodes.map(label)),
-             products: P.products.slice(), total: D.nodes[selected].grad};
+             products: P.products.slice(), total: gradFinal(selected) ? D.nodes[selected].grad : null};
     }
-    return {phase: phase, index: index, values: values, grads: grads, selected: sel};
+    return {phase: phase, index: index, values: values, grads: grads, selected: sel, zoom: zoom};
   }
 
   document.getElementById("b-home").addEventListener("click", reset);
   document.getElementById("b-back").addEventListener("click", back);
   document.getElementById("b-step").addEventListener("click", step);
   document.getElementById("b-end").addEventListener("click", end);
-  document.getElementById("b-fit").addEventListener("click", () => {
-    document.getElementById("graph").classList.toggle("fit");
-    render();
-  });
+  document.getElementById("b-in").addEventListener("click", () => setZoom(zoom * 1.25));
+  document.getElementById("b-out").addEventListener("click", () => setZoom(zoom / 1.25));
+  document.getElementById("b-fit").addEventListener("click", () => setZoom(fitZoom()));
+  const KEYS = new Map([["ArrowRight", step], ["ArrowLeft", back], ["Home", reset], ["End", end],
+                        ["+", () => setZoom(zoom * 1.25)], ["=", () => setZoom(zoom * 1.25)], ["-", () => setZoom(zoom / 1.25)]]);
   document.addEventListener("keydown", (ev) => {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
-    const act = {ArrowRight: step, ArrowLeft: back, Home: reset, End: end}[ev.key];
+    const act = KEYS.get(ev.key);
     if (act) { ev.preventDefault(); act(); }
   });
+  if (D.layout_note) document.getElementById("note").textContent = "(" + D.layout_note + ")";
 
-  window.explorer = {step: step, back: back, reset: reset, goto: goto, select: select, state: state, data: D};
-  renderParams();
+  window.explorer = {step: step, back: back, reset: reset, goto: goto, select: select, state: state,
+                     zoom: setZoom, data: D};
+  setZoom(defaultZoom());
   render();
 })();
 </script>

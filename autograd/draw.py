@@ -1,6 +1,7 @@
 """Pictures of computation graphs: :func:`draw_dot`.
 
-Every ``Value`` becomes a record ``{ label | data ... | grad ... }``; every operation becomes a
+Every ``Value`` becomes a small table (an HTML-like label: label, data, grad), every text
+written as text (:func:`html_text`); every operation becomes a
 small oval with the rule table's symbol (``σ``, ``Σ w·x + b``, ...), with edges
 ``parent -> op -> result``. A number operand (the ``2`` of ``x * 2``: no node of the graph, no
 gradient) is a small grey box holding its value, with a plain edge into the op in its operand
@@ -30,6 +31,7 @@ import subprocess
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import topological_order
+from autograd.ops import OPS, Op
 from autograd.value import Value, _at_values
 
 if TYPE_CHECKING:
@@ -443,6 +445,89 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def html_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``text`` as the text of a Graphviz HTML-like label: cut to ``limit`` characters
+    (:func:`shorten`), control characters drawn visibly (:func:`visible`), then ``& < > "``
+    written as entities, so that any string, ``"<B>x</B>"`` or ``"&lt;b&gt;"`` included,
+    is drawn literally and never read as markup. A backslash is doubled: Graphviz reads
+    ``\\N``, ``\\G`` ... in any label (after decoding entities) as the node's or graph's
+    name."""
+    return (
+        visible(shorten(text, limit))
+        .replace("\\", "\\\\")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+
+
+def _html(*lines: str) -> str:
+    """An HTML-like label (``<...>`` for Graphviz) of already-escaped ``lines``."""
+    return "<" + "<BR/>".join(lines) + ">"
+
+
+def _table(fields: list[str], row: bool) -> str:
+    """A borderless HTML-like table of already-escaped ``fields``, stacked (a rule between
+    them) or side by side (``row``), that reads the same in every ``rankdir``."""
+    head = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+    if row:
+        return f"<{head}<TR>{'<VR/>'.join(f'<TD>{f}</TD>' for f in fields)}</TR></TABLE>>"
+    return f"<{head}{'<HR/>'.join(f'<TR><TD>{f}</TD></TR>' for f in fields)}</TABLE>>"
+
+
+def is_builtin(op: Op) -> bool:
+    """Whether ``op`` is the engine's own row of that name (``OPS[op.name]``, or one of the
+    rows ``pow_const(c)`` makes), so that a formula known for the name is its formula; a
+    custom ``Op`` that shares a name with a built-in is not."""
+    builtin = OPS.get(op.name)
+    if builtin is None:
+        return False
+    if builtin is op:
+        return True
+    mine, theirs = op.local_grads, builtin.local_grads
+    return (
+        isinstance(mine, functools.partial)
+        and isinstance(theirs, functools.partial)
+        and mine.func is theirs.func
+    )
+
+
+def _edge_formula(node: Value, index: int, symbolic: bool) -> str | None:
+    """The formula line of the edge ``node.parents[index] -> node``: the rule table's formula
+    in the graph's names for a built-in op, the ``Op``'s own ``formula`` text for any other
+    (a custom op named like a built-in never gets the built-in's formula)."""
+    operation = node.operation
+    if not symbolic or operation is None:
+        return None
+    if is_builtin(operation):
+        formula = symbolic_local_grad(node, index)
+        if formula is None or formula in ("1", "-1"):
+            return None
+        parent = node.parents[index]
+        lhs = f"∂{node.label}/∂{parent.label} = " if node.label and parent.label else ""
+        return lhs + formula
+    return operation.formula or None
+
+
+#: Edge labels are Graphviz ``label``s (placed by the layout) up to this many Values, and
+#: ``xlabel``s (placed after it) beyond: ``dot`` lays out labelled edges as extra nodes,
+#: which took over 200 s on a 101-Value recurrence, against 0.17 s with ``xlabel``.
+EDGE_LABEL_LIMIT = 60
+#: A Value used by more edges than this (a recurrence's input, used at every step) is drawn
+#: once more per use beyond the first, as a dashed proxy box with the same texts: ``dot``
+#: crashed on a 1,001-Value recurrence drawn with the one box, and took 1.0 s with proxies.
+PROXY_USES = 24
+#: A parent used this many times or more by one op (``add_n([y] * 50)``) gets one edge
+#: marked ``×m`` instead of ``m`` parallel edges.
+MERGE_USES = 3
+#: Past this many Values, ``dot`` is asked for fewer crossing-reduction and positioning
+#: passes (``mclimit``, ``nslimit``): about a quarter less time on a 1,000-Value batch of
+#: an MLP, a layout hardly worse.
+FAST_LAYOUT_FROM = 300
+FAST_LAYOUT = {"mclimit": "0.1", "nslimit": "0.5", "nslimit1": "0.5"}
+
+
 def draw_dot(
     root: Value,
     *,
@@ -450,7 +535,7 @@ def draw_dot(
     show_grad: bool = True,
     edge_labels: bool = False,
     highlight: Value | None = None,
-    max_nodes: int = 500,
+    max_nodes: int = 1000,
     precision: int | None = 4,
     symbolic: bool = True,
     record_layout: str = "card",
@@ -458,31 +543,41 @@ def draw_dot(
 ) -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of the computation graph under ``root``.
 
-    * one record per Value: its label (if any), ``data`` and, with ``show_grad``, ``grad``
-      (the last backward sweep's ``d root / d node``); ``record_layout="card"`` stacks the
-      fields (label on top), ``"row"`` puts them side by side (micrograd's look), the same
-      in every ``rankdir``; leaves are tinted, the root has a double border;
+    * one box per Value (a Graphviz HTML-like table): its label (if any), ``data`` and, with
+      ``show_grad``, ``grad`` (the last backward sweep's ``d root / d node``);
+      ``record_layout="card"`` stacks the fields (label on top), ``"row"`` puts them side by
+      side (micrograd's look), the same in every ``rankdir``; leaves are tinted, the root has
+      a double border;
     * one small oval per operation with the rule table's symbol, and edges
-      ``parent -> op -> result`` (a parent used twice, as in ``a * a``, gets two edges),
-      drawn in the op's operand order (``node.inputs``);
+      ``parent -> op -> result`` (a parent used twice, as in ``a * a``, gets two edges; one
+      used :data:`MERGE_USES` times or more by one op gets one edge marked ``×m``), drawn in
+      the op's operand order (``node.inputs``);
     * one small grey box per number operand (``x * 2``, ``weighted_sum(ws, [0.05, 0.1], b)``,
       a loss against float targets), showing the number only: it has no gradient, so its
       edge carries no label;
+    * a Value used by more than :data:`PROXY_USES` edges is drawn once per use (a dashed
+      copy with the same texts, id ``n<k>_for<j>_<i>`` for the use by node ``j``), so that
+      ``dot`` lays out recurrences of any length in seconds;
     * ``edge_labels=True``: each ``parent -> op`` edge shows the local derivative
       ``d result / d parent`` as evaluated in the forward pass, with (``symbolic=True``) its
       formula in the graph's names when one is known, e.g. ``∂net3/∂w5 = a0`` (a number
-      operand appears in it as its value: ``∂J/∂o1 = -(0.99 - o1)``);
+      operand appears in it as its value: ``∂J/∂o1 = -(0.99 - o1)``); a custom ``Op`` shows
+      its own ``formula`` text. Past :data:`EDGE_LABEL_LIMIT` Values the labels are
+      Graphviz ``xlabel``s (placed after the layout, which stays fast);
     * ``highlight=v``: every node and edge on every path from ``v`` up to ``root`` drawn bold,
       thick and in colour, with a caption giving
       ``d root / d v = Σ_paths Π (local derivatives on the path)``: the chain rule, e.g. the
       article's ``dJ/dw5 = dJ/do1 · do1/dnet3 · dnet3/dw5``.
 
-    Numbers have ``precision`` significant digits (``None``: full precision). ``rankdir`` is
-    one of ``"TB" "LR" "BT" "RL"``. A graph with more than ``max_nodes`` Values (number boxes
-    not counted) raises
-    ``ValueError``: draw an intermediate node instead, or raise ``max_nodes``. Labels of any
-    characters are drawn (control characters as visible symbols, see :func:`visible`); a
-    label over :data:`MAX_LABEL_CHARS` characters is cut with ``…(+N characters)``.
+    Every text (labels, op symbols and formulas, numbers, the caption) is written as an
+    HTML-like label's text with ``& < > "`` as entities (:func:`html_text`), so any string is
+    drawn literally, ``"<B>x</B>"`` and ``"&lt;b&gt;"`` included, and nothing in it is read
+    as markup. Numbers have ``precision`` significant digits (``None``: full precision).
+    ``rankdir`` is one of ``"TB" "LR" "BT" "RL"``. A graph with more than ``max_nodes``
+    Values (number boxes not counted) raises ``ValueError``: draw an intermediate node
+    instead, or raise ``max_nodes``. Control characters are drawn as visible symbols (see
+    :func:`visible`); a label over :data:`MAX_LABEL_CHARS` characters is cut with
+    ``…(+N characters)``.
 
     ``format`` (default ``"svg"``, as micrograd's ``draw_dot``) is the returned graph's
     ``.format``: ``g.render("name")`` writes ``name.svg``; any of ``graphviz.FORMATS``
@@ -521,6 +616,7 @@ def draw_dot(
             )
         reach = _reaching(order, highlight)
 
+    label_key = "xlabel" if len(order) > EDGE_LABEL_LIMIT else "label"
     g = _drawing_class()(
         "autograd",
         format=format,
@@ -531,36 +627,46 @@ def draw_dot(
             "fontsize": "12",
             "nodesep": "0.25",
             "ranksep": "0.35",
+            "forcelabels": "true",
+            **(FAST_LAYOUT if len(order) > FAST_LAYOUT_FROM else {}),
         },
         node_attr={"fontname": FONT, "fontsize": "11", "color": INK, "fontcolor": "black"},
         edge_attr={"fontname": FONT, "fontsize": "10", "color": INK, "arrowsize": "0.7"},
     )
-    # Graphviz lays a record's fields across the rank direction (stacked in LR/RL, side by
-    # side in TB/BT); braces flip that. Wrap where needed, so a layout looks the same in
-    # every direction.
-    wrap = rankdir in (("TB", "BT") if record_layout == "card" else ("LR", "RL"))
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     on = {"color": HIGHLIGHT, "penwidth": HIGHLIGHT_PEN, "fontcolor": HIGHLIGHT}
+
+    # the edges each Value sends (parallel edges into one op merged past MERGE_USES)
+    uses: dict[Value, int] = {}
+    for node in order:
+        counts: dict[Value, int] = {}
+        for parent in node.parents:
+            counts[parent] = counts.get(parent, 0) + 1
+        for parent, m in counts.items():
+            uses[parent] = uses.get(parent, 0) + (1 if m >= MERGE_USES else m)
+    boxes: dict[Value, tuple[str, dict[str, str]]] = {}
 
     for node in order:
         nid = ids[node]
         fields = []
         if node.label:
-            fields.append(escape_record(shorten(node.label)))
+            fields.append(f"<B>{html_text(node.label, MAX_LABEL_CHARS)}</B>")
         fields.append(f"data {format_number(node.data, precision)}")
         if show_grad:
             fields.append(f"grad {format_number(node.grad, precision)}")
-        body = " | ".join(fields)
         attrs = {
-            "shape": "record",
+            "shape": "box",
             "style": "filled",
             "fillcolor": LEAF_FILL if not node.parents else NODE_FILL,
+            "margin": "0.06,0.03",
         }
-        if node is root:
-            attrs["peripheries"] = "2"
         if node in reach:
             attrs.update(on, style="filled,bold", fillcolor=HIGHLIGHT_FILL, fontcolor="black")
-        g.node(nid, label="{ " + body + " }" if wrap else body, **attrs)
+        label = _table(fields, record_layout == "row")
+        boxes[node] = (label, dict(attrs, style=attrs["style"] + ",dashed"))
+        if node is root:
+            attrs["peripheries"] = "2"
+        g.node(nid, label=label, **attrs)
 
         if not node.parents or node.operation is None:
             continue
@@ -580,39 +686,51 @@ def draw_dot(
         op_on = node in reach and node is not highlight
         if op_on:
             op_attrs.update(on, style="filled,bold", fillcolor=HIGHLIGHT_FILL, fontcolor="black")
-        g.node(op_id, label=escape_text(shorten(node.operation.symbol, MAX_TEXT_CHARS)),
-               **op_attrs)
+        g.node(op_id, label=_html(html_text(node.operation.symbol) or " "), **op_attrs)
         g.edge(op_id, nid, **(dict(on, style="bold") if op_on else {}))
 
         # the operands in the op's order: a Value's edge carries its local derivative; a
         # number (the 2 of x * 2) is a small box of its own, once per use, with a plain edge
+        multiplicity: dict[Value, int] = {}
+        for parent in node.parents:
+            multiplicity[parent] = multiplicity.get(parent, 0) + 1
+        merged: set[Value] = set()
         index = 0
         local_grads = node.local_grads
         for position, operand in enumerate(inputs):
             if not isinstance(operand, Value):
                 number_id = f"{nid}_num{position}"
-                g.node(number_id, label=format_number(operand, precision), **NUMBER_ATTRS)
+                g.node(number_id, label=_html(html_text(format_number(operand, precision))),
+                       **NUMBER_ATTRS)
                 g.edge(number_id, op_id, color=NUMBER_INK)
                 continue
             parent, local = operand, local_grads[index]
-            edge_attrs: dict[str, str] = {}
+            index += 1
+            times = multiplicity[parent]
+            if times >= MERGE_USES:
+                if parent in merged:
+                    continue
+                merged.add(parent)
+            lines = [f"×{times}"] if times >= MERGE_USES else []
             if edge_labels:
+                formula = _edge_formula(node, index - 1, symbolic)
                 number = format_number(float(local), precision)
-                formula = symbolic_local_grad(node, index) if symbolic else None
-                lines = [number]
-                if formula is not None and formula not in ("1", "-1"):
-                    lhs = f"∂{node.label}/∂{parent.label} = " if node.label and parent.label else ""
-                    lines = [lhs + formula, "= " + number]
-                # one line per entry; the number is always the last line
-                edge_attrs["label"] = "\\n".join(
-                    escape_text(shorten(line, MAX_TEXT_CHARS)) for line in lines
-                )
+                lines += [formula, "= " + number] if formula is not None else [number]
+            edge_attrs: dict[str, str] = {}
+            if lines:  # one line per entry; the number is always the last line
+                edge_attrs[label_key] = _html(*(html_text(line) for line in lines))
             if op_on and parent in reach:
                 edge_attrs.update(on, style="bold")
-            g.edge(ids[parent], op_id, **edge_attrs)
-            index += 1
+            source = ids[parent]
+            if uses[parent] > PROXY_USES:
+                uses[parent] = -1  # the first use is the box itself; the others are proxies
+            elif uses[parent] == -1:
+                source = f"{ids[parent]}_for{nid[1:]}_{index - 1}"
+                proxy_label, proxy_attrs = boxes[parent]
+                g.node(source, label=proxy_label, **proxy_attrs)
+            g.edge(source, op_id, **edge_attrs)
 
     if highlight is not None:
         caption = chain_caption(order, highlight, reach, precision)
-        g.attr(label=escape_text(caption), labelloc="b", fontcolor=HIGHLIGHT)
+        g.attr(label=_html(html_text(caption)), labelloc="b", fontcolor=HIGHLIGHT)
     return g

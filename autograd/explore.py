@@ -26,10 +26,12 @@ In the page: → and ← step, Home and End jump to the start and the end, the b
 same, and clicking a node selects it. For tests and scripting, ``window.explorer`` has
 ``step() back() reset() goto(phase, index) select(label)`` and ``state()``, which returns
 ``{phase: "forward"|"backward", index, values: {label: number}, grads: {label: number},
-selected: {label, paths: [[label, ...]], products: [number], total} | null}``:
+selected: {label, paths: [[label, ...]], products: [number], total} | null, zoom}`` (the
+objects have no prototype, so any label, ``"__proto__"`` included, is a plain key):
 
-* ``phase "forward"``, ``index`` k (0..number of nodes): the first k nodes of the creation
-  order have their values (``values``); no gradients yet;
+* ``phase "forward"``, ``index`` k (0..number of operations, the non-leaves): every leaf
+  (input, target, parameter) has its value from the start, and the first k operations of
+  the creation order have theirs (``values``); no gradients yet;
 * ``phase "backward"``, ``index`` k (0..number of non-leaf nodes): every value, the root's
   seed ``d root / d root = 1`` and the first k nodes of the reverse sweep processed;
   ``grads`` holds the gradients that are final at that point (a node's gradient is final once
@@ -37,7 +39,16 @@ selected: {label, paths: [[label, ...]], products: [number], total} | null}``:
   node's ``d root / d node``;
 * ``selected``: the selected node, its listed paths (labels from the node up to the root),
   the product of the local derivatives along each, and ``total``, its gradient
-  ``d root / d node``, which the sum of all the paths' products equals.
+  ``d root / d node`` (which the sum of all the paths' products equals), ``null`` until the
+  backward sweep has made it final;
+* ``zoom``: the picture's scale (1 is Graphviz's own size); the page opens at the largest
+  scale up to 1 that fits, but never one that makes the smallest text under 9.5 px.
+
+Nothing is shown before the step that computes it: a value before its forward step, an edge's
+local derivative before its node is computed, a gradient, a finite-difference check or an SGD
+step before the backward sweep has finished it. Numbers show 5 significant digits, every
+digit on hover and in the selected node's panel; ``Tab`` reaches every node and ``Enter``
+selects it.
 
 Nodes without a label get ``op#k`` (``k`` the node's place in the creation order, ``leaf#k``
 for a leaf); a label used by several nodes is kept by the first and becomes ``label#k`` on the
@@ -46,19 +57,22 @@ others, so every label in the page names one node.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import math
 import os
 import re
+import signal
 import subprocess
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from autograd._explore_page import PAGE
 from autograd.backward import topological_order
-from autograd.draw import format_number
+from autograd.draw import format_number, visible
 from autograd.value import Value
 
 #: At most this many paths are listed for a selected node (all are counted and summed).
@@ -67,8 +81,9 @@ MAX_LISTED_PATHS = 20
 MAX_LISTED_FACTORS = 240
 
 __all__ = [
-    "DOT_LIMIT", "LAYOUTS", "MAX_LISTED_FACTORS", "MAX_LISTED_PATHS", "Explorer",
-    "builtin_layout", "explore", "explorer_data",
+    "DOT_LIMIT", "DOT_SECONDS", "LAYOUTS", "MAX_LISTED_FACTORS", "MAX_LISTED_PATHS",
+    "DotFailed", "Explorer", "builtin_layout", "count_text", "explore", "explorer_data",
+    "short_parameter_name",
 ]
 
 
@@ -83,7 +98,9 @@ class Explorer:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path`` (UTF-8) and return the path."""
         target = Path(os.fspath(path))
-        target.write_bytes(self.html.encode("utf-8"))
+        # the page carries no lone surrogate (texts are made visible, JSON escapes them);
+        # backslashreplace keeps save() from ever raising on one all the same
+        target.write_bytes(self.html.encode("utf-8", "backslashreplace"))
         return target
 
     def _repr_html_(self) -> str:
@@ -99,15 +116,31 @@ class Explorer:
         return f"<Explorer {self.data['title']!r}: {len(self.data['nodes'])} nodes>"
 
 
-def unique_labels(order: list[Value]) -> list[str]:
-    """A label for every node of ``order``, unique among them: the node's own label if no
-    earlier node has it, else ``label#k``; ``op#k`` (``leaf#k`` for a leaf) for an unlabelled
-    node, ``k`` being the node's index in ``order``. A taken candidate gets ``'`` appended
-    until it is free."""
+def short_parameter_name(name: str) -> str:
+    """A module's dotted parameter name made short: ``layers.0.neurons.1.w.0`` becomes
+    ``L0.n1.w0`` (a part followed by an index is joined to it, ``layers`` written ``L`` and
+    ``neurons`` ``n``)."""
+    out: list[str] = []
+    for part in name.split("."):
+        if part.isdigit() and out and not out[-1][-1:].isdigit():
+            out[-1] = {"layers": "L", "neurons": "n"}.get(out[-1], out[-1]) + part
+        else:
+            out.append(part)
+    return ".".join(out)
+
+
+def unique_labels(order: list[Value], names: dict[Value, str] | None = None) -> list[str]:
+    """A label for every node of ``order``, unique among them: ``names[node]`` when given
+    (a module's parameter names), else the node's own label if no earlier node has it,
+    else ``label#k``; ``op#k`` (``leaf#k`` for a leaf) for an unlabelled node, ``k`` being
+    the node's index in ``order``. A taken candidate gets ``'`` appended until it is free."""
     labels: list[str] = []
     used: set[str] = set()
+    names = names or {}
     for k, node in enumerate(order):
-        if not node.label:
+        if node in names:
+            candidate = names[node]
+        elif not node.label:
             candidate = f"{node.op or 'leaf'}#{k}"
         elif node.label in used:
             candidate = f"{node.label}#{k}"
@@ -152,9 +185,20 @@ def _downstream(parents: list[list[int]], start: int) -> list[int]:
     return run
 
 
-def _check_params(params: object, index: dict[Value, int]) -> list[Value]:
+def _check_params(
+    params: object, index: dict[Value, int]
+) -> tuple[list[Value], dict[Value, str]]:
+    """The marked leaves, and their short names when ``params`` is a module (anything with
+    ``named_parameters()``; its parameters outside the graph are left out)."""
     if params is None:
-        return []
+        return [], {}
+    named_parameters = getattr(params, "named_parameters", None)
+    if callable(named_parameters):
+        names: dict[Value, str] = {}
+        for name, p in named_parameters():
+            if isinstance(p, Value) and p in index and not p.parents and p not in names:
+                names[p] = short_parameter_name(str(name))
+        return list(names), names
     if isinstance(params, Value) or not isinstance(params, Iterable):
         raise TypeError(
             f"params must be an iterable of leaf Values (or None), not {type(params).__name__}"
@@ -176,7 +220,7 @@ def _check_params(params: object, index: dict[Value, int]) -> list[Value]:
         if p not in chosen:
             chosen.add(p)
             marked.append(p)
-    return marked
+    return marked, {}
 
 
 def _check_options(root: object, lr: object, title: object, max_nodes: object) -> None:
@@ -200,30 +244,70 @@ def _paths(
     """Up to MAX_LISTED_PATHS paths from node ``k`` up to the root, depth first (consumers
     in creation order), as (nodes, positions): ``nodes`` from ``k`` to the root, and for
     each edge the position of the lower node among the upper node's parents. Stops before
-    the listed edges would exceed MAX_LISTED_FACTORS."""
+    the listed edges would exceed MAX_LISTED_FACTORS.
+
+    One path is kept and extended or cut back in place (every node reaches the root, so
+    every branch ends in a path); a path is copied only when it is listed, so the work is
+    at most the listed edges plus one path's length, whatever the number of paths."""
     found_nodes: list[list[int]] = []
     found_pos: list[list[int]] = []
     budget = MAX_LISTED_FACTORS
-    stack: list[tuple[list[int], list[int]]] = [([k], [])]
-    while stack and len(found_nodes) < MAX_LISTED_PATHS:
-        nodes, positions = stack.pop()
+    nodes: list[int] = [k]
+    positions: list[int] = []
+    tried: list[int] = [0]
+    while nodes and len(found_nodes) < MAX_LISTED_PATHS:
         if len(positions) > budget:
             break
         last = nodes[-1]
-        if last == root:
-            found_nodes.append(nodes)
-            found_pos.append(positions)
-            budget -= len(positions)
+        if last == root or tried[-1] >= len(consumers[last]):
+            if last == root:
+                found_nodes.append(list(nodes))
+                found_pos.append(list(positions))
+                budget -= len(positions)
+            nodes.pop()
+            tried.pop()
+            if positions:
+                positions.pop()
             continue
-        for consumer, position in reversed(consumers[last]):
-            stack.append(([*nodes, consumer], [*positions, position]))
+        consumer, position = consumers[last][tried[-1]]
+        tried[-1] += 1
+        nodes.append(consumer)
+        positions.append(position)
+        tried.append(0)
     return found_nodes, found_pos
+
+
+def count_text(n: int) -> str:
+    """A non-negative count, exactly and short: in full up to 15 digits, ``2^k`` for a power
+    of two, else its first and last six digits and its number of digits,
+    ``123456…654321 (4335 digits)`` (Python refuses ``str`` of an int over 4300 digits;
+    this never calls it on one over 15)."""
+    if n < 10**15:
+        return str(n)
+    if n & (n - 1) == 0:
+        return f"2^{n.bit_length() - 1}"
+    digits = int((n.bit_length() - 1) * math.log10(2)) + 1  # within one of the true count
+    while n >= 10**digits:
+        digits += 1
+    while n < 10 ** (digits - 1):
+        digits -= 1
+    return f"{n // 10 ** (digits - 6)}…{n % 10**6:06d} ({digits} digits)"
+
+
+def ieee_sum(terms: Iterable[float]) -> float:
+    """The correctly rounded sum (``fsum``), or IEEE's ``inf``/``nan`` where ``fsum`` raises
+    (a partial sum overflowing, ``inf + -inf``): the plain left-to-right sum then."""
+    xs = list(terms)
+    try:
+        return math.fsum(xs)
+    except (OverflowError, ValueError):
+        return sum(xs, 0.0)
 
 
 def explorer_data(
     root: Value,
     *,
-    params: Iterable[Value] | None = None,
+    params: Any = None,
     lr: float = 0.1,
     title: str | None = None,
     max_nodes: int = 2000,
@@ -241,10 +325,15 @@ def explorer_data(
       ``contribution = grad · local`` and ``after = before + contribution``;
     * ``final``: for every node, the number of backward steps after which its gradient is
       final (0 for the root);
-    * ``paths``: for every node, ``count`` (the number of paths up to the root, a decimal
-      string), ``sum`` = Σ_paths Π local (by dynamic programming over the consumers), and up
-      to :data:`MAX_LISTED_PATHS` listed paths with their ``products`` (Π local along the
+    * ``paths``: for every node, ``count`` (the number of paths up to the root, exactly, as
+      :func:`count_text` writes it: decimal up to 15 digits) and ``more`` (the paths not
+      listed, the same way), ``sum`` = Σ_paths Π local (by dynamic programming over the
+      consumers; IEEE sums, ``inf``/``nan`` instead of an error), and up to
+      :data:`MAX_LISTED_PATHS` listed paths with their ``products`` (Π local along the
       path, multiplied from the root down, the order the sweep multiplies in);
+    * each node may carry ``derived``, a text shown above the path products when a node is
+      selected (left out here: a place for a derived formula added by another tool), and
+      ``formula``, its op's rule in words (``""`` for a leaf);
     * ``params``: for each marked leaf ``{node, value, grad, fd, step, after}``: the central
       difference ``fd = (f(p+h) - f(p-h)) / (2h)``, ``h = 1e-6 · max(1, |p|)``, of the
       replayed forward pass, and the SGD step ``after = p - lr · grad``; ``root_after`` is
@@ -263,8 +352,8 @@ def explorer_data(
         )
     n = len(order)
     index = {node: k for k, node in enumerate(order)}
-    marked = _check_params(params, index)
-    labels = unique_labels(order)
+    marked, names = _check_params(params, index)
+    labels = unique_labels(order, names)
     r = n - 1
     locals_ = [[float(d) for d in node.local_grads] for node in order]
     parents = [[index[p] for p in node.parents] for node in order]
@@ -301,7 +390,7 @@ def explorer_data(
     total[r] = 1.0
     for k in reversed(range(r)):
         count[k] = sum(count[c] for c, _ in consumers[k])
-        total[k] = math.fsum(total[c] * locals_[c][pos] for c, pos in consumers[k])
+        total[k] = ieee_sum(total[c] * locals_[c][pos] for c, pos in consumers[k])
     paths = []
     for k in range(n):
         listed, positions = _paths(k, consumers, r)
@@ -312,8 +401,8 @@ def explorer_data(
                 product *= locals_[nodes[j + 1]][pos[j]]
             products.append(product)
         paths.append(
-            {"count": str(count[k]), "sum": total[k], "listed": listed,
-             "positions": positions, "products": products}
+            {"count": count_text(count[k]), "more": count_text(count[k] - len(listed)),
+             "sum": total[k], "listed": listed, "positions": positions, "products": products}
         )
 
     # Parameters: finite differences of the replayed forward pass, and one SGD step.
@@ -346,6 +435,7 @@ def explorer_data(
         "nodes": [
             {"label": labels[k], "op": node.op,
              "symbol": node.operation.symbol if node.operation is not None else "",
+             "formula": node.operation.formula if node.operation is not None else "",
              "value": node.data, "parents": parents[k],
              "inputs": [{"node": x} if type(x) is int else {"number": x} for x in operands[k]],
              "locals": locals_[k], "grad": grads[k]}
@@ -360,9 +450,79 @@ def explorer_data(
     }
 
 
-def _svg(order: list[Value], data: dict[str, Any], max_nodes: int) -> str:
+class DotFailed(RuntimeError):
+    """Graphviz's ``dot`` is installed but did not draw the graph: it failed, crashed or ran
+    past its time budget (``reason`` says which)."""
+
+
+#: The program :func:`explore` runs to lay a graph out (Graphviz's ``dot``).
+DOT_PROGRAM = "dot"
+#: The time ``dot`` gets by default (seconds); past it, it is killed and the built-in
+#: layout draws the page.
+DOT_SECONDS = 8.0
+#: The address space ``dot`` may use (bytes), where the system allows a limit: a layout
+#: that would take more fails at once instead of swapping (``dot`` once took 2.1 GB).
+DOT_MEMORY = 1 << 30
+
+
+def _dot_child_setup() -> Callable[[], None] | None:
+    """What the ``dot`` child runs before ``exec`` on Linux: die with its parent
+    (``PR_SET_PDEATHSIG``, so that a killed Python leaves no ``dot`` behind) and keep to
+    :data:`DOT_MEMORY`. ``None`` elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import resource
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        prctl = None
+
+    def setup() -> None:
+        if prctl is not None:
+            prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (DOT_MEMORY, DOT_MEMORY))
+
+    return setup
+
+
+def run_dot(source: str, seconds: float) -> str:
+    """``dot -Tsvg`` on ``source``, in its own process group, killed (the whole group) when
+    it runs past ``seconds`` or when anything interrupts the wait, so that no ``dot`` is
+    left running. Returns the SVG text. ``FileNotFoundError`` when ``dot`` is not installed;
+    :class:`DotFailed` when it fails, crashes or runs out of time."""
+    process = subprocess.Popen(
+        [DOT_PROGRAM, "-Tsvg"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: killed with its children
+        preexec_fn=_dot_child_setup(),
+    )
+    finished = False
+    try:
+        out, err = process.communicate(source.encode("utf-8"), timeout=seconds)
+        finished = True
+    except subprocess.TimeoutExpired:
+        raise DotFailed(f"Graphviz's dot did not finish within {seconds:g} s") from None
+    finally:
+        if not finished:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    if process.returncode != 0:
+        how = (f"was killed by signal {-process.returncode}" if process.returncode < 0
+               else f"exited with status {process.returncode}")
+        detail = err.decode("utf-8", "replace").strip()[-400:]
+        raise DotFailed(f"Graphviz's dot {how}" + (f": {detail}" if detail else ""))
+    return out.decode("utf-8")
+
+
+def _svg(order: list[Value], data: dict[str, Any], max_nodes: int, seconds: float) -> str:
     """Graphviz's SVG of ``draw_dot`` on a copy of the graph that carries the page's labels
-    and gradients (the user's Values are not touched)."""
+    and gradients (the user's Values are not touched), laid out by :func:`run_dot`."""
     from autograd.draw import draw_dot
 
     copies: list[Value] = []
@@ -378,22 +538,20 @@ def _svg(order: list[Value], data: dict[str, Any], max_nodes: int) -> str:
         twin._stamp = node._stamp
         copies.append(twin)
     try:
-        graph = draw_dot(copies[-1], edge_labels=True, precision=None, max_nodes=max_nodes)
-        picture: bytes = graph.pipe(format="svg")
-    except (ImportError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
-        # graphviz.ExecutableNotFound is a RuntimeError; a broken `dot` a CalledProcessError
+        graph = draw_dot(copies[-1], edge_labels=True, precision=5, max_nodes=max_nodes)
+        text = run_dot(graph.source, seconds)
+    except (ImportError, FileNotFoundError) as error:
         raise RuntimeError(
             "autograd.explore lays the graph out with Graphviz when the page is made: it needs "
             "the graphviz Python package and Graphviz's `dot` program (apt-get install "
             "graphviz, brew install graphviz or conda install graphviz); "
             f"{type(error).__name__}: {error}"
         ) from error
-    text = picture.decode("utf-8")
     return text[text.index("<svg"):]
 
 
-# The built-in layered layout (left to right), for graphs too large for `dot` to lay out in
-# reasonable time (about 25 s at 1,200 Values) or when Graphviz is missing.
+# The built-in layered layout (left to right), for graphs over DOT_LIMIT Values, or when
+# Graphviz is missing, fails or runs out of time.
 CHAR_WIDTH = 6.6  # px per character of the 11 px font, a generous average
 LINE_HEIGHT = 15.0
 BOX_PAD = 8.0
@@ -402,6 +560,12 @@ OP_HEIGHT = 22.0
 COLUMN_GAP = 36.0
 ROW_GAP = 14.0
 MARGIN = 10.0
+
+
+def _svg_text(text: str) -> str:
+    """``text`` as SVG character data: control characters and lone surrogates drawn
+    visibly, ``& < > "`` as entities."""
+    return html.escape(visible(text))
 
 
 def _depths(parents: list[list[int]]) -> list[int]:
@@ -485,7 +649,7 @@ def builtin_layout(data: dict[str, Any]) -> str:
                 f'<g class="node"><title>n{k}_op</title><ellipse fill="#f3f3f3" '
                 f'stroke="#333333" cx="{ox:.1f}" cy="{mid:.1f}" rx="{OP_WIDTH / 2:.1f}" '
                 f'ry="{OP_HEIGHT / 2:.1f}"/><text text-anchor="middle" x="{ox:.1f}" '
-                f'y="{mid + 4:.1f}" font-size="10">{html.escape(nodes[k]["symbol"])}</text></g>'
+                f'y="{mid + 4:.1f}" font-size="10">{_svg_text(nodes[k]["symbol"])}</text></g>'
             )
             out.append(
                 f'<g class="edge"><title>n{k}_op-&gt;n{k}</title><path fill="none" '
@@ -496,7 +660,7 @@ def builtin_layout(data: dict[str, Any]) -> str:
         fill = "#ffffff" if parents[k] else "#eef3fb"
         texts = "".join(
             f'<text text-anchor="middle" x="{(x0 + x1) / 2:.1f}" '
-            f'y="{y0 + BOX_PAD / 2 + LINE_HEIGHT * (i + 0.75):.1f}">{html.escape(t)}</text>'
+            f'y="{y0 + BOX_PAD / 2 + LINE_HEIGHT * (i + 0.75):.1f}">{_svg_text(t)}</text>'
             for i, t in enumerate(lines[k])
         )
         out.append(
@@ -517,17 +681,18 @@ def _script_json(data: dict[str, Any]) -> str:
 
 LAYOUTS = ("auto", "dot", "builtin")
 #: With ``layout="auto"``, graphs of more Values than this are drawn by the built-in layout.
-DOT_LIMIT = 400
+DOT_LIMIT = 1000
 
 
 def explore(
     root: Value,
     *,
-    params: Iterable[Value] | None = None,
+    params: Any = None,
     lr: float = 0.1,
     title: str | None = None,
     max_nodes: int = 2000,
     layout: str = "auto",
+    dot_seconds: float = DOT_SECONDS,
 ) -> Explorer:
     """An interactive page that steps through the forward and backward pass of ``root``.
 
@@ -535,30 +700,45 @@ def explore(
     order and each parent ``p``, ``grad(p) += grad(n) · d n / d p``; selecting a node shows
     ``d root / d node = Σ_paths Π_edges (local derivative)``, the chain rule. ``params``
     marks leaves (e.g. a network's weights) for a finite-difference check and one SGD step
-    ``p <- p - lr · d root / d p``; ``title`` heads the page. See :func:`explorer_data` for
-    every number, the module docstring for the page's ``window.explorer`` handle.
+    ``p <- p - lr · d root / d p``: an iterable of leaf Values, or a module (anything with
+    ``named_parameters()``), whose parameters are then named by their short dotted names
+    (``L0.n1.w0``, see :func:`short_parameter_name`); ``title`` heads the page. See
+    :func:`explorer_data` for every number, the module docstring for the page's
+    ``window.explorer`` handle.
 
     ``layout``: ``"dot"`` draws ``draw_dot(root, edge_labels=True)`` with Graphviz's ``dot``
-    (a ``RuntimeError`` naming Graphviz when it is missing); ``"builtin"`` draws a plain
-    layered picture without Graphviz and without edge labels (:func:`builtin_layout`);
-    ``"auto"`` uses ``dot`` up to :data:`DOT_LIMIT` Values when Graphviz works, else the
-    built-in layout (``dot`` needs about 25 s for 1,200 Values). More than ``max_nodes``
-    Values is a ``ValueError``. The Values are not changed (their ``.grad`` included).
+    (a ``RuntimeError`` naming Graphviz when it is missing, :class:`DotFailed` when ``dot``
+    fails, crashes or runs past ``dot_seconds``); ``"builtin"`` draws a plain layered
+    picture without Graphviz and without edge labels (:func:`builtin_layout`); ``"auto"``
+    tries ``dot`` up to :data:`DOT_LIMIT` Values and falls back to the built-in layout for
+    anything else, recording why in ``data["layout_note"]`` (shown on the page). ``dot``
+    runs in its own process group and is killed, with nothing left behind, when its time
+    is up. More than ``max_nodes`` Values is a ``ValueError``. The Values are not changed
+    (their ``.grad`` included).
     """
     if not isinstance(layout, str) or layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    if isinstance(dot_seconds, bool) or not isinstance(dot_seconds, (int, float)) or not (
+        dot_seconds > 0
+    ):
+        raise ValueError(f"dot_seconds must be a number of seconds > 0, not {dot_seconds!r}")
     data = explorer_data(root, params=params, lr=lr, title=title, max_nodes=max_nodes)
     svg = None
+    note = ""
     if layout == "dot" or (layout == "auto" and len(data["nodes"]) <= DOT_LIMIT):
         try:
-            svg = _svg(topological_order(root), data, max_nodes)
-        except RuntimeError:
+            svg = _svg(topological_order(root), data, max_nodes, float(dot_seconds))
+        except RuntimeError as error:  # DotFailed, or Graphviz missing
             if layout == "dot":
                 raise
+            note = f"drawn without Graphviz: {error}"
+    elif layout == "auto":
+        note = f"drawn without Graphviz: more than {DOT_LIMIT} Values"
     data["layout"] = "dot" if svg is not None else "builtin"
+    data["layout_note"] = note
     if svg is None:
         svg = builtin_layout(data)
-    parts = {"__TITLE__": html.escape(data["title"]), "__SVG__": svg,
+    parts = {"__TITLE__": html.escape(visible(data["title"])), "__SVG__": svg,
              "__DATA__": _script_json(data)}
     page = re.sub("__(?:TITLE|SVG|DATA)__", lambda m: parts[m.group(0)], PAGE)
     return Explorer(page, data)

@@ -375,12 +375,18 @@ OPS: dict[str, Op] = {}
 def register(op: Op) -> Op:
     """Add ``op`` to the table :data:`OPS` under its name and return it.
 
-    Names are unique: registering a second op under a taken name is a ``ValueError``.
+    Names are unique: registering an op under a taken name (a custom ``"mul"``) is a
+    ``ValueError``, so that the name always means one row (drawings show a custom op's own
+    formula, never the built-in's of the same name).
     """
     if not isinstance(op, Op):
         raise TypeError(f"register() takes an Op, not {type(op).__name__}")
-    if op.name in OPS:
-        raise ValueError(f"an op named {op.name!r} is registered already")
+    taken = OPS.get(op.name)
+    if taken is not None:
+        raise ValueError(
+            f"an op named {op.name!r} is registered already ({taken!r}, symbol "
+            f"{taken.symbol!r}): give your op another name, e.g. {op.name + '_custom'!r}"
+        )
     OPS[op.name] = op
     return op
 

@@ -18,6 +18,12 @@ c. a chain of 10^6 ``x * c`` steps, build plus backward, against a plain float l
    builds the same chain as a list of (value, local derivative) tuples and sweeps it back
    (target: eager <= 6x); its growth from 10^5 (linear is 10x; target <= 12x); and the
    bytes each op holds (tracemalloc, 100,000 steps; target <= 200 B/op), micrograd beside.
+g. pictures (``--rows g``, issue 16): ``draw_dot(edge_labels=True)`` rendered by ``dot``
+   and ``explore`` making its page, on chains, fan-in recurrences and MLPs of 100, 1,000
+   and 2,000 Values (:mod:`benchmarks.pictures`). Budgets: drawing <= 5 s up to 1,000
+   Values; a page <= 5 s at 100, <= 20 s up to 2,000.
+e. ``autograd.compile`` itself (``--rows e``, issue 15): compile time and peak bytes per
+   node for chains and the MLP step, and the structure guards' cost on the article's call.
 d. the compile time of each compiled workload (the first call: trace, generate, compile;
    target < 0.5 s each), from the processes of rows a and b.
 
@@ -360,11 +366,42 @@ def rows_compile(sizes: Sizes, progress: Callable[[str], None]) -> list[RowResul
     return rows
 
 
+def rows_pictures(sizes: Sizes, progress: Callable[[str], None]) -> list[RowResult]:
+    """g. ``draw_dot`` and ``explore`` on chains, recurrences and MLPs (one fresh process
+    per measurement, the median of ``sizes.chain_runs``)."""
+    from benchmarks.pictures import KINDS
+
+    counts = (100, 200) if sizes is QUICK else (100, 1000, 2000)
+    rows = []
+    for task, what in (("draw", "draw_dot + dot"), ("explore", "explore page")):
+        for kind in KINDS:
+            for n in counts:
+                results = [run_worker(task, kind=kind, values=n)
+                           for _ in range(max(1, min(sizes.chain_runs, 3)))]
+                progress(f"g. {what}, {kind} {n}")
+                seconds = _median(results, "seconds")
+                size = results[0]["values"]
+                if task == "draw":
+                    budget = 5.0 if size <= 1000 else None
+                else:
+                    budget = 5.0 if size <= 200 else 20.0
+                layout = f", {results[0]['layout']} layout" if task == "explore" else ""
+                rows.append(RowResult(
+                    f"g. {what}, {kind} of {size:,} Values", _s(seconds),
+                    f"{results[0]['bytes'] / 1e6:.1f} MB{layout}",
+                    f"{seconds / budget:.2f}x the budget" if budget else "(no budget)",
+                    f"<= {budget:.0f} s" if budget else "-",
+                    None if budget is None else seconds <= budget,
+                    [f"{what} {kind} {size}: {_runs(results, 'seconds', _s)}"]))
+    return rows
+
+
 ROWS: dict[str, Callable[[Sizes, Callable[[str], None]], list[RowResult]]] = {
     "a": rows_article,
     "b": rows_mlp,
     "c": rows_chain,
     "e": rows_compile,
+    "g": rows_pictures,
 }
 
 
@@ -401,7 +438,8 @@ def format_table(rows: Sequence[RowResult], quick: bool) -> str:
     header = ["benchmark", "ours", "reference", "ratio", "target", "met"]
     lines = [header]
     for row in rows:
-        met = "n/a (quick)" if quick or row.met is None else ("yes" if row.met else "NO")
+        met = "n/a (quick)" if quick else (
+            "-" if row.met is None else ("yes" if row.met else "NO"))
         lines.append([row.name, row.ours, row.reference, row.ratio, row.target, met])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = []
@@ -423,7 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chain-runs", type=int, default=None,
                         help="processes per size for row d (default 3, at least 3)")
     parser.add_argument("--rows", default="abc",
-                        help="which rows to run (default abc; d comes with a and b)")
+                        help="which rows to run (default abc; d comes with a and b; e, the "
+                             "pictures, on request)")
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when a target is missed")
     args = parser.parse_args(argv)

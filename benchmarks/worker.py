@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import workloads
+from benchmarks import pictures, workloads
 
 TASKS: dict[str, Callable[..., workloads.Result]] = {
     "mlp_ours": workloads.mlp_ours,
@@ -32,6 +32,8 @@ TASKS: dict[str, Callable[..., workloads.Result]] = {
     "compile_chain": workloads.compile_chain,
     "compile_mlp_memory": workloads.compile_mlp_memory,
     "compile_guard_cost": workloads.compile_guard_cost,
+    "draw": pictures.draw,
+    "explore": pictures.explore_page,
 }
 
 
