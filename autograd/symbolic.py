@@ -380,16 +380,21 @@ def formula_text(root: Value, node: Value, *, expand: Expand = "labels") -> str:
 
 
 def formula_mathml(root: Value, node: Value, *, expand: Expand = "labels") -> str:
-    """``d root / d node`` as presentation MathML (``<math>...</math>``, which browsers
-    render natively): the fraction ``∂root/∂node`` = the expression of :func:`formula`."""
+    """``d root / d node`` as presentation MathML, which browsers render natively:
+    ``<math><mfrac>∂J ∂w5</mfrac><mo>=</mo>`` the expression of :func:`formula` ``</math>``
+    (labels with digits are subscripted: ``w5`` is ``w`` with subscript ``5``)."""
     sp = sympy_module()
     from sympy.printing.mathml import mathml
 
     table = symbols(root, expand="labels")
-    lhs = sp.Symbol(f"∂{_symbol_name(root, table)}/∂{_symbol_name(node, table)}")
-    expr = formula(root, node, expand=expand)
-    body = mathml(sp.Eq(lhs, expr, evaluate=False), printer="presentation")
-    return f'<math xmlns="http://www.w3.org/1998/Math/MathML">{body}</math>'
+
+    def partial_of(v: Value) -> str:
+        name = mathml(sp.Symbol(_symbol_name(v, table)), printer="presentation")
+        return f"<mrow><mo>&#8706;</mo>{name}</mrow>"
+
+    expr = mathml(formula(root, node, expand=expand), printer="presentation")
+    return (f'<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow><mfrac>{partial_of(root)}'
+            f"{partial_of(node)}</mfrac><mo>=</mo>{expr}</mrow></math>")
 
 
 def _symbol_name(node: Value, table: dict[Value, Any]) -> str:
