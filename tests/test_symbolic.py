@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import subprocess
 import sys
 import time
@@ -444,3 +445,13 @@ def test_an_mlp_neurons_labels_are_numbered_not_merged() -> None:
     net.label = "net"
     out = net.tanh()
     assert formula(out, w[1]) == S("x1") * (1 - sp.tanh(S("net")) ** 2)
+
+
+def test_the_benchmark_row_runs_and_checks_its_formulas(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import formula as bench
+
+    assert bench.main(["--quick"]) == 0
+    text = capsys.readouterr().out
+    for row in ("e1", "e2", "f1", "f2"):
+        assert re.search(rf"^  {row} .* \d+\.\d{{3}} +< \d+ s  (yes|NO)$", text, re.MULTILINE), row
+    assert "equals backward()'s gradient to 1e-12" in text
