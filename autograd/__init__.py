@@ -9,7 +9,8 @@
 
 A custom operation is one :class:`Op` row (forward and local derivatives), used with
 :func:`apply` and optionally added to :data:`OPS` with :func:`register`; see
-:mod:`autograd.ops`.
+:mod:`autograd.ops`. :func:`formula` derives ``d root / d wrt`` as a SymPy expression in the
+graph's labels (the optional ``symbolic`` extra), see :mod:`autograd.symbolic`.
 """
 
 # first: another distribution's `autograd` or `nn` beside ours is an ImportError
@@ -21,6 +22,7 @@ from autograd.draw import draw_dot
 from autograd.explore import explore
 from autograd.modes import detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad
 from autograd.ops import OPS, Op, register
+from autograd.symbolic import formula  # SymPy is imported when formula() is called
 from autograd.value import Value, add_n, apply, squared_error, weighted_sum
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "draw_dot",
     "enable_grad",
     "explore",
+    "formula",
     "grad",
     "gradcheck",
     "is_anomaly_enabled",

@@ -183,58 +183,24 @@ def symbolic_local_grad(node: Value, index: int) -> str | None:
     names, e.g. ``"a0"`` for the edge ``w5 -> net3`` (``net3 = w5 a0 + w7 a1 + b3``), or
     ``None`` when the operation or a needed label does not allow a short formula.
 
-    The formula is read from the operands in the op's order (``node.inputs``, numbers in
-    place), so ``2 - x`` gives ``-1`` for ``x``. A number operand is written as its value
-    (``-(0.99 - o1)`` for a target ``0.99``), but a formula that would be a number alone
-    (``d (2 x) / d x = 2``) is ``None``: the edge's number already says it. ``IndexError``
-    if ``node`` has no parent ``index``.
+    The formula is the node's own row of the rule table (the rule that gives the edge's
+    number) run over text terms (:mod:`autograd.text_algebra`, no SymPy needed): the
+    sigmoid's ``out * (1 - out)`` reads ``o1(1 - o1)``. The operands are taken in the op's
+    order (``node.inputs``, numbers in place), so ``2 - x`` gives ``-1`` for ``x``. A number
+    operand is written as its value (``-(0.99 - o1)`` for a target ``0.99``), but a formula
+    that would be a number alone (``d (2 x) / d x = 2``) is ``None``: the edge's number
+    already says it. ``IndexError`` if ``node`` has no parent ``index``.
     """
+    from autograd.text_algebra import local_derivative_texts
+
     positions = _at_values(node.inputs, range(len(node.inputs)))
     if not -len(positions) <= index < len(positions):
         raise IndexError(
             f"symbolic_local_grad: index {index} is out of range for a node with "
             f"{len(positions)} parent(s)"
         )
-    position = positions[index]
-    inputs = node.inputs
-    op = node.op
-    if op in ("add", "add_n"):
-        return "1"
-    if op == "sub":
-        return "1" if position == 0 else "-1"
-    if op == "neg":
-        return "-1"
-    if op == "wsum":  # inputs (w_0..w_n-1, x_0..x_n-1, b): d/dw_i = x_i, d/dx_i = w_i
-        n = (len(inputs) - 1) // 2
-        if position == 2 * n:
-            return "1"
-        other = inputs[position + n] if position < n else inputs[position - n]
-        return (other.label or None) if isinstance(other, Value) else None
-    if op == "mul":
-        other = inputs[1 - position]
-        return (other.label or None) if isinstance(other, Value) else None
-    out = node.label
-    x = _operand_text(inputs[0])
-    if op == "sigmoid":
-        return f"{out}(1 - {out})" if out else None
-    if op == "tanh":
-        return f"1 - {out}²" if out else None
-    if op == "exp":
-        return out or None
-    if op == "log":
-        return f"1/{x}" if x else None
-    if op in ("half_sse", "sse", "mse"):  # inputs (o_0..o_n-1, y_0..y_n-1)
-        n = len(inputs) // 2
-        k = position % n
-        o, y = _operand_text(inputs[k]), _operand_text(inputs[k + n])
-        if not (o and y):
-            return None
-        if op == "half_sse":  # J = 1/2 Σ (y - o)²: dJ/do = -(y - o), dJ/dy = y - o
-            return f"-({y} - {o})" if position < n else f"{y} - {o}"
-        factor = "2" if op == "sse" else f"2/{n}·"
-        sign = "" if position < n else "-"
-        return f"{sign}{factor}({o} - {y})"
-    return None
+    position: int = positions[index]
+    return local_derivative_texts(node)[position]
 
 
 def _reaching(order: list[Value], start: Value) -> set[Value]:

@@ -223,10 +223,17 @@ def reciprocal(x: Scalar) -> Scalar:
     On a Value (``grad(..., create_graph=True)``) the same care holds: for a subnormal
     ``x.data`` it returns the node ``1/x`` whose product with ``g`` is the node ``g / x``, so
     first derivatives on Values equal the float sweep's and the second derivatives are
-    those of ``g / x`` (see :func:`autograd.value.reciprocal_node`).
+    those of ``g / x`` (see :func:`autograd.value.reciprocal_node`). On a formula (a SymPy
+    expression, an :mod:`autograd.text_algebra` term) it is ``1/x``.
     """
     if type(x) is not float:
-        if -_SMALLEST_NORMAL < data(x) < _SMALLEST_NORMAL and data(x) != 0.0:
+        if _is_sympy(x):
+            return _symbolic().Integer(1) / x
+        try:
+            number = data(x)
+        except TypeError:  # a text-algebra term holds no number
+            return 1.0 / x
+        if -_SMALLEST_NORMAL < number < _SMALLEST_NORMAL and number != 0.0:
             from autograd.value import reciprocal_node  # value imports this module
 
             return reciprocal_node(x)
@@ -238,13 +245,46 @@ def reciprocal(x: Scalar) -> Scalar:
 
 # ----------------------------------------------------------------------------------------
 # Generic helpers for the derivative rules: on floats they call the safe float function,
-# on Values they build a graph node (through the Value's own method or operator).
+# on Values they build a graph node (through the Value's own method or operator), on SymPy
+# expressions they call SymPy's function (autograd.symbolic: the rules written in symbols),
+# and on text terms (autograd.text_algebra, which has the Value's method names) they write
+# the formula's text. So each rule is written once and read in every algebra.
 # ----------------------------------------------------------------------------------------
 
 
+def _is_sympy(x: object) -> bool:
+    """True for a SymPy object (checked by its module, so SymPy is never imported here)."""
+    return type(x).__module__.startswith("sympy.")
+
+
+def _symbolic() -> Any:
+    """The ``sympy`` module, imported on first use (only ever called with a SymPy operand,
+    so SymPy is imported already)."""
+    import sympy
+
+    return sympy
+
+
+def _is_formula(x: object) -> bool:
+    """True for an operand of a formula algebra: a SymPy object or a text term."""
+    return _is_sympy(x) or getattr(type(x), "formula_algebra", False) is True
+
+
 def data(x: Scalar) -> float:
-    """The float inside ``x`` (``x`` itself when it is a float). Rules use it for conditions."""
-    return x if type(x) is float else float(x.data)
+    """The float inside ``x`` (``x`` itself when it is a float). Rules use it for conditions.
+
+    A formula (SymPy expression, text term) holds no number: ``TypeError``, which tells
+    :mod:`autograd.symbolic` that the rule branches on a number (``relu``, ``abs``,
+    ``pow``'s masks) and is to be read from the row's symbolic forward instead.
+    """
+    if type(x) is float:
+        return x
+    try:
+        return float(x.data)
+    except AttributeError:
+        raise TypeError(
+            f"a rule's condition needs a number, and a {type(x).__name__} has none"
+        ) from None
 
 
 def div(a: Scalar, b: Scalar) -> Scalar:
@@ -261,39 +301,64 @@ def pow(a: Scalar, b: Scalar) -> Scalar:
     return a**b
 
 
+def negated_difference(y: Scalar, o: Scalar) -> Scalar:
+    """``-(y - o)``, the article's ``dJ/do`` of ``J = 1/2 (y - o)^2``.
+
+    On floats and Values it is computed as ``o - y``: the same number, with the sign of zero
+    that PyTorch's ``self - target`` gives; a formula (SymPy, text) keeps the article's
+    ``-(y - o)``.
+    """
+    if _is_formula(y) or _is_formula(o):
+        return -(y - o)
+    return o - y
+
+
+def _unary_helper(name: str, x: Scalar) -> Scalar:
+    """``name(x)`` on a non-float: SymPy's function on a SymPy expression, the method of that
+    name on anything else (a Value, a text term)."""
+    if _is_sympy(x):
+        return getattr(_symbolic(), name)(x)
+    return getattr(x, name)()
+
+
 def log(x: Scalar) -> Scalar:
-    """``log(x)`` on a float or a Value."""
-    return float_log(x) if type(x) is float else x.log()
+    """``log(x)`` on a float, a Value or a formula."""
+    return float_log(x) if type(x) is float else _unary_helper("log", x)
 
 
 def exp(x: Scalar) -> Scalar:
     """``exp(x)`` on a float or a Value."""
-    return float_exp(x) if type(x) is float else x.exp()
+    return float_exp(x) if type(x) is float else _unary_helper("exp", x)
 
 
 def sqrt(x: Scalar) -> Scalar:
-    """``sqrt(x)`` on a float or a Value."""
-    return float_sqrt(x) if type(x) is float else x.sqrt()
+    """``sqrt(x)`` on a float, a Value or a formula."""
+    return float_sqrt(x) if type(x) is float else _unary_helper("sqrt", x)
 
 
 def tanh(x: Scalar) -> Scalar:
-    """``tanh(x)`` on a float or a Value."""
-    return math.tanh(x) if type(x) is float else x.tanh()
+    """``tanh(x)`` on a float, a Value or a formula."""
+    return math.tanh(x) if type(x) is float else _unary_helper("tanh", x)
 
 
 def sigmoid(x: Scalar) -> Scalar:
     """``sigmoid(x)`` on a float or a Value."""
-    return float_sigmoid(x) if type(x) is float else x.sigmoid()
+    # on a SymPy expression: 1/(1 + exp(-x)); on a text term: its method
+    if type(x) is float:
+        return float_sigmoid(x)
+    if _is_sympy(x):
+        return 1 / (1 + _symbolic().exp(-x))
+    return x.sigmoid()
 
 
 def sin(x: Scalar) -> Scalar:
-    """``sin(x)`` on a float or a Value."""
-    return float_sin(x) if type(x) is float else x.sin()
+    """``sin(x)`` on a float, a Value or a formula."""
+    return float_sin(x) if type(x) is float else _unary_helper("sin", x)
 
 
 def cos(x: Scalar) -> Scalar:
-    """``cos(x)`` on a float or a Value."""
-    return float_cos(x) if type(x) is float else x.cos()
+    """``cos(x)`` on a float, a Value or a formula."""
+    return float_cos(x) if type(x) is float else _unary_helper("cos", x)
 
 
 # ----------------------------------------------------------------------------------------
@@ -431,7 +496,7 @@ def _squared_grads(scale: float | None, out: Scalar, *args: Scalar) -> tuple[Sca
     n = len(args) // 2
     factor = 2.0 / n if scale is None else 2.0 * scale
     if factor == 1.0:  # the article's J: dJ/do_i = -(y_i - o_i), with no extra factor
-        d_outputs = [args[i] - args[n + i] for i in range(n)]
+        d_outputs = [negated_difference(args[n + i], args[i]) for i in range(n)]
     else:
         d_outputs = [factor * (args[i] - args[n + i]) for i in range(n)]
     return (*d_outputs, *[-d for d in d_outputs])

@@ -347,6 +347,57 @@ def hand_deltas(
     return {"δ0": g["b0"], "δ1": g["b1"], "δ2": g["b2"], "δ3": g["b3"]}
 
 
+# -- the article's formulas in symbols -------------------------------------------------------
+
+
+def article_formulas() -> dict[str, Any]:
+    """The article's delta rule as SymPy expressions, typed from its text (:data:`FORMULAS`):
+    ``{"w5": -(y1 - o1)*o1*(1 - o1)*a0, ...}`` in the symbols ``x0 x1 y0 y1 a0 a1 o0 o1
+    w4..w7``. Needs SymPy (``pip install backprop-lens[symbolic]``)."""
+    from autograd.symbolic import sympy_module
+
+    sp = sympy_module()
+    x0, x1, y0, y1, a0, a1, o0, o1 = sp.symbols("x0 x1 y0 y1 a0 a1 o0 o1")
+    w4, w5, w6, w7 = sp.symbols("w4 w5 w6 w7")
+    d2 = -(y0 - o0) * o0 * (1 - o0)
+    d3 = -(y1 - o1) * o1 * (1 - o1)
+    d0 = (d2 * w4 + d3 * w5) * a0 * (1 - a0)
+    d1 = (d2 * w6 + d3 * w7) * a1 * (1 - a1)
+    return {
+        "w0": d0 * x0, "w1": d1 * x0, "w2": d0 * x1, "w3": d1 * x1,
+        "w4": d2 * a0, "w5": d3 * a0, "w6": d2 * a1, "w7": d3 * a1,
+        "b0": d0, "b1": d1, "b2": d2, "b3": d3,
+    }
+
+
+def print_formulas(out: TextIO, p: ArticlePass, hand: Mapping[str, float]) -> bool:
+    """``--formulas``: each ``dJ/dp`` as :func:`autograd.formula` derives it from ``p``'s
+    graph, beside the article's hand formula (:data:`FORMULAS`, as :func:`article_formulas`),
+    whether ``sympy.simplify(derived - article) == 0``, and the number of each at the pass's
+    point (the derived one evaluated at the graph's numbers, the article's in plain floats,
+    ``hand``). Returns whether all twelve are equal. ``ImportError`` without SymPy."""
+    from autograd.symbolic import evaluate, formula, sympy_module
+
+    sp = sympy_module()
+    typed = article_formulas()
+    print("\nFormulas: dJ/dp derived from the graph by autograd.formula (the chain rule in "
+          "symbols, SymPy), beside the article's hand formula", file=out)
+    all_equal = True
+    for name in PARAMETER_NAMES:
+        derived = formula(p.J, p.params[name])
+        equal = sp.simplify(derived - typed[name]) == 0
+        all_equal = all_equal and equal
+        print(f"  dJ/d{name}", file=out)
+        print(f"    derived: {sp.sstr(derived)}", file=out)
+        print(f"    article: {FORMULAS[name]}", file=out)
+        print(f"    equal (sympy.simplify(derived - article) == 0): {'yes' if equal else 'NO'}",
+              file=out)
+        print(f"    at the worked example: derived {_fmt(evaluate(derived, p.J))}, "
+              f"article {_fmt(hand[name])}", file=out)
+    print(f"  all {len(PARAMETER_NAMES)} equal: {'yes' if all_equal else 'NO'}", file=out)
+    return all_equal
+
+
 # -- the command ---------------------------------------------------------------------------
 
 
@@ -485,6 +536,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--html", type=_html_path, metavar="PATH",
                         help="also write the interactive explorer page (autograd.explore) of "
                         "the article's graph to PATH (the directory must exist)")
+    parser.add_argument("--formulas", action="store_true",
+                        help="print every dJ/dw_i and dJ/db_i as autograd.formula derives it "
+                        "from the graph (SymPy, the chain rule in the article's symbols), "
+                        "beside the article's hand formula, whether SymPy finds them equal, "
+                        "and both numbers (needs: pip install backprop-lens[symbolic])")
     parser.add_argument("--show-code", action="store_true",
                         help="print the forward and backward that autograd.compile generates "
                         "for the network, beside the article's delta rule")
@@ -707,6 +763,12 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     deltas = hand_deltas(example.inputs, example.targets, example.weights, example.biases)
     _print_forward(out, p)
     _print_gradients(out, p, hand, deltas)
+    if args.formulas:
+        try:
+            print_formulas(out, p, hand)
+        except ImportError as error:
+            print(f"\n--formulas: {error}", file=sys.stderr)
+            return 1
     if args.show_code:
         from nn.article_code import print_code
 

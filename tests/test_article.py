@@ -821,7 +821,8 @@ def test_docs_article_agrees_with_the_module_and_the_report(
 # Links out of the repository: web addresses in links, and paths that climb out of it. XML
 # namespace names (xmlns, the SVG DTD) identify a vocabulary, they are not links.
 _NAMESPACES = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
-               "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd")
+               "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd",
+               "http://www.w3.org/1998/Math/MathML")
 _URL = re.compile(r"(?:https?|ftp)://[^\s\"'<>)\]}]+|www\.[a-z0-9-]+\.[a-z]{2,}[^\s\"'<>)]*")
 _CLIMB = re.compile(r"(?<![\w.])\.\./(?:\.\./)*" + "shared" + r"|/work/" + r"shared")
 _MD_LINK = re.compile(r"\]\(([^)\s]+)")
@@ -1221,3 +1222,62 @@ def test_write_graph_labels_edges_and_highlights(tmp_path: Path) -> None:
     write_graph(p.J, p.params["w5"], tmp_path / "g.gv")
     source = (tmp_path / "g.gv").read_text()
     assert "∂net3/∂w5 = a0" in source and "penwidth" in source
+
+
+# -- --formulas: the partials derived by autograd.formula beside the article's --------------
+
+
+def _formula_blocks(text: str) -> dict[str, dict[str, str]]:
+    """The --formulas section: parameter -> {"derived", "article", "equal", "at"}."""
+    section = text.split("\nFormulas: ", 1)[1].split("\nOne update", 1)[0]
+    blocks: dict[str, dict[str, str]] = {}
+    for chunk in re.split(r"^  dJ/d", section, flags=re.MULTILINE)[1:]:
+        lines = chunk.splitlines()
+        name = lines[0].strip()
+        fields = dict(line.strip().split(": ", 1) for line in lines[1:5])
+        blocks[name] = fields
+    return blocks
+
+
+def test_formulas_option_derives_every_partial_beside_the_article() -> None:
+    import sympy as sp
+
+    out = io.StringIO()
+    assert main(["--formulas", "--no-graph"], out=out) == 0
+    text = out.getvalue()
+    blocks = _formula_blocks(text)
+    assert set(blocks) == set(W0) | set(B0)
+    x0, x1, y0, y1, a0, a1, o0, o1, w4, w5, w6, w7 = sp.symbols(
+        "x0 x1 y0 y1 a0 a1 o0 o1 w4 w5 w6 w7")
+    d2 = -(y0 - o0) * o0 * (1 - o0)
+    d3 = -(y1 - o1) * o1 * (1 - o1)
+    d0 = (d2 * w4 + d3 * w5) * a0 * (1 - a0)
+    d1 = (d2 * w6 + d3 * w7) * a1 * (1 - a1)
+    by_hand = {"w0": d0 * x0, "w1": d1 * x0, "w2": d0 * x1, "w3": d1 * x1,
+               "w4": d2 * a0, "w5": d3 * a0, "w6": d2 * a1, "w7": d3 * a1,
+               "b0": d0, "b1": d1, "b2": d2, "b3": d3}
+    for name, block in blocks.items():
+        derived = sp.sympify(block["derived"])  # the printed formula reads back
+        assert sp.simplify(derived - by_hand[name]) == 0, name
+        assert block["article"] == FORMULAS[name]
+        assert block["equal (sympy.simplify(derived - article) == 0)"] == "yes"
+        numbers = re.fullmatch(r"derived (\S+), article (\S+)", block["at the worked example"])
+        assert numbers is not None
+        for number in numbers.groups():  # 12 decimals, against this file's float reference
+            assert abs(float(number) - REF_GRADS[name]) <= 5e-13, name
+    assert blocks["w5"]["derived"] == "a0*o1*(1 - o1)*(o1 - y1)"  # -(y1 - o1) o1(1 - o1) a0
+    assert "  all 12 equal: yes" in text
+    # the rest of the report is unchanged by the option
+    plain = io.StringIO()
+    assert main(["--no-graph"], out=plain) == 0
+    assert text.replace("\nFormulas: " + text.split("\nFormulas: ", 1)[1].split(
+        "\nOne update", 1)[0], "") == plain.getvalue()
+
+
+def test_formulas_without_sympy_names_the_extra(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "sympy", None)
+    out = io.StringIO()
+    assert main(["--formulas", "--no-graph"], out=out) == 1
+    assert "pip install \"backprop-lens[symbolic]\"" in capsys.readouterr().err
+    assert "Formulas:" not in out.getvalue()

@@ -1229,7 +1229,7 @@ def test_squared_error_edge_labels(reduction: str) -> None:
     # a number target is no parent, and the formula writes it as its value
     number = squared_error([Value(0.2, "o")], [0.5], reduction=reduction)  # type: ignore[arg-type]
     assert number.parents == (number.inputs[0],)
-    expected = {"mean": "2/1·(o - 0.5)", "sum": "2(o - 0.5)", "half_sum": "-(0.5 - o)"}
+    expected = {"mean": "2(o - 0.5)", "sum": "2(o - 0.5)", "half_sum": "-(0.5 - o)"}  # 2/n, n = 1
     assert symbolic_local_grad(number, 0) == expected[reduction]
     with pytest.raises(IndexError, match="index 1 is out of range for a node with 1 parent"):
         symbolic_local_grad(number, 1)

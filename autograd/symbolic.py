@@ -1,0 +1,416 @@
+"""The chain rule as mathematics: :func:`formula` derives ``d root / d wrt`` in symbols.
+
+The backward sweep multiplies numbers along the graph; :func:`formula` runs the same sweep
+over SymPy expressions. Every node gets an expression:
+
+* a leaf, and (with ``expand="labels"``) every labelled node, is a ``sympy.Symbol`` named by
+  its label (``w5``, ``a0``, ``o1``);
+* an unlabelled node is its op written over its inputs' expressions (``x*y``, ``exp(x)``);
+* a number (the ``2`` of ``x * 2``, a constant leaf) is a literal: the simplest fraction
+  that reads back as exactly that float (``0.5 -> 1/2``, ``0.01 -> 1/100``, the float of
+  ``2/3`` -> ``2/3``), else a 17-digit ``sympy.Float``; ``±inf`` and ``nan`` are ``±oo`` and
+  ``nan``.
+
+Each local derivative is the op's own row of :mod:`autograd.ops` (the rule the float sweep
+uses) run over those expressions: the sigmoid's ``out * (1 - out)`` becomes ``o1*(1 - o1)``
+in its output's own symbol, ``mul``'s ``(b, a)`` the other operand, ``x ** c``'s
+``c * x ** (c - 1)``. The rule's float literals (``1.0``, ``0.5``) are made exact numbers the
+same way as the graph's. A row whose rule branches on a number (``relu``, ``abs`` and the
+masks of ``pow``: IEEE care that has no symbol) is read from its symbolic forward instead,
+``sympy.diff`` of it over real symbols (``Heaviside(x)``, ``sign(x)``, ``b*a**b/a``). An op
+with no symbolic forward (a custom :class:`autograd.Op`) is an undefined
+``sympy.Function`` named by the op, ``cubic(x)``, and its local derivative is that function's
+derivative, ``Derivative(cubic(x), x)`` (a ``Subs`` when the input is an expression): never
+a wrong expression.
+
+Then ``d root / d wrt`` is the sum over every path from ``wrt`` up to ``root`` of the product
+of the local derivatives along it, computed as the backward sweep does (adjoints in reverse
+topological order, each node once: no enumeration of paths), and tidied with
+``sympy.factor_terms``, which pulls common factors out without expanding. Because the sweep
+adds at the node where paths meet, the result already has the article's shape:
+``formula(J, w5)`` is ``-(y1 - o1)*o1*(1 - o1)*a0`` (SymPy prints it
+``a0*o1*(1 - o1)*(o1 - y1)``) and ``formula(J, w1)`` is
+``x0*a1*(1 - a1)*(w6*δ2 + w7*δ3)`` with the deltas written out.
+
+Names. Distinct nodes never share a symbol: when several nodes that become symbols carry
+the same label (every neuron of an ``nn.MLP`` has a ``w0`` and a ``net``), each of them is
+numbered in graph order, ``w0_1``, ``w0_2``, ... (skipping names already in use), and an
+unlabelled leaf is named ``v`` (numbered the same way when there are several).
+:func:`symbols` gives the node -> symbol table of a graph.
+
+SymPy is an optional extra (``pip install backprop-lens[symbolic]``); it is imported when
+a function here is called, and without it they raise an ``ImportError`` that names the extra.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+from functools import partial
+from typing import Any, Literal
+
+from autograd import ops
+from autograd.backward import topological_order
+from autograd.ops import OPS, Op
+from autograd.value import CONSTANT_STAMP, Value
+
+Expand = Literal["labels", "leaves"]
+EXPANDS = ("labels", "leaves")
+
+#: What to install for :func:`formula`.
+INSTALL_HINT = 'pip install "backprop-lens[symbolic]" (or pip install sympy)'
+
+#: The name of an unlabelled leaf's symbol.
+UNLABELLED = "v"
+
+#: A fraction whose denominator is at most this is written as a fraction.
+MAX_DENOMINATOR = 10**6
+
+
+def sympy_module() -> Any:
+    """The ``sympy`` module, or an ``ImportError`` naming the ``symbolic`` extra."""
+    try:
+        import sympy
+    except ImportError as error:
+        raise ImportError(
+            f"autograd.formula needs SymPy, which is not installed: {INSTALL_HINT}"
+        ) from error
+    return sympy
+
+
+# ----------------------------------------------------------------------------------------
+# Numbers
+# ----------------------------------------------------------------------------------------
+
+
+def number(x: float) -> Any:
+    """A float as a SymPy literal that reads back as exactly ``x``.
+
+    The fraction with the smallest denominator (at most :data:`MAX_DENOMINATOR`) whose float
+    is ``x`` (``0.5 -> 1/2``, ``2.0 -> 2``, ``0.01 -> 1/100``); else ``x`` as a 17-digit
+    ``Float`` (``0.30000000000000004``); ``inf -> oo``, ``-inf -> -oo``, ``nan -> nan``.
+    """
+    sp = sympy_module()
+    x = float(x)
+    if math.isnan(x):
+        return sp.nan
+    if math.isinf(x):
+        return sp.oo if x > 0 else -sp.oo
+    if x == math.floor(x) and abs(x) < 2.0**53:
+        return sp.Integer(int(x))
+    q = Fraction(x).limit_denominator(MAX_DENOMINATOR)
+    if q.numerator / q.denominator == x:
+        return sp.Rational(q.numerator, q.denominator)
+    return sp.Float(repr(x), 17)
+
+
+def _exact(expr: Any, known: frozenset[Any], sp: Any) -> Any:
+    """``expr`` (a rule's result) with its float literals (Python floats, ``sympy.Float``)
+    made :func:`number` s; subexpressions in ``known`` (the rule's operands, exact already)
+    are not walked into."""
+    if isinstance(expr, (float, int)):
+        return number(float(expr))
+    memo: dict[Any, Any] = {}
+
+    def walk(e: Any) -> Any:
+        if e in known or not e.args:
+            return number(float(e)) if isinstance(e, sp.Float) else e
+        if e in memo:
+            return memo[e]
+        args = [walk(a) for a in e.args]
+        out = e if all(a is b for a, b in zip(args, e.args)) else e.func(*args)
+        memo[e] = out
+        return out
+
+    return walk(expr)
+
+
+# ----------------------------------------------------------------------------------------
+# Each row's forward in symbols (written with the rows' helpers where they exist)
+# ----------------------------------------------------------------------------------------
+
+
+def _wsum(sp: Any, *args: Any) -> Any:
+    n = len(args) // 2
+    return sp.Add(*(w * x for w, x in zip(args[:n], args[n : 2 * n])), args[-1])
+
+
+def _squares(scale: Any, half_sse: bool, sp: Any, *args: Any) -> Any:
+    n = len(args) // 2
+    pairs = zip(args[:n], args[n:])
+    total = sp.Add(*((y - o) ** 2 if half_sse else (o - y) ** 2 for o, y in pairs))
+    return (scale if scale is not None else sp.Rational(1, n)) * total
+
+
+def _forwards(sp: Any) -> dict[str, Callable[..., Any]]:
+    """Op name -> its forward over SymPy expressions, for the built-in rows."""
+    return {
+        "add": lambda a, b: a + b,
+        "sub": lambda a, b: a - b,
+        "mul": lambda a, b: a * b,
+        "div": ops.div,
+        "pow": ops.pow,
+        "neg": lambda x: -x,
+        "exp": ops.exp,
+        "log": ops.log,
+        "tanh": ops.tanh,
+        "sigmoid": ops.sigmoid,
+        "relu": lambda x: sp.Max(x, 0),
+        "sqrt": ops.sqrt,
+        "abs": sp.Abs,
+        "sin": ops.sin,
+        "cos": ops.cos,
+        "softplus": lambda x: ops.log(1 + ops.exp(x)),
+        "add_n": lambda *xs: sp.Add(*xs),
+        "wsum": partial(_wsum, sp),
+        "mse": partial(_squares, None, False, sp),
+        "sse": partial(_squares, sp.Integer(1), False, sp),
+        "half_sse": partial(_squares, sp.Rational(1, 2), True, sp),
+    }
+
+
+def _pow_const_exponent(op: Op) -> float | None:
+    """The ``c`` of an ``x ** c`` row made by :func:`autograd.ops.pow_const`, else None."""
+    forward = op.forward
+    if (op.name == "pow_const" and isinstance(forward, partial)
+            and forward.func is ops._pow_const_forward):
+        return float(forward.args[0])
+    return None
+
+
+def symbolic_forward(op: Op) -> Callable[..., Any] | None:
+    """The forward of a built-in row over SymPy expressions (``sigmoid``:
+    ``x -> 1/(1 + exp(-x))``), or None for an op the table does not know (a custom one)."""
+    sp = sympy_module()
+    c = _pow_const_exponent(op)
+    if c is not None:
+        exponent = number(c)
+        return lambda x: x**exponent
+    if OPS.get(op.name) is not op:
+        return None
+    return _forwards(sp).get(op.name)
+
+
+def local_derivatives(op: Op, out: Any, inputs: list[Any]) -> list[Any]:
+    """``d out / d inputs[i]`` for every input, in symbols: the row's own rule run over the
+    expressions ``out`` and ``inputs``; for a rule that branches on a number, ``sympy.diff``
+    of the row's symbolic forward; for an op without one, the derivatives of an undefined
+    function (see the module docstring)."""
+    sp = sympy_module()
+    forward = symbolic_forward(op)
+    if forward is None:
+        function = sp.Function(op.name)(*inputs)
+        return [function.fdiff(i + 1) for i in range(len(inputs))]
+    try:
+        rules = tuple(op.local_grads(out, *inputs))
+    except TypeError:  # the rule reads a number (ops.data): no symbolic form of it
+        dummies = [sp.Dummy(f"x{i}", real=True) for i in range(len(inputs))]
+        at = dict(zip(dummies, inputs))
+        f = forward(*dummies)
+        return [sp.diff(f, d).xreplace(at) for d in dummies]
+    known = frozenset([out, *inputs])
+    return [_exact(rule, known, sp) for rule in rules]
+
+
+# ----------------------------------------------------------------------------------------
+# Names and the chain rule
+# ----------------------------------------------------------------------------------------
+
+
+def _check(root: object, expand: object) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"formula() takes a Value, not {type(root).__name__}")
+    if expand not in EXPANDS:
+        raise ValueError(f"expand must be one of {EXPANDS}, not {expand!r}")
+
+
+def _is_number(node: Value) -> bool:
+    """An unlabelled constant leaf (a number an operator wrapped): written as a literal."""
+    return node._stamp == CONSTANT_STAMP and not node.label
+
+
+def _names(order: list[Value], expand: str) -> dict[Value, str]:
+    """node -> symbol name, for the nodes that are symbols (see the module docstring)."""
+    chosen = [
+        node for node in order
+        if (node.is_leaf and not _is_number(node)) or (expand == "labels" and node.label)
+    ]
+    groups: dict[str, list[Value]] = {}
+    for node in chosen:
+        groups.setdefault(node.label or UNLABELLED, []).append(node)
+    taken = set(groups)
+    names: dict[Value, str] = {}
+    for base, nodes in groups.items():
+        if len(nodes) == 1:
+            names[nodes[0]] = base
+            continue
+        k = 0
+        for node in nodes:
+            k += 1
+            while f"{base}_{k}" in taken:
+                k += 1
+            names[node] = f"{base}_{k}"
+            taken.add(names[node])
+    return names
+
+
+def symbols(root: Value, *, expand: Expand = "labels") -> dict[Value, Any]:
+    """The node -> ``sympy.Symbol`` table that :func:`formula` uses for ``root``'s graph:
+    every leaf (but a wrapped number) and, with ``expand="labels"``, every labelled node,
+    named by its label (numbered ``w0_1, w0_2`` where distinct nodes share one)."""
+    sp = sympy_module()
+    _check(root, expand)
+    return {node: sp.Symbol(name) for node, name in _names(topological_order(root), expand).items()}
+
+
+def _expressions(order: list[Value], names: dict[Value, str], sp: Any) -> dict[Value, Any]:
+    """node -> its expression: its symbol, a literal, or its op over its inputs'."""
+    exprs: dict[Value, Any] = {}
+    for node in order:
+        name = names.get(node)
+        if name is not None:
+            exprs[node] = sp.Symbol(name)
+        elif node.operation is None:
+            exprs[node] = number(node._data)
+        else:
+            exprs[node] = _apply(node, exprs, sp)
+    return exprs
+
+
+def _inputs(node: Value, exprs: dict[Value, Any]) -> list[Any]:
+    return [exprs[x] if isinstance(x, Value) else number(x) for x in node.inputs]
+
+
+def _apply(node: Value, exprs: dict[Value, Any], sp: Any) -> Any:
+    op = node.operation
+    assert op is not None
+    args = _inputs(node, exprs)
+    forward = symbolic_forward(op)
+    if forward is None:
+        return sp.Function(op.name)(*args)
+    return forward(*args)
+
+
+def formula(root: Value, wrt: Value, *, expand: Expand = "labels") -> Any:
+    """``d root / d wrt`` as a SymPy expression, derived from the graph by the chain rule.
+
+    ``d root/d wrt = Σ over paths wrt -> ... -> root of Π (d child / d parent)``, each local
+    derivative its op's rule written in symbols, accumulated as the backward sweep does
+    (adjoint of a node = Σ over its children of adjoint(child) * d child/d node).
+
+    Args:
+        root: the output (``J``).
+        wrt: any node of ``root``'s graph, a leaf or not (``w5``, or ``net3`` for the
+            article's ``δ3``); ``0`` when ``root`` does not depend on it, ``1`` when it is
+            ``root``.
+        expand: ``"labels"`` keeps every labelled node a symbol (the article's delta-rule
+            form: ``formula(J, w5) == -(y1 - o1)*o1*(1 - o1)*a0``); ``"leaves"`` writes
+            every node in the leaves, so the result equals ``sympy.diff`` of ``root``'s
+            expression by ``wrt``'s symbol (for a leaf ``wrt``).
+
+    Returns:
+        A SymPy expression in the symbols of :func:`symbols` (evaluate it at the graph's
+        numbers with :func:`evaluate`).
+
+    Raises:
+        ImportError: SymPy is not installed (``pip install backprop-lens[symbolic]``).
+        TypeError: ``root`` or ``wrt`` is not a Value.
+        ValueError: ``expand`` is neither ``"labels"`` nor ``"leaves"``.
+    """
+    sp = sympy_module()
+    _check(root, expand)
+    if not isinstance(wrt, Value):
+        raise TypeError(f"formula() differentiates with respect to a Value, not "
+                        f"{type(wrt).__name__}")
+    order = topological_order(root)
+    reach = {wrt}
+    for node in order:
+        if node is not wrt and any(p in reach for p in node.parents):
+            reach.add(node)
+    if root not in reach:
+        return sp.Integer(0)
+    exprs = _expressions(order, _names(order, expand), sp)
+    adjoint: dict[Value, Any] = {root: sp.Integer(1)}
+    for node in reversed(order):
+        if node is wrt:
+            break
+        if node not in reach:
+            continue
+        g = adjoint.pop(node)
+        op = node.operation
+        assert op is not None
+        locals_ = local_derivatives(op, exprs[node], _inputs(node, exprs))
+        for x, local in zip(node.inputs, locals_):
+            if isinstance(x, Value) and x in reach:
+                adjoint[x] = adjoint.get(x, sp.Integer(0)) + g * local
+    return sp.factor_terms(adjoint[wrt])
+
+
+def evaluate(expr: Any, root: Value, *, expand: Expand = "labels") -> float:
+    """The number of ``expr`` (a :func:`formula` of ``root``'s graph) at the graph's current
+    numbers: every symbol of :func:`symbols` replaced by its node's ``data`` (exactly, as a
+    rational), then evaluated to 30 digits and rounded to a float."""
+    sp = sympy_module()
+    table = symbols(root, expand=expand)
+    at = {symbol: _exact_data(node.data, sp) for node, symbol in table.items()}
+    value = sp.sympify(expr).xreplace(at)
+    return float(sp.N(value, 30))
+
+
+def _exact_data(x: float, sp: Any) -> Any:
+    if math.isfinite(x):
+        return sp.Rational(x)
+    return number(x)
+
+
+# ----------------------------------------------------------------------------------------
+# For pages: the formula as text and as MathML
+# ----------------------------------------------------------------------------------------
+
+
+def formula_text(root: Value, node: Value, *, expand: Expand = "labels") -> str:
+    """``d root / d node`` as one line of text, ``"∂J/∂w5 = a0*o1*(1 - o1)*(o1 - y1)"``
+    (SymPy's ``sstr`` of :func:`formula`; the names are the nodes' symbols)."""
+    sp = sympy_module()
+    table = symbols(root, expand="labels")
+    top = _symbol_name(root, table)
+    var = _symbol_name(node, table)
+    return f"∂{top}/∂{var} = {sp.sstr(formula(root, node, expand=expand))}"
+
+
+def formula_mathml(root: Value, node: Value, *, expand: Expand = "labels") -> str:
+    """``d root / d node`` as presentation MathML, which browsers render natively:
+    ``<math><mfrac>∂J ∂w5</mfrac><mo>=</mo>`` the expression of :func:`formula` ``</math>``
+    (labels with digits are subscripted: ``w5`` is ``w`` with subscript ``5``)."""
+    sp = sympy_module()
+    from sympy.printing.mathml import mathml
+
+    table = symbols(root, expand="labels")
+
+    def partial_of(v: Value) -> str:
+        name = mathml(sp.Symbol(_symbol_name(v, table)), printer="presentation")
+        return f"<mrow><mo>&#8706;</mo>{name}</mrow>"
+
+    expr = mathml(formula(root, node, expand=expand), printer="presentation")
+    return (f'<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow><mfrac>{partial_of(root)}'
+            f"{partial_of(node)}</mfrac><mo>=</mo>{expr}</mrow></math>")
+
+
+def _symbol_name(node: Value, table: dict[Value, Any]) -> str:
+    symbol = table.get(node)
+    return str(symbol) if symbol is not None else (node.label or node.op or UNLABELLED)
+
+
+__all__ = [
+    "EXPANDS",
+    "INSTALL_HINT",
+    "evaluate",
+    "formula",
+    "formula_mathml",
+    "formula_text",
+    "local_derivatives",
+    "number",
+    "symbolic_forward",
+    "symbols",
+]
