@@ -44,7 +44,7 @@ def build(kind: str, n: int) -> Any:
         # 2w + 2w + 2 computed nodes, and the loss: about w^2 + 11 w
         width = max(2, math.floor((-11 + math.sqrt(121 + 4 * n)) / 2))
         model = MLP(4, [width, width, 1], activation="tanh", seed=1)
-        out = model([0.1, -0.2, 0.3, 0.4])[0]
+        out = model.outputs([0.1, -0.2, 0.3, 0.4])[0]
         return (out - 0.5) ** 2
     raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
 
