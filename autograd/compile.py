@@ -205,7 +205,9 @@ TEMPLATES: dict[str, Template] = {
                     lambda xs, out, op: [f"_recip({xs[1]})", f"-_div({out}, {xs[1]})"]),
     "pow": Template(lambda xs, op: f"_pow({xs[0]}, {xs[1]})",
                     lambda xs, out, op: [
-                        f"(_MASKED if {xs[1]} == 0.0 else {xs[1]} * _pow({xs[0]}, {xs[1]} - 1.0))",
+                        # as ops._pow_grads: masked only where b == 0 and a^(b-1) is not finite
+                        f"(_MASKED if {xs[1]} == 0.0 and not _isfinite(_pow({xs[0]}, "
+                        f"{xs[1]} - 1.0)) else {xs[1]} * _pow({xs[0]}, {xs[1]} - 1.0))",
                         f"(_MASKED if {xs[0]} == 0.0 and {xs[1]} >= 0.0 "
                         f"else {out} * _log({xs[0]}))"]),
     "pow_const": Template(_pow_const_forward, _pow_const_local),
@@ -248,6 +250,7 @@ HELPERS: dict[str, Any] = {
     "_MASKED": ops.MASKED,
     "_add_n": ops.ADD_N.forward,
     "_pow": ops.float_pow,
+    "_isfinite": math.isfinite,
     "_exp": ops.float_exp,
     "_math_exp": math.exp,
     "_log": ops.float_log,

@@ -154,7 +154,7 @@ def _mlp_pair() -> tuple[MLP, MLP]:
 
 
 def _loss(model: MLP, x: list[float], y: list[float]) -> Value:
-    out = model(x)
+    out = model.outputs(x)
     return mse_loss(out, y[:len(out)])
 
 
@@ -242,8 +242,8 @@ def test_threads_accumulate_exactly_as_sequential_calls() -> None:
     xs = [[0.1 * i, -0.05 * i + 0.2] for i in range(24)]
     ys = [0.5 * x0 - x1 for x0, x1 in xs]
     model, ref = make(), make()
-    step = autograd.compile(lambda xb, yb: mse_loss([model(x)[0] for x in xb], yb))
-    ref_step = autograd.compile(lambda xb, yb: mse_loss([ref(x)[0] for x in xb], yb))
+    step = autograd.compile(lambda xb, yb: mse_loss([model(x) for x in xb], yb))
+    ref_step = autograd.compile(lambda xb, yb: mse_loss([ref(x) for x in xb], yb))
     step(xs, ys)
     ref_step(xs, ys)
     model.zero_grad()
@@ -265,7 +265,7 @@ def test_threads_accumulate_exactly_as_sequential_calls() -> None:
     assert_same(grads(model.parameters()), grads(ref.parameters()))
     # and one sequential compiled call is one eager sweep
     one = make()
-    mse_loss([one(x)[0] for x in xs], ys).backward()
+    mse_loss([one(x) for x in xs], ys).backward()
     for p, q in zip(ref.parameters(), one.parameters()):
         assert p.grad == pytest.approx(400.0 * q.grad, rel=1e-9, abs=1e-12)
 
@@ -300,7 +300,7 @@ def test_logging_reads_like_micrograds_accuracy_work() -> None:
     accuracy: list[float] = []
 
     def loss_fn(xb: list[list[Value]], yb: list[Value]) -> Value:
-        scores = [model(x)[0] for x in xb]
+        scores = [model(x) for x in xb]
         losses = [(1 + -y * s).relu() for y, s in zip(yb, scores)]
         accuracy.append(sum((y.data > 0) == (s.data > 0) for y, s in zip(yb, scores)) / 4)
         return autograd.add_n(losses) * 0.25
@@ -313,7 +313,7 @@ def test_logging_reads_like_micrograds_accuracy_work() -> None:
     step(xs, ys)
     assert len(accuracy) == 2  # one per call (the trace stopped at the first read)
     ref = MLP(2, [4, 1], seed=1)
-    ref_scores = [ref(x)[0].data for x in xs]
+    ref_scores = [ref(x).data for x in xs]
     assert accuracy[-1] == sum((y > 0) == (s > 0) for y, s in zip(ys, ref_scores)) / 4
 
 

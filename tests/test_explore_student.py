@@ -167,7 +167,7 @@ def test_module_parameters_are_named(tmp_path: Path) -> None:
     assert short_parameter_name("layers.0.neurons.1.w.0") == "L0.n1.w0"
     assert short_parameter_name("layers.2.neurons.0.b") == "L2.n0.b"
     model = MLP(2, [2, 1], seed=0)
-    out = model([0.5, -0.5])[0]
+    out = model([0.5, -0.5])
     data = explorer_data(out, params=model)
     labels = {n["label"] for n in data["nodes"]}
     assert {"L0.n0.w0", "L0.n0.w1", "L0.n0.b", "L1.n0.w1"} <= labels
