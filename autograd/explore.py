@@ -304,6 +304,38 @@ def ieee_sum(terms: Iterable[float]) -> float:
         return sum(xs, 0.0)
 
 
+#: The largest graph whose marked parameters get a derived formula (SymPy) on the page.
+FORMULA_LIMIT = 200
+
+
+def derived_formulas(root: Value, order: list[Value], marked: list[Value]) -> dict[Value, str]:
+    """``d root / d p`` as :func:`autograd.symbolic.formula_text` derives it, for each marked
+    parameter ``p``: the chain rule written in the graph's labels (``∂J/∂w5 = a0*o1*(1 -
+    o1)*(o1 - y1)``), shown above the path products when ``p`` is selected.
+
+    Only where it is quick and readable: SymPy installed, at most :data:`FORMULA_LIMIT`
+    Values, and every computed node labelled (the article's form; SymPy's simplification
+    of long unlabelled expressions can take minutes). Otherwise ``{}``: the page shows
+    the path products alone."""
+    if not marked or root.operation is None or len(order) > FORMULA_LIMIT:
+        return {}
+    if any(node.operation is not None and not node.label for node in order):
+        return {}
+    try:
+        import sympy  # noqa: F401
+
+        from autograd.symbolic import formula_text
+    except ImportError:
+        return {}
+    derived = {}
+    for p in marked:
+        try:
+            derived[p] = visible(formula_text(root, p))
+        except (UnicodeError, TypeError, ValueError):  # e.g. a lone surrogate SymPy refuses
+            return {}
+    return derived
+
+
 def explorer_data(
     root: Value,
     *,
@@ -428,19 +460,22 @@ def explorer_data(
     everything = [k for k in range(n) if parents[k]]
     root_after = _replay(order, operands, stepped, everything) if marked else root.data
 
+    rows_of_nodes: list[dict[str, Any]] = [
+        {"label": labels[k], "op": node.op,
+         "symbol": node.operation.symbol if node.operation is not None else "",
+         "formula": node.operation.formula if node.operation is not None else "",
+         "value": node.data, "parents": parents[k],
+         "inputs": [{"node": x} if type(x) is int else {"number": x} for x in operands[k]],
+         "locals": locals_[k], "grad": grads[k]}
+        for k, node in enumerate(order)
+    ]
+    for leaf, text in derived_formulas(root, order, marked).items():
+        rows_of_nodes[index[leaf]]["derived"] = text
     return {
         "title": title if title is not None else f"Backpropagation through {labels[r]}",
         "lr": float(lr),
         "root": r,
-        "nodes": [
-            {"label": labels[k], "op": node.op,
-             "symbol": node.operation.symbol if node.operation is not None else "",
-             "formula": node.operation.formula if node.operation is not None else "",
-             "value": node.data, "parents": parents[k],
-             "inputs": [{"node": x} if type(x) is int else {"number": x} for x in operands[k]],
-             "locals": locals_[k], "grad": grads[k]}
-            for k, node in enumerate(order)
-        ],
+        "nodes": rows_of_nodes,
         "backward": steps,
         "final": final,
         "paths": paths,

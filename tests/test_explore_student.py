@@ -360,3 +360,29 @@ def test_browser_usable_at_390_px(browser: Any, tmp_path: Path) -> None:
     opened.click("#b-step")
     assert opened.evaluate("explorer.state().index") == 1
     opened.close()
+
+
+def test_a_labelled_graphs_parameters_carry_their_derived_formula() -> None:
+    # issue 19: the selected-node panel shows d root / d p as autograd.formula derives it,
+    # checked here against the closed form dJ/dw = x (1 - tanh(w x)^2) written by hand
+    import sympy
+
+    from autograd import Value
+    from autograd.explore import explorer_data
+
+    w, x = Value(0.5, "w"), Value(2.0, "x")
+    y = w * x
+    y.label = "y"
+    J = y.tanh()
+    J.label = "J"
+    nodes = explorer_data(J, params=[w])["nodes"]
+    text = nodes[0]["derived"]
+    lhs, rhs = text.split(" = ")
+    assert lhs == "∂J/∂w"
+    sx, sJ = sympy.symbols("x J")
+    assert sympy.simplify(sympy.sympify(rhs) - sx * (1 - sJ**2)) == 0
+    assert all("derived" not in n for n in nodes[1:])  # only the marked parameter
+    # an unlabelled computed node: no derived formula (SymPy could take minutes on long ones)
+    z = (w * x).tanh()
+    z.label = "z"
+    assert all("derived" not in n for n in explorer_data(z, params=[w])["nodes"])
