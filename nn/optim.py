@@ -23,7 +23,7 @@ import copy
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from autograd import Value
 from autograd.ops import float_div
@@ -69,6 +69,30 @@ def _hyper(name: str, value: object, *, low: float = 0.0, below: float | None = 
         bound = f"in [{low}, {below})" if below is not None else f">= {low}"
         raise ValueError(f"{name} must be a finite number {bound}, got {value!r:.60}")
     return v
+
+
+class _Hyper:
+    """A hyperparameter attribute: reads the float stored as ``_<name>``; assigning checks
+    it with :func:`_hyper` (a finite real number >= 0) first. ``doc`` is its docstring."""
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.slot = name, "_" + name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Hyper: ...
+    @overload
+    def __get__(self, obj: object, owner: type) -> float: ...
+    def __get__(self, obj: object, owner: type) -> float | _Hyper:
+        if obj is None:
+            return self
+        value: float = getattr(obj, self.slot)
+        return value
+
+    def __set__(self, obj: object, value: float) -> None:
+        setattr(obj, self.slot, _hyper(self.name, value))
 
 
 def _grads(params: list[Value]) -> list[float | None]:
@@ -140,14 +164,8 @@ class Optimizer:
     def __init__(self, params: Iterable[Value]) -> None:
         self.params = _params(params)
 
-    @property
-    def lr(self) -> float:
-        """The learning rate, a finite number >= 0 (checked when set)."""
-        return self._lr
-
-    @lr.setter
-    def lr(self, value: float) -> None:
-        self._lr = _hyper("lr", value)
+    _lr: float  # the checked values behind the attributes, read directly by step()
+    lr = _Hyper("The learning rate, a finite number >= 0 (checked when set).")
 
     def zero_grad(self, set_to_none: bool = False) -> None:
         """Set ``p.grad = 0.0`` for every parameter (``None`` with ``set_to_none=True``).
@@ -288,32 +306,15 @@ class SGD(Optimizer):
         self._check()
         self._buffers: list[float | None] = [None] * len(self.params)
 
-    @property
-    def momentum(self) -> float:
-        """The momentum ``μ``, a finite number >= 0 (checked when set)."""
-        return self._momentum
+    _momentum: float
+    _dampening: float
+    _weight_decay: float
+    momentum = _Hyper("The momentum ``μ``, a finite number >= 0 (checked when set).")
 
-    @momentum.setter
-    def momentum(self, value: float) -> None:
-        self._momentum = _hyper("momentum", value)
+    dampening = _Hyper("The dampening ``τ`` of the momentum buffer, a finite number >= 0.")
 
-    @property
-    def dampening(self) -> float:
-        """The dampening ``τ`` of the momentum buffer, a finite number >= 0."""
-        return self._dampening
-
-    @dampening.setter
-    def dampening(self, value: float) -> None:
-        self._dampening = _hyper("dampening", value)
-
-    @property
-    def weight_decay(self) -> float:
-        """The L2 weight decay ``λ`` added to each gradient as ``λ p``, a finite number >= 0."""
-        return self._weight_decay
-
-    @weight_decay.setter
-    def weight_decay(self, value: float) -> None:
-        self._weight_decay = _hyper("weight_decay", value)
+    weight_decay = _Hyper("The L2 weight decay ``λ`` added to each gradient as ``λ p``, a "
+                          "finite number >= 0.")
 
     @property
     def nesterov(self) -> bool:
@@ -450,23 +451,11 @@ class Adam(Optimizer):
         self._betas = (_hyper("betas[0]", value[0], below=1.0),
                        _hyper("betas[1]", value[1], below=1.0))
 
-    @property
-    def eps(self) -> float:
-        """The denominator's ``eps``, a finite number >= 0 (checked when set)."""
-        return self._eps
+    _eps: float
+    _weight_decay: float
+    eps = _Hyper("The denominator's ``eps``, a finite number >= 0 (checked when set).")
 
-    @eps.setter
-    def eps(self, value: float) -> None:
-        self._eps = _hyper("eps", value)
-
-    @property
-    def weight_decay(self) -> float:
-        """The weight decay ``λ``, a finite number >= 0 (checked when set)."""
-        return self._weight_decay
-
-    @weight_decay.setter
-    def weight_decay(self, value: float) -> None:
-        self._weight_decay = _hyper("weight_decay", value)
+    weight_decay = _Hyper("The weight decay ``λ``, a finite number >= 0 (checked when set).")
 
     @property
     def t(self) -> int:
