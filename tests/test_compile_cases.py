@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_compile import assert_same, same  # bit for bit: 0.0 != -0.0, nan == nan
 
 import autograd
 from autograd import Op, Value, apply, detect_anomaly, no_grad
@@ -26,18 +27,6 @@ from nn import MLP, Neuron, mse_loss
 COMPILE = __import__("sys").modules["autograd.compile"]
 INF = math.inf
 NAN = math.nan
-
-
-def same(a: float, b: float) -> bool:
-    if math.isnan(a) or math.isnan(b):
-        return math.isnan(a) and math.isnan(b)
-    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
-
-
-def assert_same(got: Sequence[float], expected: Sequence[float]) -> None:
-    assert len(got) == len(expected)
-    bad = [(i, g, e) for i, (g, e) in enumerate(zip(got, expected)) if not same(g, e)]
-    assert not bad, f"(index, compiled, eager): {bad[:10]}"
 
 
 def compile_warning() -> type[Warning]:

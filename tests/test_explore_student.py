@@ -10,7 +10,6 @@ import math
 import stat
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,6 @@ from autograd.ops import OPS, Op, register
 from autograd.value import apply
 
 EXPLORE = importlib.import_module("autograd.explore")
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PAYLOADS = [
     "<<TABLE HREF='javascript:window.__pwned=1'><TR><TD>x</TD></TR></TABLE>>",
     "<B>x</B>",
@@ -221,16 +216,6 @@ def test_a_failing_dot_is_not_called_missing(
 # ---------------------------------------------------------------------------------------
 # In Chromium.
 # ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser: Any, path: Path, width: int = 1400, height: int = 900) -> Any:
