@@ -146,7 +146,7 @@ def test_an_mlp_with_other_modules_among_its_layers() -> None:
 def test_an_mlp_ending_in_a_neuron_gives_a_list_from_outputs() -> None:
     mlp = MLP(2, [2, 1], seed=3)
     end = Neuron(2, "linear", rng=rng())
-    mlp.layers[1] = end  # returns one Value  # type: ignore[call-overload]
+    mlp.layers[1] = end  # type: ignore[call-overload]  # it returns one Value
     x = [1.5, -2.0]
     h = _hand_layer(mlp.layers[0], x, lambda v: max(0.0, v))
     expected = sum(w.data * v for w, v in zip(end.w, h)) + end.b.data
