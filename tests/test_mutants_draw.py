@@ -59,3 +59,78 @@ def test_is_builtin_knows_every_pow_const_row_and_no_impostor() -> None:
     assert is_builtin(partial_mul) is False
     # a name no row has
     assert is_builtin(Op("no_such_row", "?", abs, _fake_grads, "mine")) is False
+
+
+def test_html_text_writes_the_quote_as_an_entity() -> None:
+    from autograd.draw import html_text
+
+    assert html_text('a"b') == "a&quot;b"
+
+
+def test_card_and_row_tables_separate_fields_with_rules() -> None:
+    from autograd.draw import _table
+
+    head = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+    assert _table(["a", "b"], False) == f"<{head}<TR><TD>a</TD></TR><HR/><TR><TD>b</TD></TR></TABLE>>"
+    assert _table(["a", "b"], True) == f"<{head}<TR><TD>a</TD><VR/><TD>b</TD></TR></TABLE>>"
+
+
+def _chain_of(n_values: int) -> Value:
+    """A chain x, x+1, (x+1)+1, ... of exactly ``n_values`` Values (numbers are no Values)."""
+    v = Value(1.0, "x")
+    for _ in range(n_values - 1):
+        v = v + 1.0
+    return v
+
+
+def test_edge_labels_become_xlabels_past_60_values_and_the_fast_layout_past_300() -> None:
+    from autograd import draw_dot
+
+    import re
+
+    def keys(n: int) -> set[str]:
+        source = draw_dot(_chain_of(n), edge_labels=True).source
+        return set(re.findall(r"^\tn\d+ -> n\d+_op \[(x?label)=", source, re.M))
+
+    assert keys(60) == {"label"}
+    assert keys(61) == {"xlabel"}
+    assert "mclimit" not in draw_dot(_chain_of(300)).source
+    at_301 = draw_dot(_chain_of(301)).source
+    assert "mclimit=0.1" in at_301 and "nslimit=0.5" in at_301 and "nslimit1=0.5" in at_301
+
+
+def test_an_op_with_an_empty_symbol_is_drawn_with_a_blank() -> None:
+    from autograd import draw_dot
+    from autograd.value import apply
+
+    blank = Op("blank_symbol_op", "", lambda x: x, lambda out, x: (1.0,), "identity")
+    source = draw_dot(apply(blank, Value(1.0, "x"))).source
+    assert "label=< >" in source
+
+
+def _used_by(times: int) -> Value:
+    x = Value(2.0, "x")
+    s = x * 1.0
+    for _ in range(times - 1):
+        s = s + x
+    return s
+
+
+def test_proxies_only_past_24_uses_dashed_and_named_by_their_use() -> None:
+    import re
+
+    from autograd import draw_dot, topological_order
+
+    assert "_for" not in draw_dot(_used_by(24)).source
+    root = _used_by(25)
+    order = topological_order(root)
+    x_id = f"n{order.index(next(v for v in order if v.label == 'x'))}"
+    source = draw_dot(root).source
+    proxies = re.findall(rf"^\t({x_id}_for(\d+)_(\d+)) \[(.*)\]$", source, re.M)
+    # the first use is the box itself, the other 24 uses are dashed copies
+    assert len(proxies) == 24
+    for _name, node, index, attrs in proxies:
+        user = order[int(node)]
+        assert user.parents[int(index)] is order[int(x_id[1:])]
+        assert 'style="filled,dashed"' in attrs and "fillcolor=\"#eef3fb\"" in attrs
+        assert "shape=box" in attrs
