@@ -71,7 +71,8 @@ def test_card_and_row_tables_separate_fields_with_rules() -> None:
     from autograd.draw import _table
 
     head = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
-    assert _table(["a", "b"], False) == f"<{head}<TR><TD>a</TD></TR><HR/><TR><TD>b</TD></TR></TABLE>>"
+    card = f"<{head}<TR><TD>a</TD></TR><HR/><TR><TD>b</TD></TR></TABLE>>"
+    assert _table(["a", "b"], False) == card
     assert _table(["a", "b"], True) == f"<{head}<TR><TD>a</TD><VR/><TD>b</TD></TR></TABLE>>"
 
 
@@ -84,9 +85,9 @@ def _chain_of(n_values: int) -> Value:
 
 
 def test_edge_labels_become_xlabels_past_60_values_and_the_fast_layout_past_300() -> None:
-    from autograd import draw_dot
-
     import re
+
+    from autograd import draw_dot
 
     def keys(n: int) -> set[str]:
         source = draw_dot(_chain_of(n), edge_labels=True).source
