@@ -269,10 +269,21 @@ HELPERS: dict[str, Any] = {
     "_nan": math.nan,
     "_mode": current_mode.get,
     "_float_type": frozenset({float}),
+    "_list_type": frozenset({list}),
+    "_from_iterable": itertools.chain.from_iterable,
     "_DEFAULT": DEFAULT_MODE,
     "_custom_forward": lambda op, *xs: _custom_forward(op, *xs),
     "_lock": _sweep_lock,
+    "_data_of": operator.attrgetter("_data"),
+    "_grad_of": operator.attrgetter("_grad"),
+    "_set_grads": lambda ps, gs: _set_grads(ps, gs),
 }
+
+
+def _set_grads(parameters: Sequence[Value], grads: Sequence[float]) -> None:
+    """``p._grad = g`` for each parameter and its running sum (many parameters' last line)."""
+    for p, g in zip(parameters, grads):
+        p._grad = g
 
 
 def _custom_forward(op: Op, *xs: float) -> float:
@@ -527,6 +538,8 @@ def _container_checks(key: Key, expression: str) -> list[str]:
         return [f"type({expression}) is not list"]
     container, inner = key
     checks = [f"type({expression}) is not {container.__name__}"]
+    if _rows_of_floats(key):  # a long list of lists of numbers: its lists in one C loop
+        return [*checks, f"not _list_type.issuperset(map(type, {expression}))"]
     for i, k in enumerate(inner):
         checks += _container_checks(k, f"{expression}[{i}]")
     return checks
@@ -534,6 +547,8 @@ def _container_checks(key: Key, expression: str) -> list[str]:
 
 #: A list argument of at least this many numbers has its types checked in one C loop.
 _BULK_CHECK = 8
+#: More parameters than this are read (and their running sums set) in one line each way.
+_BULK_PARAMETERS = 32
 
 
 def _float_checks(
@@ -548,9 +563,18 @@ def _float_checks(
         mine = [next(leaves) for _ in _leaf_names(key, "x")]
         if isinstance(key, int) and key >= _BULK_CHECK:
             checks.append(f"not _float_type.issuperset(map(type, {name}))")
+        elif _rows_of_floats(key):
+            checks.append(f"not _float_type.issuperset(map(type, _from_iterable({name})))")
         else:
             checks += [f"type({atom[id(p)]}) is not float" for p in mine]
     return checks
+
+
+def _rows_of_floats(key: Key) -> bool:
+    """Whether ``key`` is a container of lists of numbers (a batch of samples) holding at
+    least :data:`_BULK_CHECK` numbers: its types are then checked in bulk."""
+    return (isinstance(key, tuple) and all(type(k) is int for k in key[1])
+            and sum(key[1]) >= _BULK_CHECK)
 
 
 def _guard_lines(conditions: list[str], call: str) -> list[str]:
@@ -666,7 +690,8 @@ def generate(
             unpack.append(f"    {_unpack_target(key, leaves, names, atom, top=True)} = {name}")
     parameters: list[tuple[str, Value]] = []  # (name, leaf), in order of first use
     lines: list[str] = []
-    leaf_lines: list[str] = []
+    leaf_lines: list[str] = []  # the labelled constants
+    parameter_lines: list[str] = []
     body_nodes = [n for n in order if n.parents]
     ordered_leaves: list[Value] = []  # the other leaves, in the order the forward uses them
     seen_leaf: set[int] = set(placeholder_ids)
@@ -696,8 +721,14 @@ def generate(
             else:
                 namespace["_" + name] = leaf
             parameters.append((name, leaf))
-            leaf_lines.append(f"    {name} = _{name}._data{_comment(leaf.label, name)}")
+            parameter_lines.append(f"    {name} = _{name}._data{_comment(leaf.label, name)}")
             atom[id(leaf)] = name
+    bulk = len(parameters) > _BULK_PARAMETERS
+    if bulk:  # one line each way: the per-parameter lines cost CPython's compiler most
+        parameter_lines = [
+            f"    __P = ({''.join(f'_{name}, ' for name, _ in parameters)})  # the parameters",
+            f"    {''.join(f'{name}, ' for name, _ in parameters)}= map(_data_of, __P)"]
+    leaf_lines = parameter_lines + leaf_lines
 
     # -- which nodes need a gradient: those with a path down to a parameter -------------
     parameter_ids = {id(leaf) for _, leaf in parameters}
@@ -782,7 +813,11 @@ def generate(
                 remaining[id(parent)] = remaining.get(id(parent), 0) + 1
     backward: list[str] = [] if chunks is None else chunks
     accumulate: list[str] = []
-    if running:  # running sums, in the engine's order: g_p = p.grad, g_p = g_p + term, ...
+    if running and bulk:  # running sums, in the engine's order: g_p = p.grad, g_p + term...
+        backward += [f"    {''.join(f'g_{name}, ' for name, _ in parameters)}= "
+                     "map(_grad_of, __P)"]
+        accumulate += [f"    _set_grads(__P, ({''.join(f'g_{name}, ' for name, _ in parameters)}))"]
+    elif running:
         backward += [f"    g_{name} = _{name}._grad" for name, _ in parameters]
         accumulate += [f"    _{name}._grad = g_{name}" for name, _ in parameters]
     if id(root) in parameter_ids:  # fn returned a parameter itself: d root / d root = 1.0

@@ -146,3 +146,76 @@ def test_the_node_limit_is_documented_and_named_in_the_warning() -> None:
     assert COMPILE.MAX_NODES >= 1_000_002  # a chain of 10^6 ops (+ x and w) compiles
     assert COMPILE.MAX_NODES * 1000 < 2 * 2**30  # refused before it would take gigabytes
     assert COMPILE.MAX_NODES == 1_200_000 and 0 < COMPILE.CHUNK_STATEMENTS <= 1000
+
+
+def _batch_loss(model, xb: list[list[Value]], yb: list[Value]) -> Value:  # type: ignore[no-untyped-def]
+    from nn import mse_loss
+
+    return mse_loss([model(x) for x in xb], yb, "mean")
+
+
+def test_many_parameters_and_a_batch_of_samples_are_guarded_and_read_in_bulk() -> None:
+    """> 32 parameters: read, summed and written back in one line each way; a batch (a
+    list of lists of numbers): its types checked in one C loop. Same numbers as eager;
+    another container, a numpy number or a changed weight are still seen."""
+    import numpy as np
+
+    from nn import MLP
+
+    model = MLP(2, [8, 8, 1], activation="tanh", output_activation="linear", seed=3)
+    twin = MLP(2, [8, 8, 1], activation="tanh", output_activation="linear", seed=3)
+    assert len(model.parameters()) > COMPILE._BULK_PARAMETERS
+    step = autograd.compile(lambda xb, yb: _batch_loss(model, xb, yb))
+    xb = [[0.1 * i - 0.5, 0.3 - 0.05 * i] for i in range(10)]
+    yb = [0.01 * i for i in range(10)]
+
+    def check(xs: object, ys: object) -> None:
+        loss = step(xs, ys)
+        ref = _batch_loss(twin, [[Value(float(v)) for v in x] for x in xs],  # type: ignore[attr-defined]
+                          [Value(float(y)) for y in ys])  # type: ignore[attr-defined]
+        ref.backward()
+        assert same(loss, ref.data)
+        for p, q in zip(model.parameters(), twin.parameters()):
+            assert same(p.grad, q.grad), (p, q)
+
+    check(xb, yb)
+    assert "= map(_data_of, __P)" in step.source and "_set_grads(__P, (g_" in step.source
+    assert "_from_iterable(xb)" in step.source and "_list_type.issuperset" in step.source
+    check([*xb[:3], [np.float64(0.25), 0.5], *xb[4:]], yb)  # converted, as eager does
+    assert step.traces == 1
+    check([*xb[:3], (0.25, 0.5), *xb[4:]], yb)  # a tuple sample: another structure
+    assert step.traces == 2
+    model.parameters()[5].data = twin.parameters()[5].data = 0.75  # an optimizer's step
+    check(xb, yb)
+
+
+def test_many_parameters_without_a_loop_accumulate_as_eager() -> None:
+    ws = [Value(0.1 * i - 1.0, f"w{i}") for i in range(40)]
+    twins = [Value(w.data) for w in ws]
+    for w in ws[::3]:
+        w.grad = None  # the first contribution itself, as eager
+    for w in twins[::3]:
+        w.grad = None
+
+    def loss_fn(xs: list[Value]) -> Value:
+        return sum((w * x for w, x in zip(ws, xs)), Value(0.0)) * ws[0]
+
+    step = autograd.compile(loss_fn)
+    xs = [(-1.0) ** i * 0.5 * i for i in range(40)]
+    loss = step(xs)
+    ref = sum((w * Value(x) for w, x in zip(twins, xs)), Value(0.0)) * twins[0]
+    ref.backward()
+    assert same(loss, ref.data)
+    assert all(same(w.grad, t.grad) for w, t in zip(ws, twins))
+    assert "= map(_data_of, __P)" in step.source and "_set_grads" not in step.source
+
+
+def test_compiling_the_mlp_step_peaks_under_one_kilobyte_per_node() -> None:
+    from autograd import topological_order
+    from benchmarks import workloads
+
+    model, _ = workloads._mlp_model()
+    xs, ys = workloads.mlp_data(100)
+    nodes = len(topological_order(_batch_loss(model, [[Value(v) for v in x] for x in xs],
+                                              [Value(y) for y in ys])))
+    assert _peak_per_node(lambda xb, yb: _batch_loss(model, xb, yb), nodes, xs, ys) <= 1000.0
