@@ -75,8 +75,10 @@ import operator
 import re
 import sys
 import threading
+import types
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -267,10 +269,21 @@ HELPERS: dict[str, Any] = {
     "_nan": math.nan,
     "_mode": current_mode.get,
     "_float_type": frozenset({float}),
+    "_list_type": frozenset({list}),
+    "_from_iterable": itertools.chain.from_iterable,
     "_DEFAULT": DEFAULT_MODE,
     "_custom_forward": lambda op, *xs: _custom_forward(op, *xs),
     "_lock": _sweep_lock,
+    "_data_of": operator.attrgetter("_data"),
+    "_grad_of": operator.attrgetter("_grad"),
+    "_set_grads": lambda ps, gs: _set_grads(ps, gs),
 }
+
+
+def _set_grads(parameters: Sequence[Value], grads: Sequence[float]) -> None:
+    """``p._grad = g`` for each parameter and its running sum (many parameters' last line)."""
+    for p, g in zip(parameters, grads):
+        p._grad = g
 
 
 def _custom_forward(op: Op, *xs: float) -> float:
@@ -350,7 +363,7 @@ def _private_leaves(order: list[Value], root: Value) -> set[int]:
 
 
 def _held_references(order: list[Value]) -> dict[int, int]:
-    """``id(v) -> how many references the nodes of ``order`` hold to ``v``: one per bare
+    """``id(leaf) -> how many references the nodes of ``order`` hold to ``leaf``: one per bare
     ``_parents`` slot and per place in a ``_parents`` or ``_inputs`` tuple (a leaf holds
     none: its ``_parents`` is ``()``, it has no ``_inputs``; a bare number in ``_inputs``,
     the ``c`` of ``x * c``, holds no Value).
@@ -368,7 +381,7 @@ def _held_references(order: list[Value]) -> dict[int, int]:
         if type(inputs) is not tuple:  # a bare number (Value op number): holds no Value
             inputs = ()
         for x in (*held, *inputs):
-            if isinstance(x, Value):
+            if isinstance(x, Value) and x._stamp <= 0:  # only leaves are asked about
                 uses[id(x)] = uses.get(id(x), 0) + 1
     return uses
 
@@ -378,7 +391,8 @@ def _held_references(order: list[Value]) -> dict[int, int]:
 # ----------------------------------------------------------------------------------------
 
 #: Names the generated code may not use for nodes (helpers, builtins, keywords, its own).
-_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_total", "_retrace", "_v"})
+_RESERVED = frozenset({*HELPERS, *dir(builtins), *keyword.kwlist, "_total", "_retrace", "_v",
+                       "_codes", "_code"})
 #: Sums of more terms are split into lines (CPython's compiler recurses on long sums).
 _CHUNK = 64
 
@@ -399,16 +413,22 @@ _FALLBACK = re.compile(r"v[0-9]+(_[A-Za-z0-9_]*)?")
 #: label keeps either.
 _OP_STEMS = frozenset({*TEMPLATES, "detach"})
 _OP_FORM = re.compile("(" + "|".join(sorted(_OP_STEMS, key=len, reverse=True)) + ")[0-9]+")
+#: A generated name (fallback or op form), or one of its derived names that a label could
+#: spell: ``g_mul0`` (its gradient), ``local_mul0`` (``_`` + it is ``_local_mul0``). No
+#: label of this form is kept, so generated names need no record of their own: they can
+#: never meet a label or a name derived from one.
+_GENERATED = re.compile(f"(?:g_|local_)?(?:{_FALLBACK.pattern}|{_OP_FORM.pattern})")
 #: The longest slug of a label kept in a fallback name.
 _SLUG = 24
 
 
 def _usable_label(label: str) -> bool:
     """Whether ``label`` can be a variable as it is: an ASCII identifier, no keyword, no
-    builtin or name the generated code uses, no leading ``_``, not of the fallback form."""
+    builtin or name the generated code uses, no leading ``_``, not of a generated form
+    (``v3``, ``mul0``) nor one's gradient or local name (``g_mul0``, ``local_v3_x``)."""
     return (label.isascii() and label.isidentifier() and not keyword.iskeyword(label)
             and label[0] != "_" and label not in _RESERVED
-            and _FALLBACK.fullmatch(label) is None and _OP_FORM.fullmatch(label) is None)
+            and _GENERATED.fullmatch(label) is None)
 
 
 class _Names:
@@ -419,7 +439,10 @@ class _Names:
     names is taken; otherwise by a fallback ``v<k>`` or ``v<k>_<slug>`` (``k`` a counter),
     a form no label is given. Python folds identifiers to NFKC (``µ`` and ``μ``, ``ｗ`` and
     ``w`` are one name), so only ASCII labels are used as they are: two nodes can never
-    share a variable, whatever their labels."""
+    share a variable, whatever their labels. Only the names taken from labels (and the
+    fixed ones) are recorded: a generated name is unique by its counter, and its form is
+    one no label keeps (:data:`_GENERATED`), so a graph of unlabelled nodes costs no
+    memory here."""
 
     def __init__(self) -> None:
         self.taken: set[str] = set(_RESERVED)
@@ -448,8 +471,11 @@ class _Names:
                 name = f"v{next(self.counter)}" + (f"_{slug}" if slug else "")
                 if self._free(name):
                     break
-        self.taken.update((name, "g_" + name, "_" + name, "_local_" + name))
-        return name
+        if _GENERATED.fullmatch(name) is None:  # generated names are unique by their form
+            self.taken.update((name, "g_" + name, "_" + name, "_local_" + name))
+        # interned: CPython's compiler interns the names of the code it compiles, so a long
+        # program's code then shares this string instead of holding a copy of its own
+        return sys.intern(name)
 
 
 def _comment(label: str, name: str) -> str:
@@ -512,6 +538,8 @@ def _container_checks(key: Key, expression: str) -> list[str]:
         return [f"type({expression}) is not list"]
     container, inner = key
     checks = [f"type({expression}) is not {container.__name__}"]
+    if _rows_of_floats(key):  # a long list of lists of numbers: its lists in one C loop
+        return [*checks, f"not _list_type.issuperset(map(type, {expression}))"]
     for i, k in enumerate(inner):
         checks += _container_checks(k, f"{expression}[{i}]")
     return checks
@@ -519,6 +547,8 @@ def _container_checks(key: Key, expression: str) -> list[str]:
 
 #: A list argument of at least this many numbers has its types checked in one C loop.
 _BULK_CHECK = 8
+#: More parameters than this are read (and their running sums set) in one line each way.
+_BULK_PARAMETERS = 32
 
 
 def _float_checks(
@@ -533,9 +563,18 @@ def _float_checks(
         mine = [next(leaves) for _ in _leaf_names(key, "x")]
         if isinstance(key, int) and key >= _BULK_CHECK:
             checks.append(f"not _float_type.issuperset(map(type, {name}))")
+        elif _rows_of_floats(key):
+            checks.append(f"not _float_type.issuperset(map(type, _from_iterable({name})))")
         else:
             checks += [f"type({atom[id(p)]}) is not float" for p in mine]
     return checks
+
+
+def _rows_of_floats(key: Key) -> bool:
+    """Whether ``key`` is a container of lists of numbers (a batch of samples) holding at
+    least :data:`_BULK_CHECK` numbers: its types are then checked in bulk."""
+    return (isinstance(key, tuple) and all(type(k) is int for k in key[1])
+            and sum(key[1]) >= _BULK_CHECK)
 
 
 def _guard_lines(conditions: list[str], call: str) -> list[str]:
@@ -585,9 +624,22 @@ class Program:
     """One generated function: its source, the objects it refers to, the placeholders'
     names in argument order."""
 
-    source: str
+    text: str
     namespace: dict[str, Any]
     function_name: str
+    #: a chunked program's pieces, compiled (``text`` is then the function that runs them)
+    codes: tuple[types.CodeType, ...] = ()
+    #: the pieces' source, zlib-compressed (shown by :attr:`source`)
+    packed: tuple[bytes, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The generated code: the function, then each piece of a chunked program."""
+        if not self.packed:
+            return self.text
+        pieces = [f"\n# piece {k}: run by {self.function_name}() in its globals\n"
+                  + zlib.decompress(piece).decode() for k, piece in enumerate(self.packed)]
+        return self.text + "".join(pieces)
 
 
 def generate(
@@ -638,7 +690,8 @@ def generate(
             unpack.append(f"    {_unpack_target(key, leaves, names, atom, top=True)} = {name}")
     parameters: list[tuple[str, Value]] = []  # (name, leaf), in order of first use
     lines: list[str] = []
-    leaf_lines: list[str] = []
+    leaf_lines: list[str] = []  # the labelled constants
+    parameter_lines: list[str] = []
     body_nodes = [n for n in order if n.parents]
     ordered_leaves: list[Value] = []  # the other leaves, in the order the forward uses them
     seen_leaf: set[int] = set(placeholder_ids)
@@ -668,8 +721,14 @@ def generate(
             else:
                 namespace["_" + name] = leaf
             parameters.append((name, leaf))
-            leaf_lines.append(f"    {name} = _{name}._data{_comment(leaf.label, name)}")
+            parameter_lines.append(f"    {name} = _{name}._data{_comment(leaf.label, name)}")
             atom[id(leaf)] = name
+    bulk = len(parameters) > _BULK_PARAMETERS
+    if bulk:  # one line each way: the per-parameter lines cost CPython's compiler most
+        parameter_lines = [
+            f"    __P = ({''.join(f'_{name}, ' for name, _ in parameters)})  # the parameters",
+            f"    {''.join(f'{name}, ' for name, _ in parameters)}= map(_data_of, __P)"]
+    leaf_lines = parameter_lines + leaf_lines
 
     # -- which nodes need a gradient: those with a path down to a parameter -------------
     parameter_ids = {id(leaf) for _, leaf in parameters}
@@ -695,6 +754,13 @@ def generate(
 
     group = _find_group(body_nodes, leaf_ref) if len(body_nodes) >= _ROLL_MIN else None
     rolled = group is not None
+    statements = len(body_nodes)
+    if group is not None:
+        statements -= group.end - group.start - len(group.instances[0])
+    # a long program is compiled piece by piece (see _Chunks); its values live in the
+    # function's globals, so the parameters' gradients are running sums, as in a loop
+    chunks = _Chunks() if statements > CHUNK_STATEMENTS else None
+    running = rolled or chunks is not None
 
     # -- forward ----------------------------------------------------------------------
     header_lines = [f"def {function_name}({', '.join(signature)}):"]
@@ -715,11 +781,17 @@ def generate(
             retrace)
     else:
         header_lines += unpack
+    read_lines = []
     if structure is not None:
         for k, objects in sorted(read_through.items()):
             targets = [objects.get(i, "_") for i in range(len(structure.lists[k]))]
             text = ", ".join(targets) + ("," if len(targets) == 1 else "")
-            header_lines.append(f"    {text} = __L{k}")
+            read_lines.append(f"    {text} = __L{k}")
+    if chunks is not None:  # the chunks run in the function's globals: they read them there
+        lines = chunks
+        lines += read_lines
+    else:
+        header_lines += read_lines
     lines += ["    # forward", *leaf_lines]
     gen = _Emitter(names, namespace, atom)
     position = 0
@@ -739,21 +811,23 @@ def generate(
         for parent in node.parents:
             if id(parent) in parameter_ids:
                 remaining[id(parent)] = remaining.get(id(parent), 0) + 1
-    backward: list[str] = []
+    backward: list[str] = [] if chunks is None else chunks
     accumulate: list[str] = []
-    if rolled:  # running sums, in the engine's order: g_p = p.grad, g_p = g_p + term, ...
+    if running and bulk:  # running sums, in the engine's order: g_p = p.grad, g_p + term...
+        backward += [f"    {''.join(f'g_{name}, ' for name, _ in parameters)}= "
+                     "map(_grad_of, __P)"]
+        accumulate += [f"    _set_grads(__P, ({''.join(f'g_{name}, ' for name, _ in parameters)}))"]
+    elif running:
         backward += [f"    g_{name} = _{name}._grad" for name, _ in parameters]
         accumulate += [f"    _{name}._grad = g_{name}" for name, _ in parameters]
-    if root.parents and id(root) in relevant:
-        gen.grad_name[id(root)] = None  # the seed, d root / d root = 1.0
-    elif id(root) in parameter_ids:
+    if id(root) in parameter_ids:  # fn returned a parameter itself: d root / d root = 1.0
         accumulate.append(f"    _{atom[id(root)]}._grad += 1.0")
 
     def to_parameter(parent: Value, term: Term) -> list[str]:
         """A term for a parameter: a running sum (rolled code), or collected until the
         parameter's last term, then one line."""
         name = atom[id(parent)]
-        if rolled:
+        if running:
             return [f"    g_{name} = g_{name} + {_times(*term)}"]
         gen.contributions.setdefault(id(parent), []).append(term)
         remaining[id(parent)] -= 1
@@ -778,6 +852,9 @@ def generate(
         position -= 1
         if id(node) in relevant:
             backward += gen.backward(node, node is root, relevant, parameter_ids, to_parameter)
+    if chunks is not None:
+        return _chunked_program(chunks, header_lines, accumulate, placeholders, atom, root,
+                                namespace, function_name)
     if rolled and accumulate:  # the running sums read .grad: under the lock from the start
         lines += ["    with _lock:  # one sweep at a time, as backward()"]
         indent = "    "
@@ -795,6 +872,76 @@ def generate(
     lines.append(f"    return {atom[id(root)]}")
     source = "\n".join(header_lines + lines) + "\n"
     return Program(source, namespace, function_name)
+
+
+#: A program of more top-level statements than this is compiled in pieces of this many.
+#: CPython's compiler needs several kB per statement while it works (its syntax tree,
+#: symbol table and code of the whole unit at once): pieces keep that bounded, whatever
+#: the graph's size.
+CHUNK_STATEMENTS = 200
+
+
+class _Chunks(list[str]):
+    """The lines of a long program, compiled as they come, :data:`CHUNK_STATEMENTS`
+    top-level statements at a time, as module code (``exec`` runs each piece in the
+    generated function's globals, where the pieces leave and read the numbers). Each
+    piece's text is kept zlib-compressed only, for :attr:`Program.source`. A line is
+    given as in the function's body (four spaces in); a compound statement's inner lines
+    stay with it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.codes: list[types.CodeType] = []
+        self.packed: list[bytes] = []
+        self.statements = 0  # top-level statements in the piece being written
+
+    def append(self, line: str) -> None:
+        """Add one line; a new top-level statement first closes a full piece."""
+        if line[4] != " ":  # a statement of the function's own level
+            if self.statements >= CHUNK_STATEMENTS:
+                self.flush()
+            self.statements += 1
+        super().append(line[4:])
+
+    def extend(self, lines: Iterable[str]) -> None:
+        """Add each line in turn."""
+        for line in lines:
+            self.append(line)
+
+    def __iadd__(self, lines: Iterable[str]) -> _Chunks:  # type: ignore[override,misc]
+        self.extend(lines)
+        return self
+
+    def flush(self) -> None:
+        """Compile the piece written so far and keep its text packed."""
+        if not self:
+            return
+        text = "\n".join(self) + "\n"
+        self.codes.append(builtins.compile(text, f"<autograd.compile piece {len(self.codes)}>",
+                                           "exec"))
+        self.packed.append(zlib.compress(text.encode(), 1))
+        self.clear()
+        self.statements = 0
+
+
+def _chunked_program(
+    chunks: _Chunks, header_lines: list[str], accumulate: list[str],
+    placeholders: Sequence[Value], atom: dict[int, str], root: Value, namespace: dict[str, Any],
+    function_name: str,
+) -> Program:
+    """The function that runs a long program's pieces: after its guard, under the sweep
+    lock (the pieces keep their numbers in its globals, so calls take turns), it puts the
+    arguments' numbers into its globals, runs the pieces and returns the loss."""
+    chunks += accumulate
+    chunks.flush()
+    names = [atom[id(p)] for p in placeholders]
+    lines = ["    with _lock:  # one call at a time: the pieces keep their numbers in globals()"]
+    if names:
+        lines.append(f"        globals().update({', '.join(f'{n}={n}' for n in names)})")
+    lines += ["        for _code in _codes:", "            exec(_code, globals())",
+              f"    return {atom[id(root)]}"]
+    return Program("\n".join(header_lines + lines) + "\n", namespace, function_name,
+                   tuple(chunks.codes), tuple(chunks.packed))
 
 
 def _rolled_param_line(name: str, term: Term) -> list[str]:
@@ -932,10 +1079,9 @@ class _Emitter:
         self.names = names
         self.namespace = namespace
         self.atom = atom
-        self.templates: dict[int, Template | None] = {}
         self.custom_ops: dict[int, str] = {}  # id(Op) -> its name in the namespace
         self.contributions: dict[int, list[Term]] = {}
-        self.grad_name: dict[int, str | None] = {}
+        self.assigned: set[int] = set()  # a rolled loop's root: g is its loop variable
         self.rolled_atoms: dict[int, str] = {}
         self.saved = ""
 
@@ -948,7 +1094,6 @@ class _Emitter:
         """``name = expression`` for ``node`` (its name allocated)."""
         op = _row(node)
         template = _template(op)
-        self.templates[id(node)] = template
         name = self.names.new(node.label, op.name)
         xs = self.input_atoms(node)
         if template is not None:
@@ -973,14 +1118,12 @@ class _Emitter:
         """``g_node`` from its collected terms, then its terms for its parents (the
         template's local derivatives at the Value positions of the inputs)."""
         lines = []
-        if not is_root and id(node) not in self.grad_name:
-            g = "g_" + self.atom[id(node)]
+        g_node = None if is_root else "g_" + self.atom[id(node)]  # the root's: the seed 1.0
+        if g_node is not None and id(node) not in self.assigned:
             lines += [indent + line.lstrip() for line in
-                      _sum_lines(g, None, self.contributions.pop(id(node)))]
-            self.grad_name[id(node)] = g
-        g_node = self.grad_name[id(node)]
+                      _sum_lines(g_node, None, self.contributions.pop(id(node)))]
         op = _row(node)
-        template = self.templates[id(node)]
+        template = _template(op)
         xs = self.input_atoms(node)
         if template is not None:
             locals_ = template.local(xs, self.atom[id(node)], op)
@@ -1050,7 +1193,7 @@ class _Emitter:
         outer = dict(self.atom)
         self.atom.update(self.rolled_atoms)
         g_root = "g_" + self.atom[id(first[-1])]
-        self.grad_name[id(first[-1])] = g_root
+        self.assigned.add(id(first[-1]))
         values = [*(self.atom[id(p)] for p in group.slots[0]),
                   *(self.atom[id(node)] for node in first)]
         saved = self.saved
@@ -1078,10 +1221,11 @@ _counter = itertools.count()
 def build(program: Program) -> Callable[..., float]:
     """Compile a :class:`Program` into its function (its source shown in tracebacks)."""
     filename = f"<autograd.compile #{next(_counter)}>"
-    code = builtins.compile(program.source, filename, "exec")
-    linecache.cache[filename] = (len(program.source), None,
-                                 program.source.splitlines(True), filename)
+    code = builtins.compile(program.text, filename, "exec")
+    linecache.cache[filename] = (len(program.text), None, program.text.splitlines(True),
+                                 filename)
     namespace = dict(program.namespace)
+    namespace["_codes"] = program.codes
     exec(code, namespace)
     function: Callable[..., float] = namespace[program.function_name]
     return function
@@ -1201,9 +1345,12 @@ def _describe(key: Key) -> str:
 #: a module changed) before it runs every new structure eagerly, as ``torch.compile``'s
 #: recompile limit (``torch._dynamo.config.recompile_limit``, also 8).
 RECOMPILE_LIMIT = 8
-#: The most nodes one trace may hold: a bigger graph runs eagerly (the compiler's own
-#: memory grows with the code, and CPython's compiler is not made for a million lines).
-MAX_NODES = 100_000
+#: The most nodes one trace may hold: a bigger graph runs eagerly, with a warning. The
+#: trace, the generated code (compiled in pieces of :data:`CHUNK_STATEMENTS` statements)
+#: and the compiled pieces take at most about 1 kB per node while compiling (a chain of
+#: 10^6 nodes compiles), so the limit refuses a graph before compiling it would take
+#: more than about 1.2 GB.
+MAX_NODES = 1_200_000
 
 
 class CompileWarning(RuntimeWarning):
@@ -1225,10 +1372,15 @@ class CacheInfo(NamedTuple):
 class _Entry:
     """One argument structure: its generated code, or ``function is None`` (run eagerly)."""
 
-    source: str
+    program: Program | None
     function: Callable[..., float] | None
     structure: Structure | None = None
     fn_roots: list[object] | None = None
+
+    @property
+    def source(self) -> str:
+        """The generated code ("" for a structure that runs eagerly)."""
+        return "" if self.program is None else self.program.source
 
     def unchanged(self) -> bool:
         """Whether the modules and lists the trace saw are as they were (cheap check
@@ -1263,7 +1415,7 @@ class Compiled:
         if not callable(fn):
             raise TypeError(f"autograd.compile needs a function, not {type(fn).__name__}")
         self.fn = fn
-        self.source = ""
+        self._program: Program | None = None
         self.traces = 0
         self._cache: dict[Key, _Entry] = {}
         self._lock = threading.RLock()
@@ -1288,6 +1440,11 @@ class Compiled:
         # another structure, inside a mode, or after a module changed is sent on to
         # _dispatch by the function's own guard.
         __call__ = property(operator.attrgetter("_last"))
+
+    @property
+    def source(self) -> str:
+        """The code generated last ("" before the first trace)."""
+        return "" if self._program is None else self._program.source
 
     def cache_info(self) -> CacheInfo:
         """How many traces, cached structures and eager structures there are, and the
@@ -1374,7 +1531,7 @@ class Compiled:
     def _run_eagerly(self, key: Key, reason: str, message: str) -> _Entry:
         self._warn(reason, f"autograd.compile({self.__name__}): {message}; this argument "
                            "structure runs eagerly (fn(*args).backward()) from now on")
-        entry = _Entry("", None)
+        entry = _Entry(None, None)
         self._cache[key] = entry
         return entry
 
@@ -1409,9 +1566,9 @@ class Compiled:
                            _identifier(self.__name__), header, guard=True, structure=guards)
         del loss, placeholders
         program.namespace["_retrace"] = self._dispatch
-        entry = _Entry(program.source, build(program), guards, fn_roots)
+        entry = _Entry(program, build(program), guards, fn_roots)
         self._cache[key] = entry
-        self.source = program.source
+        self._program = program
         return entry
 
 

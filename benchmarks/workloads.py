@@ -496,8 +496,9 @@ def chain_micrograd(steps: int) -> Result:
 
 def compile_chain(nodes: int) -> Result:
     """Trace and generate code for a chain ``x <- x * w`` of ``nodes`` nodes (``w`` a
-    parameter); seconds, and the peak bytes per node that tracing, code generation and
-    CPython's compile take (tracemalloc), or the refusal (``MAX_NODES``)."""
+    parameter); seconds (a run without tracemalloc), and the peak bytes per node that
+    tracing, code generation and CPython's compile take (a second run, tracemalloc), or
+    the refusal (``MAX_NODES``)."""
     import warnings
 
     import autograd
@@ -511,22 +512,30 @@ def compile_chain(nodes: int) -> Result:
             x = x * w
         return x
 
-    step = autograd.compile(chain)
-    gc.collect()
-    tracemalloc.start()
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CompileWarning)
-        source = step.source_for(1.0)
-    seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    def measure(traced: bool) -> tuple[float, int, bool]:
+        step = autograd.compile(chain)
+        gc.collect()
+        if traced:
+            tracemalloc.start()
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CompileWarning)
+            compiled = bool(step.source_for(1.0))
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] if traced else 0
+        tracemalloc.stop()
+        return seconds, peak, compiled
+
+    # the time without tracemalloc (which slows every allocation), then the peak with it
+    seconds, _, compiled = measure(False)
+    _, peak, _ = measure(True)
     return {"seconds": seconds, "peak_bytes_per_node": peak / nodes, "nodes": nodes,
-            "compiled": bool(source), "max_nodes": MAX_NODES}
+            "compiled": compiled, "max_nodes": MAX_NODES}
 
 
 def compile_mlp_memory(samples: int) -> Result:
-    """The MLP step's trace and code generation: seconds and peak bytes per node."""
+    """The MLP step's trace and code generation: seconds (without tracemalloc) and peak
+    bytes per node (a second run, tracemalloc)."""
     import autograd
     from autograd import topological_order
     from nn import mse_loss
@@ -534,14 +543,20 @@ def compile_mlp_memory(samples: int) -> Result:
     model, _ = _mlp_model()
     xs, ys = mlp_data(samples)
     nodes = len(topological_order(mse_loss([model(x) for x in xs], ys, "mean")))
-    step = autograd.compile(lambda xb, yb: mse_loss([model(x) for x in xb], yb, "mean"))
-    gc.collect()
-    tracemalloc.start()
-    start = time.perf_counter()
-    step.source_for(xs, ys)
-    seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    def measure(traced: bool) -> tuple[float, int]:
+        step = autograd.compile(lambda xb, yb: mse_loss([model(x) for x in xb], yb, "mean"))
+        gc.collect()
+        if traced:
+            tracemalloc.start()
+        start = time.perf_counter()
+        step.source_for(xs, ys)
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] if traced else 0
+        tracemalloc.stop()
+        return seconds, peak
+
+    seconds, _ = measure(False)  # without tracemalloc, which slows every allocation
+    _, peak = measure(True)
     return {"seconds": seconds, "peak_bytes_per_node": peak / nodes, "nodes": nodes}
 
 
