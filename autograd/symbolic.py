@@ -45,7 +45,9 @@ a function here is called, and without it they raise an ``ImportError`` that nam
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 from functools import partial
 from typing import Any, Literal
@@ -66,6 +68,15 @@ UNLABELLED = "v"
 
 #: A fraction whose denominator is at most this is written as a fraction.
 MAX_DENOMINATOR = 10**6
+
+#: A result of at most this many nodes is tidied with ``sympy.factor_terms``.
+TIDY_LIMIT = 3000
+
+#: The deepest expression (levels of nesting) :func:`formula` writes.
+MAX_DEPTH = 3000
+
+#: Python's recursion limit while :func:`formula` works (SymPy recurses over the tree).
+RECURSION_LIMIT = 4 * MAX_DEPTH + 2000
 
 
 def sympy_module() -> Any:
@@ -214,6 +225,124 @@ def local_derivatives(op: Op, out: Any, inputs: list[Any]) -> list[Any]:
 
 
 # ----------------------------------------------------------------------------------------
+# Sizes and depths of expression trees, and cheap substitution (all without recursion)
+# ----------------------------------------------------------------------------------------
+
+
+class _Measure:
+    """The size (nodes, repeated subtrees counted each time: what printing writes) and the
+    depth (levels of nesting) of expressions, memoised per object and computed without
+    Python recursion, so that a tree thousands of levels deep is measured safely."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[Any, int, int]] = {}  # id -> (expr kept alive, size, depth)
+
+    def __call__(self, expr: Any) -> tuple[int, int]:
+        seen = self._seen
+        stack = [expr]
+        while stack:
+            e = stack[-1]
+            if id(e) in seen:
+                stack.pop()
+                continue
+            args = e.args
+            pending = [a for a in args if id(a) not in seen]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            size, depth = 1, 1
+            for a in args:
+                _, s, d = seen[id(a)]
+                size += s
+                depth = max(depth, d + 1)
+            seen[id(e)] = (e, size, depth)
+        _, size, depth = seen[id(expr)]
+        return size, depth
+
+
+def _construct(e: Any, args: list[Any], sp: Any) -> Any:
+    """``e``'s kind of node over new ``args``: ``+ * **`` with SymPy's (cheap) evaluation;
+    a function of an expression unevaluated (its automatic simplifications, ``tanh``'s
+    search for multiples of ``iπ`` among them, cost seconds on a large argument)."""
+    func = e.func
+    if func in (sp.Add, sp.Mul, sp.Pow) or not isinstance(e, (sp.Function, sp.Max, sp.Min)):
+        return func(*args)
+    if all(not a.args for a in args):  # a number or a symbol: SymPy's evaluation is cheap
+        return func(*args)
+    return func(*args, evaluate=False)
+
+
+def _rebuild(expr: Any, replace: Callable[[Any], Any], sp: Any) -> Any:
+    """``expr`` with every subexpression ``e`` for which ``replace(e)`` is not None replaced
+    by it (not walked into), rebuilt bottom-up without recursion, each shared subexpression
+    once."""
+    done: dict[int, Any] = {}
+    stack = [expr]
+    while stack:
+        e = stack[-1]
+        if id(e) in done:
+            stack.pop()
+            continue
+        new = replace(e)
+        if new is not None or not e.args:
+            stack.pop()
+            done[id(e)] = e if new is None else new
+            continue
+        pending = [a for a in e.args if id(a) not in done]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        args = [done[id(a)] for a in e.args]
+        same = all(a is b for a, b in zip(args, e.args))
+        done[id(e)] = e if same else _construct(e, args, sp)
+    return done[id(expr)]
+
+
+def _substitute(expr: Any, mapping: dict[Any, Any], sp: Any) -> Any:
+    """``expr`` with every atom in ``mapping`` replaced by its value; a derivative of an
+    undefined function is substituted by SymPy (its variable becomes a ``Subs``)."""
+
+    def replace(e: Any) -> Any:
+        if not e.args:
+            return mapping.get(e)
+        if isinstance(e, (sp.Derivative, sp.Subs)):
+            return e.subs([(k, v) for k, v in mapping.items() if e.has(k)])
+        return None
+
+    return _rebuild(expr, replace, sp)
+
+
+def _is_costly(e: Any, sp: Any) -> bool:
+    """A function of an expression (``tanh(0.9*tanh(x) + 0.1)``), or a derivative: what
+    SymPy must not rebuild with its evaluation."""
+    if isinstance(e, (sp.Derivative, sp.Subs)):
+        return True
+    return isinstance(e, (sp.Function, sp.Max, sp.Min)) and any(a.args for a in e.args)
+
+
+def _tidy(expr: Any, sp: Any, measure: _Measure) -> Any:
+    """``sympy.factor_terms`` (common factors pulled out, nothing expanded), with every
+    function of an expression held as a symbol meanwhile, when what remains has at most
+    :data:`TIDY_LIMIT` nodes; a larger one is left as the sweep built it."""
+    held: dict[Any, Any] = {}
+
+    def hold(e: Any) -> Any:
+        if not _is_costly(e, sp):
+            return None
+        if e not in held:
+            held[e] = sp.Dummy("f")
+        return held[e]
+
+    masked = _rebuild(expr, hold, sp)
+    if measure(masked)[0] > TIDY_LIMIT:
+        return expr
+    tidied = sp.factor_terms(masked)
+    return _substitute(tidied, {d: e for e, d in held.items()}, sp) if held else tidied
+
+
+# ----------------------------------------------------------------------------------------
 # Names and the chain rule
 # ----------------------------------------------------------------------------------------
 
@@ -264,32 +393,89 @@ def symbols(root: Value, *, expand: Expand = "labels") -> dict[Value, Any]:
     return {node: sp.Symbol(name) for node, name in _names(topological_order(root), expand).items()}
 
 
-def _expressions(order: list[Value], names: dict[Value, str], sp: Any) -> dict[Value, Any]:
-    """node -> its expression: its symbol, a literal, or its op over its inputs'."""
-    exprs: dict[Value, Any] = {}
-    for node in order:
+def _atoms(order: list[Value], names: dict[Value, str], sp: Any) -> dict[Value, Any]:
+    """node -> its atom in the sweep: its symbol, a literal for a number, and for every other
+    (written-out) node a ``Dummy`` that stands for its expression until the end."""
+    atoms: dict[Value, Any] = {}
+    for k, node in enumerate(order):
         name = names.get(node)
         if name is not None:
-            exprs[node] = sp.Symbol(name)
+            atoms[node] = sp.Symbol(name)
         elif node.operation is None:
-            exprs[node] = number(node._data)
+            atoms[node] = number(node._data)
         else:
-            exprs[node] = _apply(node, exprs, sp)
-    return exprs
+            atoms[node] = sp.Dummy(f"n{k}")
+    return atoms
 
 
-def _inputs(node: Value, exprs: dict[Value, Any]) -> list[Any]:
-    return [exprs[x] if isinstance(x, Value) else number(x) for x in node.inputs]
+def _inputs(node: Value, atoms: dict[Value, Any]) -> list[Any]:
+    return [atoms[x] if isinstance(x, Value) else number(x) for x in node.inputs]
 
 
-def _apply(node: Value, exprs: dict[Value, Any], sp: Any) -> Any:
+def _template(node: Value, atoms: dict[Value, Any], sp: Any) -> Any:
+    """The node's op over its inputs' atoms (``1/(1 + exp(-n3))``)."""
     op = node.operation
     assert op is not None
-    args = _inputs(node, exprs)
+    args = _inputs(node, atoms)
     forward = symbolic_forward(op)
     if forward is None:
         return sp.Function(op.name)(*args)
     return forward(*args)
+
+
+def _dummies_in(expr: Any, dummies: set[Any]) -> set[Any]:
+    """The atoms of ``expr`` that are in ``dummies`` (walked without recursion)."""
+    found: set[Any] = set()
+    seen: set[int] = set()
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if e in dummies:
+            found.add(e)
+        stack.extend(e.args)
+    return found
+
+
+def _written_out(order: list[Value], atoms: dict[Value, Any], needed: set[Any], sp: Any,
+                 measure: _Measure) -> dict[Any, Any]:
+    """Dummy -> the expression it stands for, for the dummies in ``needed`` and those their
+    expressions use: each node's op over its inputs' expressions, built once per node, in
+    topological order; ``ValueError`` past :data:`MAX_DEPTH` levels of nesting."""
+    dummies = {atoms[node] for node in order if isinstance(atoms[node], sp.Dummy)}
+    for node in reversed(order):
+        if atoms[node] in needed:
+            needed |= {atoms[x] for x in node.parents if atoms[x] in dummies}
+    full: dict[Any, Any] = {}
+    for node in order:
+        atom = atoms[node]
+        if atom in needed:
+            full[atom] = _substitute(_template(node, atoms, sp), full, sp)
+            _check_depth(measure(full[atom])[1])
+    return full
+
+
+def _check_depth(depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise ValueError(
+            f"formula: the expression nests {depth} levels deep, more than "
+            f"autograd.symbolic.MAX_DEPTH = {MAX_DEPTH} (SymPy works on it by recursion); "
+            "label some intermediate nodes (with expand='labels' a labelled node is a symbol "
+            "and its expression is not written out)")
+
+
+@contextmanager
+def _recursion_room() -> Iterator[None]:
+    """Python's recursion limit raised to :data:`RECURSION_LIMIT` meanwhile (SymPy's own
+    algorithms recurse over the expression tree)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def formula(root: Value, wrt: Value, *, expand: Expand = "labels") -> Any:
@@ -330,7 +516,14 @@ def formula(root: Value, wrt: Value, *, expand: Expand = "labels") -> Any:
             reach.add(node)
     if root not in reach:
         return sp.Integer(0)
-    exprs = _expressions(order, _names(order, expand), sp)
+    with _recursion_room():
+        return _derive(order, reach, root, wrt, expand, sp)
+
+
+def _derive(order: list[Value], reach: set[Value], root: Value, wrt: Value, expand: str,
+            sp: Any) -> Any:
+    """The sweep over atoms, then the written-out nodes substituted (see :func:`formula`)."""
+    atoms = _atoms(order, _names(order, expand), sp)
     adjoint: dict[Value, Any] = {root: sp.Integer(1)}
     for node in reversed(order):
         if node is wrt:
@@ -340,11 +533,20 @@ def formula(root: Value, wrt: Value, *, expand: Expand = "labels") -> Any:
         g = adjoint.pop(node)
         op = node.operation
         assert op is not None
-        locals_ = local_derivatives(op, exprs[node], _inputs(node, exprs))
+        locals_ = local_derivatives(op, atoms[node], _inputs(node, atoms))
         for x, local in zip(node.inputs, locals_):
             if isinstance(x, Value) and x in reach:
                 adjoint[x] = adjoint.get(x, sp.Integer(0)) + g * local
-    return sp.factor_terms(adjoint[wrt])
+    measure = _Measure()
+    result = _tidy(adjoint[wrt], sp, measure)
+    dummies = {a for a in atoms.values() if isinstance(a, sp.Dummy)}
+    needed = _dummies_in(result, dummies)
+    if not needed:
+        return result
+    full = _written_out(order, atoms, needed, sp, measure)
+    result = _substitute(result, full, sp)
+    _check_depth(measure(result)[1])
+    return _tidy(result, sp, measure)
 
 
 def evaluate(expr: Any, root: Value, *, expand: Expand = "labels") -> float:
