@@ -555,9 +555,86 @@ def evaluate(expr: Any, root: Value, *, expand: Expand = "labels") -> float:
     rational), then evaluated to 30 digits and rounded to a float."""
     sp = sympy_module()
     table = symbols(root, expand=expand)
+    expr = sp.sympify(expr)
+    try:
+        return _evaluate_shared(expr, {s: node.data for node, s in table.items()}, sp)
+    except (TypeError, ValueError, ZeroDivisionError, KeyError):
+        pass  # something the quick walk does not know: SymPy's own, exact, evaluation
     at = {symbol: _exact_data(node.data, sp) for node, symbol in table.items()}
-    value = sp.sympify(expr).xreplace(at)
-    return float(sp.N(value, 30))
+    return float(sp.N(expr.xreplace(at), 30))
+
+
+_DIGITS = 40  # working precision of the quick walk, in decimal digits
+
+
+def _evaluate_shared(expr: Any, at: dict[Any, float], sp: Any) -> float:
+    """``expr`` at the symbols' numbers in ``at``, by one walk over its *distinct*
+    sub-expressions in ``mpmath`` at 40 digits.
+
+    A formula repeats its sub-expressions (the forward expression of a node appears in every
+    path through it), so its tree grows much faster than its distinct parts; SymPy's
+    ``N(expr.xreplace(...))`` works on the tree, exact rationals first, and took seconds on a
+    10-step chain. Here each distinct sub-expression is computed once (iteratively: no
+    recursion limit). Anything outside ``Add``/``Mul``/``Pow`` and the elementary functions
+    raises, and :func:`evaluate` falls back to SymPy's exact evaluation.
+    """
+    import mpmath
+
+    ctx = mpmath.mp.clone()
+    ctx.dps = _DIGITS
+    functions: dict[Any, Callable[..., Any]] = {
+        sp.exp: ctx.exp, sp.log: ctx.log, sp.tanh: ctx.tanh, sp.sin: ctx.sin,
+        sp.cos: ctx.cos, sp.Abs: abs,
+    }
+    done: dict[Any, Any] = {}
+    stack = [expr]
+    while stack:
+        e = stack[-1]
+        if e in done:
+            stack.pop()
+            continue
+        if e.is_Symbol:
+            done[e] = ctx.mpf(at[e])
+        elif e.is_Number or e is sp.nan:
+            done[e] = _mp_number(e, ctx, sp)
+        else:
+            waiting = [a for a in e.args if a not in done]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            args = [done[a] for a in e.args]
+            if e.is_Add:
+                done[e] = ctx.fsum(args)
+            elif e.is_Mul:
+                done[e] = ctx.fprod(args)
+            elif e.is_Pow:
+                done[e] = ctx.power(args[0], args[1])
+            elif e.func in functions and len(args) == 1:
+                done[e] = functions[e.func](args[0])
+            elif e.func in (sp.Max, sp.Min):
+                done[e] = (max if e.func is sp.Max else min)(args)
+            else:
+                raise TypeError(f"no quick evaluation of {e.func}")
+        stack.pop()
+    value = done[expr]
+    if isinstance(value, ctx.mpc):
+        raise TypeError("a complex value")
+    return float(value)
+
+
+def _mp_number(e: Any, ctx: Any, sp: Any) -> Any:
+    """A SymPy number as an mpmath number (``oo``, ``-oo`` and ``nan`` included)."""
+    if e is sp.nan:
+        return ctx.nan
+    if e is sp.oo:
+        return ctx.inf
+    if e is sp.S.NegativeInfinity:
+        return -ctx.inf
+    if e is sp.zoo:
+        raise ValueError("complex infinity")
+    if e.is_Rational:
+        return ctx.mpf(e.p) / e.q
+    return ctx.mpf(e._mpf_)
 
 
 def _exact_data(x: float, sp: Any) -> Any:
