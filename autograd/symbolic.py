@@ -239,26 +239,36 @@ class _Measure:
 
     def __call__(self, expr: Any) -> tuple[int, int]:
         seen = self._seen
-        stack = [expr]
-        while stack:
-            e = stack[-1]
-            if id(e) in seen:
-                stack.pop()
-                continue
-            args = e.args
-            pending = [a for a in args if id(a) not in seen]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
+        for e in _bottom_up(expr, seen):
             size, depth = 1, 1
-            for a in args:
+            for a in e.args:
                 _, s, d = seen[id(a)]
                 size += s
                 depth = max(depth, d + 1)
             seen[id(e)] = (e, size, depth)
         _, size, depth = seen[id(expr)]
         return size, depth
+
+
+def _bottom_up(expr: Any, done: dict[int, Any],
+               stop: Callable[[Any], bool] = lambda e: False) -> Iterator[Any]:
+    """Every subexpression of ``expr`` not yet in ``done`` (keyed by ``id``), each after its
+    arguments, walked without Python recursion. The caller records each one in ``done`` as
+    it receives it (that is what makes a shared subexpression come once); one for which
+    ``stop(e)`` is true comes without its arguments being walked."""
+    stack = [expr]
+    while stack:
+        e = stack[-1]
+        if id(e) in done:
+            stack.pop()
+            continue
+        if e.args and not stop(e):
+            pending = [a for a in e.args if id(a) not in done]
+            if pending:
+                stack.extend(pending)
+                continue
+        stack.pop()
+        yield e
 
 
 def _construct(e: Any, args: list[Any], sp: Any) -> Any:
@@ -278,25 +288,23 @@ def _rebuild(expr: Any, replace: Callable[[Any], Any], sp: Any) -> Any:
     by it (not walked into), rebuilt bottom-up without recursion, each shared subexpression
     once."""
     done: dict[int, Any] = {}
-    stack = [expr]
-    while stack:
-        e = stack[-1]
-        if id(e) in done:
-            stack.pop()
-            continue
+    replaced: dict[int, Any] = {}
+
+    def stop(e: Any) -> bool:
         new = replace(e)
-        if new is not None or not e.args:
-            stack.pop()
-            done[id(e)] = e if new is None else new
-            continue
-        pending = [a for a in e.args if id(a) not in done]
-        if pending:
-            stack.extend(pending)
-            continue
-        stack.pop()
-        args = [done[id(a)] for a in e.args]
-        same = all(a is b for a, b in zip(args, e.args))
-        done[id(e)] = e if same else _construct(e, args, sp)
+        if new is not None:
+            replaced[id(e)] = new
+        return new is not None
+
+    for e in _bottom_up(expr, done, stop):
+        if id(e) in replaced:
+            done[id(e)] = replaced.pop(id(e))
+        elif not e.args:
+            done[id(e)] = e if (new := replace(e)) is None else new
+        else:
+            args = [done[id(a)] for a in e.args]
+            same = all(a is b for a, b in zip(args, e.args))
+            done[id(e)] = e if same else _construct(e, args, sp)
     return done[id(expr)]
 
 
@@ -586,37 +594,28 @@ def _evaluate_shared(expr: Any, at: dict[Any, float], sp: Any) -> float:
         sp.exp: ctx.exp, sp.log: ctx.log, sp.tanh: ctx.tanh, sp.sin: ctx.sin,
         sp.cos: ctx.cos, sp.Abs: abs,
     }
-    done: dict[Any, Any] = {}
-    stack = [expr]
-    while stack:
-        e = stack[-1]
-        if e in done:
-            stack.pop()
-            continue
+    done: dict[int, Any] = {}
+    for e in _bottom_up(expr, done):
         if e.is_Symbol:
-            done[e] = ctx.mpf(at[e])
+            value = ctx.mpf(at[e])
         elif e.is_Number or e is sp.nan:
-            done[e] = _mp_number(e, ctx, sp)
+            value = _mp_number(e, ctx, sp)
         else:
-            waiting = [a for a in e.args if a not in done]
-            if waiting:
-                stack.extend(waiting)
-                continue
-            args = [done[a] for a in e.args]
+            args = [done[id(a)] for a in e.args]
             if e.is_Add:
-                done[e] = ctx.fsum(args)
+                value = ctx.fsum(args)
             elif e.is_Mul:
-                done[e] = ctx.fprod(args)
+                value = ctx.fprod(args)
             elif e.is_Pow:
-                done[e] = ctx.power(args[0], args[1])
+                value = ctx.power(args[0], args[1])
             elif e.func in functions and len(args) == 1:
-                done[e] = functions[e.func](args[0])
+                value = functions[e.func](args[0])
             elif e.func in (sp.Max, sp.Min):
-                done[e] = (max if e.func is sp.Max else min)(args)
+                value = (max if e.func is sp.Max else min)(args)
             else:
                 raise TypeError(f"no quick evaluation of {e.func}")
-        stack.pop()
-    value = done[expr]
+        done[id(e)] = value
+    value = done[id(expr)]
     if isinstance(value, ctx.mpc):
         raise TypeError("a complex value")
     return float(value)
