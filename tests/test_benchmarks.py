@@ -190,3 +190,31 @@ def test_the_eager_prototype_computes_the_floors_iteration() -> None:
     assert abs(proto["last_cost"] - floor["last_cost"]) < 1e-15
     assert all(abs(a - b) < 1e-15 for a, b in zip(proto["weights"], floor["weights"]))
     assert len(floor["weights"]) == 8
+
+
+def test_formula_benchmark_prints_the_article_and_the_mlp_neuron_rows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # issue 19's rows: each derives its formulas and checks them against backward() (exit 2
+    # if one differs); quick mode is one run per row
+    from benchmarks import formula
+
+    assert formula.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines()[2:] if line.startswith("  ")
+            and line.split()[0] in {"e1", "e2", "f1", "f2"}}
+    assert sorted(rows) == ["e1", "e2", "f1", "f2"], out
+    assert re.search(r"article 2-2-2: 12 partials, labels form .* 25 +12 ", rows["e1"])
+    assert re.search(r"MLP neuron, 16 inputs, tanh: 16 weight partials +35 +16 ", rows["f1"])
+    assert "equals backward()'s gradient to 1e-12" in out
+
+
+def test_formula_benchmark_fails_loudly_when_a_formula_disagrees_with_backward(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from autograd import symbolic
+    from benchmarks import formula
+
+    monkeypatch.setattr(symbolic, "evaluate", lambda expr, root, **kw: 12345.0)
+    assert formula.main(["--quick"]) == 2
+    assert "backward()" in capsys.readouterr().err
