@@ -190,3 +190,63 @@ def test_a_masked_zero_adds_no_node_to_a_nonzero_value_gradient() -> None:
     assert bits(g2.data) == bits(0.0)
     (g3,) = grad(x * v, [x], create_graph=True)
     assert bits(g3.data) == bits(-0.0)
+
+
+def test_a_node_with_stamp_one_is_a_node_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the process's first node has the creation stamp 1; every sweep treats it as a node
+    import autograd.value as value_module
+
+    x = Value(2.0)
+    v = Value(5.0)
+    monkeypatch.setattr(value_module, "_next_stamp", lambda: 1)
+    y = x * 3.0  # one parent, stored bare
+    monkeypatch.undo()
+    monkeypatch.setattr(value_module, "_next_stamp", lambda: 1)
+    t = x * v  # two parents, a tuple
+    monkeypatch.undo()
+    assert y._stamp == 1 and t._stamp == 1
+    assert topological_order(y) == [x, y] and topological_order(y, leaves=False) == [y]
+    z = y * 2.0
+    assert topological_order(z, leaves=False) == [y, z]
+    u = t + 1.0  # a bare parent
+    assert topological_order(u, leaves=False) == [t, u]
+    s = t + Value(1.0)  # parents in a tuple
+    assert topological_order(s, leaves=False) == [t, s]
+    y.backward()
+    assert x.grad == 3.0
+    z.backward()
+    assert x.grad == 3.0 + 6.0 and y.grad == 2.0
+    assert grad(y, [x])[0].data == 3.0
+    assert grad(u, [x, v])[0].data == 5.0
+
+
+def test_grad_skips_an_unrelated_first_parent_only() -> None:
+    c = Value(4.0)  # a leaf that is no input: its branch is not swept
+    x = Value(2.0)
+    assert [g.data for g in grad(c * x, [x])] == [4.0]
+    assert [g.data for g in grad(c * x + c, [x])] == [4.0]
+
+
+def test_grad_outputs_entries_are_numbers() -> None:
+    x = Value(2.0)
+    y = x * 3.0
+    for create_graph in (False, True):
+        with pytest.raises(TypeError) as info:
+            grad(y, [x], grad_outputs=["a"], create_graph=create_graph)
+        assert str(info.value) == (
+            "grad() grad_outputs entry must be a real number (int or float), not str: 'a'"
+        )
+        (g,) = grad(y, [x], grad_outputs=[2], create_graph=create_graph)
+        assert g.data == 6.0 and type(g.data) is float
+
+
+def test_grad_goes_on_after_a_masked_local_derivative() -> None:
+    from autograd import Op, apply, ops
+
+    row = Op("mask_first", "mf", lambda a, b: a + b, lambda out, a, b: (ops.MASKED, 2.0),
+             "d/da = 0 (masked), d/db = 2", arity=2)
+    a = Value(1.0)
+    b = Value(2.0)
+    for create_graph in (False, True):
+        ga, gb = grad(apply(row, a, b), [a, b], create_graph=create_graph)
+        assert ga.data == 0.0 and gb.data == 2.0

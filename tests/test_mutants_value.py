@@ -284,3 +284,9 @@ def test_reciprocal_node_holds_one_over_x() -> None:
     assert ops.reciprocal(x).data == 1.0 / 1e-308
     (g,) = grad(x.log(), [x], create_graph=True)
     assert g.data == 1.0 / 1e-308
+
+
+def test_a_leaf_has_no_parents_and_no_local_derivatives() -> None:
+    for leaf in (Value(1.0), Value(1.0, requires_grad=False)):
+        assert leaf.parents == () and leaf.local_grads == () and leaf.inputs == ()
+        assert leaf.operation is None and leaf.is_leaf
