@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import math
 import pickle
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -132,7 +132,7 @@ def test_requires_grad_messages() -> None:
 def test_clear_grads_keeps_frozen_leaves_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     class Tracked(Value):
         __slots__ = ()
-        set_to: list[Any] = []
+        set_to: ClassVar[list[Any]] = []
 
         @property
         def grad(self) -> float:
