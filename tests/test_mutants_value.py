@@ -77,6 +77,9 @@ def test_the_first_node_of_a_process_is_no_leaf(monkeypatch: pytest.MonkeyPatch)
     assert node._stamp == 1 and not node.is_leaf
     with pytest.raises(RuntimeError, match=r"^only leaf Values"):
         copy.copy(node)
+    with pytest.raises(RuntimeError, match=r"^you can only change requires_grad flags"):
+        node.requires_grad_(False)
+    assert node.requires_grad and node._stamp == 1
 
 
 def test_freezing_and_thawing_keep_the_gradient() -> None:
