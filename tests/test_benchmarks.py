@@ -192,6 +192,52 @@ def test_the_eager_prototype_computes_the_floors_iteration() -> None:
     assert len(floor["weights"]) == 8
 
 
+def test_compiled_breakdown_times_each_piece_and_the_minimal_iteration_agrees() -> None:
+    # the compiled and the minimal iteration (no guards, no lock, bare loops) must compute
+    # what the hand-written floats compute: 3 iterations, then cost and weights compared
+    from benchmarks import compiled_breakdown
+
+    out = compiled_breakdown.pieces(iterations=3)
+    compiled_breakdown.check(out)
+    floor = workloads.article_floor(iterations=3, warmup=1)
+    for name in ("compiled", "minimal"):
+        assert abs(out[name]["last_cost"] - floor["last_cost"]) < 1e-15
+        assert all(abs(a - b) < 1e-15 for a, b in zip(out[name]["weights"], floor["weights"]))
+    assert {"opt.zero_grad()", "step(x, y)", "opt.step()", "call without guards or lock",
+            "bare loop clearing .grad", "bare loop applying .grad"} <= set(out)
+    assert all(out[name]["microseconds"] > 0.0 for name in out)
+    broken = dict(out, minimal={**out["minimal"], "last_cost": out["minimal"]["last_cost"] + 1e-9})
+    with pytest.raises(RuntimeError, match="the minimal iteration computed something else"):
+        compiled_breakdown.check(broken)
+
+
+def test_compiled_breakdown_takes_the_lock_out_of_the_generated_code() -> None:
+    import threading
+
+    import autograd
+    from autograd.compile import generate
+    from benchmarks import compiled_breakdown
+
+    w = autograd.Value(3.0, "w")
+    x = autograd.Value(2.0, "x")
+    program = generate(w * x, [x])
+    assert "_acquire()" in program.source
+    free = compiled_breakdown._without_lock(program)
+    assert "_acquire" not in program.source and "_release" not in program.source
+    lock = program.namespace["_lock"]
+    results: list[float] = []
+    runner = threading.Thread(target=lambda: results.append(free(2.0)))
+    with lock:  # held by this thread: code that took the lock would wait in the runner
+        runner.start()
+        runner.join(timeout=10.0)
+        assert results == [6.0]  # finished while the lock was still held
+    runner.join()
+    assert w.grad == 2.0
+    program.text = "def step(x):\n    return x\n"
+    with pytest.raises(RuntimeError, match="no longer takes the sweep lock"):
+        compiled_breakdown._without_lock(program)
+
+
 def test_formula_benchmark_prints_the_article_and_the_mlp_neuron_rows(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
