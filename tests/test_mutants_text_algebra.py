@@ -133,3 +133,10 @@ def test_a_rule_with_the_wrong_count_has_no_text() -> None:
     node = apply(one_for_two, a, b)
     node.label = "r"
     assert local_derivative_texts(node) == [None, None]
+
+
+def test_a_quotient_after_another_factor_is_bracketed() -> None:
+    # a bracketed factor follows a name directly (module docstring); z·x/y would read as
+    # (z·x)/y, not the product as built
+    assert str(z * (x / y)) == "z(x/y)"
+    assert str(x * (y / 2)) == "x(y/2)"
