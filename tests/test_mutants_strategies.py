@@ -7,7 +7,15 @@ import math
 import pytest
 
 from autograd.ops import OPS
-from autograd.strategies import MAX_MAGNITUDE, Expression, Step, _arities, _choices, _moderate
+from autograd.strategies import (
+    MAX_MAGNITUDE,
+    Expression,
+    Step,
+    _arities,
+    _choices,
+    _moderate,
+    leaf_values,
+)
 
 
 def _expr() -> Expression:
@@ -58,3 +66,8 @@ def test_choices_messages() -> None:
         _choices(None, [3])  # type: ignore[list-item]
     with pytest.raises(ValueError, match=r"^expressions\(\) needs at least one op to draw from$"):
         _choices([], [])
+
+
+def test_leaf_values_are_labelled_in_order() -> None:
+    leaves = leaf_values([1.5, -2.0, 0.0])
+    assert [(v.data, v.label) for v in leaves] == [(1.5, "x0"), (-2.0, "x1"), (0.0, "x2")]
