@@ -121,3 +121,102 @@ def test_check_depth_bound_and_message() -> None:
         f"autograd.symbolic.MAX_DEPTH = {MAX_DEPTH} (SymPy works on it by recursion); "
         "label some intermediate nodes (with expand='labels' a labelled node is a symbol "
         "and its expression is not written out)")
+
+
+@pytest.mark.parametrize("name", ["mse", "sse"])
+def test_mse_and_sse_are_written_as_o_minus_y(name: str) -> None:
+    # the rows' forward is (o - y)²; only half_sse keeps the article's (y - o)
+    o, y = Value(0.3, "o"), Value(0.5, "y")
+    r = apply(OPS[name], o, y).sigmoid()
+    r.label = "r"
+    result = formula(r, o, expand="leaves")
+    so, sy = sp.Symbol("o"), sp.Symbol("y")
+    assert result.has((so - sy) ** 2)
+    assert not result.has((sy - so) ** 2)
+
+
+def test_the_exact_fallback_rounds_30_digits_to_the_float() -> None:
+    # Heaviside has no quick evaluation: SymPy's N at 30 digits, then float. At SymPy's
+    # default 15 digits this sum's float is one ulp off (1.8793872226858177).
+    import mpmath
+
+    a = sp.Rational(96789, 180577)
+    x = Value(1.0, "x")
+    expr = sp.Heaviside(sp.Symbol("x")) * (sp.exp(a) + sp.sin(a) / 3)
+    with mpmath.workdps(60):
+        q = mpmath.mpf(96789) / 180577
+        expected = float(mpmath.exp(q) + mpmath.sin(q) / 3)
+    assert expected == 1.879387222685818
+    assert evaluate(expr, x) == expected
+
+
+def test_the_quick_walk_reads_a_float_number() -> None:
+    from autograd.symbolic import _evaluate_shared
+
+    s = sp.Symbol("s")
+    # 1/2 + 1/3, rounded once
+    assert _evaluate_shared(sp.Float(0.25) * s + sp.Rational(1, 3), {s: 2.0}, sp) == 5 / 6
+
+
+def test_tidy_factors_up_to_tidy_limit_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd import symbolic
+    from autograd.symbolic import _Measure, _tidy
+
+    x, y, z = sp.symbols("x y z")
+    expr = x * y + x * z  # Add, Mul, x, y, Mul, x, z: 7 nodes
+    assert _Measure()(expr)[0] == 7
+    monkeypatch.setattr(symbolic, "TIDY_LIMIT", 7)  # at the limit: factored
+    assert _tidy(expr, sp, _Measure()) == x * (y + z)
+    monkeypatch.setattr(symbolic, "TIDY_LIMIT", 6)  # past it: as built
+    assert _tidy(expr, sp, _Measure()) is expr
+
+
+def test_number_writes_a_float_it_cannot_write_as_a_fraction_with_17_digits() -> None:
+    from autograd.symbolic import number
+
+    assert str(number(1e-300)) == "1.0000000000000000e-300"  # 17 significant digits
+    assert str(number(0.30000000000000004)) == "0.30000000000000004"
+
+
+def test_a_custom_op_named_pow_const_is_not_read_as_the_pow_const_row() -> None:
+    from autograd.ops import Op
+    from autograd.symbolic import symbolic_forward
+
+    square = Op("pow_const", "sq", lambda x: x * x, lambda out, x: (2 * x,), "d x²/dx = 2x")
+    assert symbolic_forward(square) is None  # not made by ops.pow_const: a custom op
+
+
+def test_bottom_up_gives_each_shared_subexpression_once() -> None:
+    from autograd.symbolic import _bottom_up
+
+    x, y = sp.symbols("x y")
+    g = sp.exp(x)
+    # exp(x) is an argument of the root and of y·exp(x), which the walk reaches first
+    root = g ** (g * y)
+    done: dict[int, object] = {}
+    seen = []
+    for e in _bottom_up(root, done):
+        done[id(e)] = e  # as the callers do
+        seen.append(e)
+    assert len(seen) == len({id(e) for e in seen})
+    assert set(seen) == set(sp.preorder_traversal(root))
+    assert seen[-1] is root
+    assert seen.index(g) < seen.index(g * y)  # arguments first
+    assert len(seen) == 5  # x, exp(x), y, y·exp(x), the power
+
+
+def test_the_quick_walk_evaluates_max_and_min_itself() -> None:
+    from autograd.symbolic import _evaluate_shared
+
+    s = sp.Symbol("s")
+    assert _evaluate_shared(sp.Max(s, 0) + 1, {s: 2.0}, sp) == 3.0
+    assert _evaluate_shared(sp.Min(s, 0) + 1, {s: 2.0}, sp) == 1.0
+
+
+def test_exact_rewrites_a_repeated_subexpression_each_time() -> None:
+    from autograd.symbolic import _exact
+
+    s = sp.Symbol("s")
+    half = sp.Rational(1, 2)
+    assert _exact(sp.exp(s * 0.5) + sp.sin(s * 0.5), frozenset(), sp) == \
+        sp.exp(half * s) + sp.sin(half * s)
