@@ -220,3 +220,26 @@ def test_exact_rewrites_a_repeated_subexpression_each_time() -> None:
     half = sp.Rational(1, 2)
     assert _exact(sp.exp(s * 0.5) + sp.sin(s * 0.5), frozenset(), sp) == \
         sp.exp(half * s) + sp.sin(half * s)
+
+
+def test_tidy_leaves_a_derivative_of_a_custom_function_as_built() -> None:
+    # factor_terms pulls 2(x + y) out of the sum, but not inside the derivative's point
+    from autograd.symbolic import _Measure, _tidy
+
+    x, y = sp.symbols("x y")
+    d = sp.Function("f")(2 * x + 2 * y).diff(x)  # 2·Subs(f'(ξ), ξ, 2x + 2y)
+    result = _tidy(d * y + d * x, sp, _Measure())
+    (subs,) = result.atoms(sp.Subs)
+    assert subs.point == sp.Tuple(2 * x + 2 * y)
+    assert sp.simplify(result - 2 * (x + y) * subs) == 0
+
+
+def test_an_unlabelled_constant_leaf_is_written_as_its_number() -> None:
+    # add(1.0, 2.0) has no Value operand: an unlabelled constant leaf with data 3
+    c = apply(OPS["add"], 1.0, 2.0)
+    assert c.parents == () and c.data == 3.0 and not c.label
+    x = Value(0.5, "x")
+    J = x * c
+    J.label = "J"
+    assert formula(J, x) == 3  # d(3x)/dx, the constant as a literal, not a symbol
+    assert formula(J, x, expand="leaves") == 3
