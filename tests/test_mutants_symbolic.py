@@ -243,3 +243,27 @@ def test_an_unlabelled_constant_leaf_is_written_as_its_number() -> None:
     J.label = "J"
     assert formula(J, x) == 3  # d(3x)/dx, the constant as a literal, not a symbol
     assert formula(J, x, expand="leaves") == 3
+
+
+def test_the_quick_walk_evaluates_powers_and_functions() -> None:
+    import mpmath
+
+    from autograd.symbolic import _evaluate_shared
+
+    s = sp.Symbol("s")
+    with mpmath.workdps(60):
+        expected = float(mpmath.mpf(2) ** 3 + mpmath.exp(2) + mpmath.tanh(2))
+    assert _evaluate_shared(s**3 + sp.exp(s) + sp.tanh(s), {s: 2.0}, sp) == expected
+
+
+def test_evaluate_takes_the_quick_walk_near_a_rounding_midpoint() -> None:
+    # r = 1 + 2^-53 + 2^-105 is just above the midpoint of 1 and 1 + 2^-52: the nearest
+    # float is 1 + 2^-52 (Fraction's float is correctly rounded). The quick walk (40 digits)
+    # gets it; SymPy's 30-digit fallback would round to the midpoint and then to 1.0.
+    from fractions import Fraction
+
+    r = 1 + sp.Rational(1, 2**53) + sp.Rational(1, 2**105)
+    nearest = float(Fraction(2**105 + 2**52 + 1, 2**105))
+    assert nearest == 1 + 2.0**-52
+    x = Value(1.0, "x")
+    assert evaluate(r * sp.Symbol("x"), x) == nearest
