@@ -41,9 +41,9 @@ def _fraction_text(x: float) -> str:
         return str(int(x))
     if math.isfinite(x):
         q = Fraction(x).limit_denominator(1000)
-        if q.numerator / q.denominator == x:
+        if q.denominator > 1 and q.numerator / q.denominator == x:
             return f"{q.numerator}/{q.denominator}"
-    return _operand_text(x)
+    return _operand_text(x)  # 2^53 and beyond as 9007199254740992.0, not as a 16-digit "n/1"
 
 
 def _operand_text(x: float) -> str:
@@ -212,8 +212,8 @@ def _add(a: Term, b: Term) -> Term:
         terms = [t for t in terms if t.kind != NUM]
         if total.value != 0.0:
             terms.insert(first, total)
-    if not terms:
-        return Term.number(0.0, True)
+    # a sum keeps a term that is not a number (two numbers were folded above), so terms
+    # is never empty
     return terms[0] if len(terms) == 1 else Term(ADD, tuple(terms))
 
 
@@ -249,9 +249,10 @@ def _mul(a: Term, b: Term) -> Term:
     if b.kind == NEG:
         return _neg(_mul(a, b.args[0]))
     factors = (a.args if a.kind == MUL else (a,)) + (b.args if b.kind == MUL else (b,))
-    if _is_num(factors[0]) and len(factors) > 1 and _is_num(factors[1]):
-        folded = _mul(factors[0], factors[1])
-        return _mul(folded, _product(factors[2:])) if len(factors) > 2 else folded
+    # factors has at least 2 entries, and 3 when the first two are numbers (two numbers
+    # alone were folded above)
+    if _is_num(factors[0]) and _is_num(factors[1]):
+        return _mul(_mul(factors[0], factors[1]), _product(factors[2:]))
     return _product(_powers(factors))
 
 
@@ -366,7 +367,9 @@ def _negated(t: Term) -> Term | None:
 def _wrapped(t: Term, precedence: int) -> str:
     """The text of ``t``, in parentheses when it binds less tightly than ``precedence``."""
     text = _text(t)
-    if _PRECEDENCE[t.kind] < precedence or (t.kind == NUM and t.value < 0.0):
+    # a rule's constant written as a fraction binds like a division: x/(1/2), (2/3)^(x)
+    own = _PRECEDENCE[DIV] if t.kind == NUM and "/" in text else _PRECEDENCE[t.kind]
+    if own < precedence or (t.kind == NUM and t.value < 0.0):
         return f"({text})"
     return text
 

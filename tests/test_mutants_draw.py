@@ -8,8 +8,9 @@ against the code's own output pasted back. See ``docs/mutants/autograd.draw.md``
 from __future__ import annotations
 
 import functools
+import re
 
-from autograd import Value
+from autograd import Value, add_n, draw_dot
 from autograd.draw import _operand_text, escape_record, escape_text, is_builtin
 from autograd.ops import OPS, Op, pow_const
 
@@ -135,3 +136,24 @@ def test_proxies_only_past_24_uses_dashed_and_named_by_their_use() -> None:
         assert user.parents[int(index)] is order[int(x_id[1:])]
         assert 'style="filled,dashed"' in attrs and "fillcolor=\"#eef3fb\"" in attrs
         assert "shape=box" in attrs
+
+
+def _used_by_thirteen_ops(times: int) -> Value:
+    # x used `times` times by each of 13 ops, the 13 results added
+    x = Value(0.5, "x")
+    results = [add_n([x] * times) if times > 2 else x * x for _ in range(13)]
+    return add_n(results)
+
+
+def test_two_edges_per_op_count_twice_toward_proxies() -> None:
+    # 13 ops × 2 edges (x * x: not merged, below MERGE_USES) = 26 > PROXY_USES = 24 uses:
+    # the box serves the first, a dashed proxy each of the other 25
+    source = draw_dot(_used_by_thirteen_ops(2)).source
+    assert len(set(re.findall(r"n0_for\d+_\d+", source))) == 25
+
+
+def test_a_merged_edge_counts_once_toward_proxies() -> None:
+    # 13 ops × 3 uses, each drawn as one "×3" edge: 13 <= 24 uses, no proxy
+    source = draw_dot(_used_by_thirteen_ops(3)).source
+    assert "×3" in source
+    assert "_for" not in source
