@@ -292,6 +292,8 @@ def apply(op: Op, *inputs: Value | float) -> Value:
         raise TypeError(f"apply() takes an Op first, not {type(op).__name__}")
     if op.arity is not None and len(inputs) != op.arity:
         raise ValueError(f"op {op.name!r} takes {op.arity} input(s), got {len(inputs)}")
+    if not inputs:  # an n-ary op (arity None) called with nothing
+        raise ValueError(f"op {op.name!r} needs at least one input, got none")
     operands = tuple(map(_input, inputs))
     return _record(op, operands)
 
@@ -1096,8 +1098,12 @@ def _values(xs: Iterable[object], what: str) -> Sequence[Any]:
 
 
 def add_n(values: Iterable[Value | float]) -> Value:
-    """One node for ``x_0 + x_1 + ... + x_n``; d/dx_i = 1 (a single node, not a chain)."""
-    return _record(ops.ADD_N, tuple(_values(values, "values")))
+    """One node for ``x_0 + x_1 + ... + x_n``; d/dx_i = 1 (a single node, not a chain).
+    ``ValueError`` for no values (there is no node without inputs)."""
+    operands = tuple(_values(values, "values"))
+    if not operands:
+        raise ValueError("add_n needs at least one value, got none")
+    return _record(ops.ADD_N, operands)
 
 
 def weighted_sum(

@@ -231,3 +231,17 @@ def test_the_engines_own_special_locals_are_kept() -> None:
     tiny = apply(_constant_rule("reciprocal_rule", reciprocal(1e-310)), x)
     (tiny * 1e-10).backward()
     assert x.grad == 1e-10 / 1e-310  # g / 1e-310, not g * inf
+
+
+def test_an_n_ary_op_and_add_n_refuse_no_inputs_by_name() -> None:
+    # a node needs an input (a node without any is a leaf: Value(...)); was an IndexError
+    from autograd import add_n
+
+    total = Op("total", "Σ", lambda *xs: float(sum(xs)),
+               lambda out, *xs: tuple(1.0 for _ in xs), "d/dx_i = 1", arity=None)
+    with pytest.raises(ValueError, match="op 'total' needs at least one input, got none"):
+        apply(total)
+    with pytest.raises(ValueError, match="add_n needs at least one value, got none"):
+        add_n([])
+    assert apply(total, 2.0).data == 2.0  # one input is enough
+    assert add_n([Value(3.0)]).data == 3.0
