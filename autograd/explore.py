@@ -307,6 +307,16 @@ def ieee_sum(terms: Iterable[float]) -> float:
 #: The largest graph whose marked parameters get a derived formula (SymPy) on the page.
 FORMULA_LIMIT = 200
 
+#: The most unlabelled computed nodes a graph may hold and still get derived formulas: each is
+#: written out as its op over its inputs, and the expansion grows quickly with depth (a
+#: 20-deep unlabelled sigmoid chain gives 70,000 characters in about a second, a 60-deep one
+#: two million in 36 s).
+FORMULA_UNLABELLED_LIMIT = 20
+
+#: The longest derived formula shown, in characters; a longer one is left out (the path
+#: products below it say the same, one line per path).
+FORMULA_TEXT_LIMIT = 600
+
 
 def derived_formulas(root: Value, order: list[Value], marked: list[Value]) -> dict[Value, str]:
     """``d root / d p`` as :func:`autograd.symbolic.formula_text` derives it, for each marked
@@ -314,12 +324,14 @@ def derived_formulas(root: Value, order: list[Value], marked: list[Value]) -> di
     o1)*(o1 - y1)``), shown above the path products when ``p`` is selected.
 
     Only where it is quick and readable: SymPy installed, at most :data:`FORMULA_LIMIT`
-    Values, and every computed node labelled (the article's form; SymPy's simplification
-    of long unlabelled expressions can take minutes). Otherwise ``{}``: the page shows
-    the path products alone."""
+    Values of which at most :data:`FORMULA_UNLABELLED_LIMIT` are unlabelled computed nodes
+    (written out as their op over their inputs), and a formula at most
+    :data:`FORMULA_TEXT_LIMIT` characters long. Otherwise that parameter (or the graph) gets
+    no entry: the page shows the path products alone."""
     if not marked or root.operation is None or len(order) > FORMULA_LIMIT:
         return {}
-    if any(node.operation is not None and not node.label for node in order):
+    unlabelled = sum(1 for node in order if node.operation is not None and not node.label)
+    if unlabelled > FORMULA_UNLABELLED_LIMIT:
         return {}
     try:
         import sympy  # noqa: F401
@@ -330,9 +342,11 @@ def derived_formulas(root: Value, order: list[Value], marked: list[Value]) -> di
     derived = {}
     for p in marked:
         try:
-            derived[p] = visible(formula_text(root, p))
+            text = visible(formula_text(root, p))
         except (UnicodeError, TypeError, ValueError):  # e.g. a lone surrogate SymPy refuses
             return {}
+        if len(text) <= FORMULA_TEXT_LIMIT:
+            derived[p] = text
     return derived
 
 

@@ -97,16 +97,16 @@ QUICK = Sizes(mlp_samples=10, mlp_steps=1, mlp_seconds=0.0, article_iterations=2
 # ----------------------------------------------------------------------------------------
 
 
-def run_worker(task: str, **kwargs: Any) -> dict[str, Any]:
-    """Run ``task`` in a fresh Python process; its JSON result."""
+def run_worker(task: str, *, timeout: float = WORKER_TIMEOUT, **kwargs: Any) -> dict[str, Any]:
+    """Run ``task`` in a fresh Python process, within ``timeout`` seconds; its JSON result."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "benchmarks.worker", task, json.dumps(kwargs)]
     try:
         proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
-                              timeout=WORKER_TIMEOUT, check=False)
+                              timeout=timeout, check=False)
     except subprocess.TimeoutExpired as error:
-        raise BenchmarkError(f"{task} {kwargs} took longer than {WORKER_TIMEOUT:.0f} s") from error
+        raise BenchmarkError(f"{task} {kwargs} took longer than {timeout:.0f} s") from error
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
@@ -339,7 +339,9 @@ def rows_compile(sizes: Sizes, progress: Callable[[str], None]) -> list[RowResul
     quick = sizes.runs == 1
     rows = []
     for nodes in ((200, 2_000, 20_000) if quick else (10_000, 100_000, 1_000_000)):
-        result = run_worker("compile_chain", nodes=nodes)
+        # 10^6 nodes: two compiles of about 30 s each, the second under tracemalloc (slower)
+        result = run_worker("compile_chain", nodes=nodes,
+                            timeout=max(WORKER_TIMEOUT, nodes * 3e-3))
         progress(f"e. compile chain {nodes:,} done")
         per_node = result["peak_bytes_per_node"]
         done = "compiled" if result["compiled"] else \

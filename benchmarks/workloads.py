@@ -310,6 +310,12 @@ def article_compiled(iterations: int, warmup: int = 1, seconds: float = 0.0) -> 
 def article_floor(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Result:
     """The pure-Python floor: the same iteration written by hand with floats (forward,
     the article's delta rule backward, update of the 8 weights)."""
+    iteration, w = article_floor_iteration()
+    return _time_iterations(iteration, iterations, warmup, seconds, lambda: list(w))
+
+
+def article_floor_iteration() -> tuple[Callable[[], float], list[float]]:
+    """The floor's iteration (returns the cost) and the list of weights it updates."""
     w = list(ARTICLE_W)
     b = list(ARTICLE_B)
     x0, x1 = ARTICLE_X
@@ -337,7 +343,7 @@ def article_floor(iterations: int, warmup: int = 1, seconds: float = 0.0) -> Res
             w[i] -= lr * g
         return cost
 
-    return _time_iterations(iteration, iterations, warmup, seconds, lambda: list(w))
+    return iteration, w
 
 
 def _time_iterations(

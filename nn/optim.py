@@ -27,7 +27,7 @@ from typing import Any, ClassVar, overload
 
 from autograd import Value
 from autograd.ops import float_div
-from autograd.value import NO_GRAD_YET, clear_grads
+from autograd.value import clear_grads
 
 
 def _params(params: Iterable[Value]) -> list[Value]:
@@ -349,20 +349,22 @@ class SGD(Optimizer):
         lr = self._lr
         momentum = self._momentum
         decay = self._weight_decay
-        self._check()
         # The common case: plain Values (a subclass may define its own grad or data), read
-        # and written through their slots. A None grad is the slot's NO_GRAD_YET and is
-        # skipped; float arithmetic cannot fail, so the step is still all or nothing.
-        if momentum == 0.0 and decay == 0.0:
+        # and written through their slots. Only a built-in float slot is a gradient to
+        # apply: a None grad is the slot's NO_GRAD_YET, a frozen leaf's slot is a _Frozen
+        # (set together with its stamp), and an untouched one is FRESH_GRAD (0.0, where
+        # p - lr * 0.0 == p). Float arithmetic cannot fail, so the step is all or nothing.
+        if momentum == 0.0 and decay == 0.0 and not self._nesterov:
             for p in params:
                 if type(p) is not Value:
                     break
             else:
                 for p in params:
                     slot = p._grad
-                    if slot is not NO_GRAD_YET and p.requires_grad:
+                    if type(slot) is float:
                         p._data -= lr * slot
                 return
+        self._check()
         grads = _grads(params)
         dampening = self._dampening
         nesterov = self._nesterov

@@ -190,3 +190,77 @@ def test_the_eager_prototype_computes_the_floors_iteration() -> None:
     assert abs(proto["last_cost"] - floor["last_cost"]) < 1e-15
     assert all(abs(a - b) < 1e-15 for a, b in zip(proto["weights"], floor["weights"]))
     assert len(floor["weights"]) == 8
+
+
+def test_compiled_breakdown_times_each_piece_and_the_minimal_iteration_agrees() -> None:
+    # the compiled and the minimal iteration (no guards, no lock, bare loops) must compute
+    # what the hand-written floats compute: 3 iterations, then cost and weights compared
+    from benchmarks import compiled_breakdown
+
+    out = compiled_breakdown.pieces(iterations=3)
+    compiled_breakdown.check(out)
+    floor = workloads.article_floor(iterations=3, warmup=1)
+    for name in ("compiled", "guarded call, bare loops", "minimal"):
+        assert abs(out[name]["last_cost"] - floor["last_cost"]) < 1e-15
+        assert all(abs(a - b) < 1e-15 for a, b in zip(out[name]["weights"], floor["weights"]))
+    assert {"opt.zero_grad()", "step(x, y)", "opt.step()", "call without guards or lock",
+            "bare loop clearing .grad", "bare loop applying .grad"} <= set(out)
+    assert all(out[name]["microseconds"] > 0.0 for name in out)
+    broken = dict(out, minimal={**out["minimal"], "last_cost": out["minimal"]["last_cost"] + 1e-9})
+    with pytest.raises(RuntimeError, match="the minimal iteration computed something else"):
+        compiled_breakdown.check(broken)
+
+
+def test_compiled_breakdown_takes_the_lock_out_of_the_generated_code() -> None:
+    import threading
+
+    import autograd
+    from autograd.compile import generate
+    from benchmarks import compiled_breakdown
+
+    w = autograd.Value(3.0, "w")
+    x = autograd.Value(2.0, "x")
+    program = generate(w * x, [x])
+    assert "_acquire()" in program.source
+    free = compiled_breakdown._without_lock(program)
+    assert "_acquire" not in program.source and "_release" not in program.source
+    lock = program.namespace["_lock"]
+    results: list[float] = []
+    runner = threading.Thread(target=lambda: results.append(free(2.0)))
+    with lock:  # held by this thread: code that took the lock would wait in the runner
+        runner.start()
+        runner.join(timeout=10.0)
+        assert results == [6.0]  # finished while the lock was still held
+    runner.join()
+    assert w.grad == 2.0
+    program.text = "def step(x):\n    return x\n"
+    with pytest.raises(RuntimeError, match="no longer takes the sweep lock"):
+        compiled_breakdown._without_lock(program)
+
+
+def test_formula_benchmark_prints_the_article_and_the_mlp_neuron_rows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # issue 19's rows: each derives its formulas and checks them against backward() (exit 2
+    # if one differs); quick mode is one run per row
+    from benchmarks import formula
+
+    assert formula.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines()[2:] if line.startswith("  ")
+            and line.split()[0] in {"e1", "e2", "f1", "f2"}}
+    assert sorted(rows) == ["e1", "e2", "f1", "f2"], out
+    assert re.search(r"article 2-2-2: 12 partials, labels form .* 25 +12 ", rows["e1"])
+    assert re.search(r"MLP neuron, 16 inputs, tanh: 16 weight partials +35 +16 ", rows["f1"])
+    assert "equals backward()'s gradient to 1e-12" in out
+
+
+def test_formula_benchmark_fails_loudly_when_a_formula_disagrees_with_backward(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from autograd import symbolic
+    from benchmarks import formula
+
+    monkeypatch.setattr(symbolic, "evaluate", lambda expr, root, **kw: 12345.0)
+    assert formula.main(["--quick"]) == 2
+    assert "backward()" in capsys.readouterr().err

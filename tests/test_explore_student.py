@@ -367,7 +367,51 @@ def test_a_labelled_graphs_parameters_carry_their_derived_formula() -> None:
     sx, sJ = sympy.symbols("x J")
     assert sympy.simplify(sympy.sympify(rhs) - sx * (1 - sJ**2)) == 0
     assert all("derived" not in n for n in nodes[1:])  # only the marked parameter
-    # an unlabelled computed node: no derived formula (SymPy could take minutes on long ones)
-    z = (w * x).tanh()
+    # an unlabelled computed node is written out as its op over its inputs
+    z = (w * x).tanh() * 2.0
     z.label = "z"
-    assert all("derived" not in n for n in explorer_data(z, params=[w])["nodes"])
+    lhs, rhs = explorer_data(z, params=[w])["nodes"][0]["derived"].split(" = ")
+    assert lhs == "∂z/∂w"
+    sw = sympy.Symbol("w")  # d/dw 2 tanh(w x) = 2 x (1 - tanh(w x)^2)
+    assert sympy.simplify(sympy.sympify(rhs) - 2 * sx * (1 - sympy.tanh(sw * sx) ** 2)) == 0
+
+
+def test_derived_formulas_stop_where_they_stop_being_quick_or_readable() -> None:
+    # FORMULA_UNLABELLED_LIMIT unlabelled computed nodes at most (each one written out makes
+    # the expansion grow), and FORMULA_TEXT_LIMIT characters at most per formula
+    import sympy
+
+    from autograd import Value
+    from autograd.explore import FORMULA_TEXT_LIMIT, FORMULA_UNLABELLED_LIMIT, explorer_data
+
+    def shifted(steps: int) -> tuple[Value, Value]:
+        w = Value(0.5, "w")
+        z = w
+        for _ in range(steps):
+            z = z + 1.0  # unlabelled adds: d z / d w = 1 whatever the depth
+        z.label = "z"  # the root's label counts as labelled
+        return z, w
+
+    z, w = shifted(FORMULA_UNLABELLED_LIMIT + 1)  # limit + 1 adds, the root labelled: limit
+    assert explorer_data(z, params=[w])["nodes"][0]["derived"] == "∂z/∂w = 1"
+    z, w = shifted(FORMULA_UNLABELLED_LIMIT + 2)
+    assert "derived" not in explorer_data(z, params=[w])["nodes"][0]
+    # a short graph with a long formula: 10 sigmoids of w * (...) give thousands of characters
+    w, x = Value(0.5, "w"), Value(0.3, "x")
+    y = x
+    for _ in range(FORMULA_UNLABELLED_LIMIT // 2):
+        y = (y * w).sigmoid()
+    y.label = "y"
+    assert len(sympy.sstr(sympy.Symbol("w"))) < FORMULA_TEXT_LIMIT
+    nodes = explorer_data(y, params=[w, x])["nodes"]
+    assert all("derived" not in n for n in nodes)
+    # one parameter's formula short, the other's long: each is judged on its own
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    u = b
+    for _ in range(FORMULA_UNLABELLED_LIMIT // 2 - 1):
+        u = (u * b).sigmoid()
+    top = a + u
+    top.label = "top"
+    by_label = {n["label"]: n for n in explorer_data(top, params=[a, b])["nodes"]}
+    assert by_label["a"]["derived"] == "∂top/∂a = 1"
+    assert "derived" not in by_label["b"]

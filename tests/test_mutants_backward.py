@@ -135,3 +135,118 @@ def test_topological_order() -> None:
     assert topological_order(e, leaves=False) == [c, d, e]
     f = d.exp()
     assert topological_order(f, leaves=False) == [c, d, f]
+
+
+def test_unused_input_messages_in_full() -> None:
+    x = Value(2.0, "x")
+    w = Value(3.0, requires_grad=False)
+    y = x * 2.0
+    with pytest.raises(RuntimeError) as info:
+        grad(y, [x, w])
+    assert str(info.value) == (
+        "grad(): input 1 (Value(data=3.0, grad=0.0)) does not require grad "
+        "(requires_grad=False: a constant here). Pass allow_unused=True to get None for "
+        "it, or materialize_grads=True to get 0.0, as in PyTorch"
+    )
+    z = Value(5.0, "z")
+    with pytest.raises(RuntimeError) as info:
+        grad(y, [x, z])
+    assert str(info.value) == (
+        "grad(): input 1 'z' (Value(data=5.0, grad=0.0, label='z')) was not used to compute "
+        "the output(s). Pass allow_unused=True to get None for it, or materialize_grads=True "
+        "to get 0.0, as in PyTorch"
+    )
+
+
+def test_the_first_node_of_a_process_is_swept_under_anomaly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the process's first node has the creation stamp 1; it is a node, not a leaf
+    import autograd.value as value_module
+
+    x = Value(2.0)
+    monkeypatch.setattr(value_module, "_next_stamp", lambda: 1)
+    y = x * 3.0
+    monkeypatch.undo()
+    assert y._stamp == 1 and not y.is_leaf
+    with detect_anomaly():
+        y.backward()
+    assert x.grad == 3.0 and y.grad == 1.0
+
+
+def test_a_masked_zero_adds_no_node_to_a_nonzero_value_gradient() -> None:
+    # d/dx [relu(x) + x * w] at x < 0 is w (the relu's kink is a masked zero): with
+    # create_graph the gradient is w's own number times 1, one node, no "+ 0.0" node on top
+    x = Value(-1.0)
+    w = Value(-2.5)
+    r = x.relu()
+    m = x * w
+    (g,) = grad(r + m, [x], create_graph=True)
+    assert g.data == -2.5 and g.op == "mul" and g.parents == (w,)
+    # when the earlier contribution is -0.0, the mask does add +0.0 (the sign rule)
+    v = Value(-0.0)
+    r2 = x.relu()
+    m2 = x * v
+    (g2,) = grad(r2 + m2, [x], create_graph=True)
+    assert bits(g2.data) == bits(0.0)
+    (g3,) = grad(x * v, [x], create_graph=True)
+    assert bits(g3.data) == bits(-0.0)
+
+
+def test_a_node_with_stamp_one_is_a_node_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the process's first node has the creation stamp 1; every sweep treats it as a node
+    import autograd.value as value_module
+
+    x = Value(2.0)
+    v = Value(5.0)
+    monkeypatch.setattr(value_module, "_next_stamp", lambda: 1)
+    y = x * 3.0  # one parent, stored bare
+    monkeypatch.undo()
+    monkeypatch.setattr(value_module, "_next_stamp", lambda: 1)
+    t = x * v  # two parents, a tuple
+    monkeypatch.undo()
+    assert y._stamp == 1 and t._stamp == 1
+    assert topological_order(y) == [x, y] and topological_order(y, leaves=False) == [y]
+    z = y * 2.0
+    assert topological_order(z, leaves=False) == [y, z]
+    u = t + 1.0  # a bare parent
+    assert topological_order(u, leaves=False) == [t, u]
+    s = t + Value(1.0)  # parents in a tuple
+    assert topological_order(s, leaves=False) == [t, s]
+    y.backward()
+    assert x.grad == 3.0
+    z.backward()
+    assert x.grad == 3.0 + 6.0 and y.grad == 2.0
+    assert grad(y, [x])[0].data == 3.0
+    assert grad(u, [x, v])[0].data == 5.0
+
+
+def test_grad_skips_an_unrelated_first_parent_only() -> None:
+    c = Value(4.0)  # a leaf that is no input: its branch is not swept
+    x = Value(2.0)
+    assert [g.data for g in grad(c * x, [x])] == [4.0]
+    assert [g.data for g in grad(c * x + c, [x])] == [4.0]
+
+
+def test_grad_outputs_entries_are_numbers() -> None:
+    x = Value(2.0)
+    y = x * 3.0
+    for create_graph in (False, True):
+        with pytest.raises(TypeError) as info:
+            grad(y, [x], grad_outputs=["a"], create_graph=create_graph)
+        assert str(info.value) == (
+            "grad() grad_outputs entry must be a real number (int or float), not str: 'a'"
+        )
+        (g,) = grad(y, [x], grad_outputs=[2], create_graph=create_graph)
+        assert g.data == 6.0 and type(g.data) is float
+
+
+def test_grad_goes_on_after_a_masked_local_derivative() -> None:
+    from autograd import Op, apply, ops
+
+    row = Op("mask_first", "mf", lambda a, b: a + b, lambda out, a, b: (ops.MASKED, 2.0),
+             "d/da = 0 (masked), d/db = 2", arity=2)
+    a = Value(1.0)
+    b = Value(2.0)
+    for create_graph in (False, True):
+        ga, gb = grad(apply(row, a, b), [a, b], create_graph=create_graph)
+        assert ga.data == 0.0 and gb.data == 2.0

@@ -244,3 +244,67 @@ def test_sizes_are_checked_pairwise_not_last_against_first() -> None:
     the first size would multiply to 1.6e7, over the limit, but never meet)."""
     mlp = MLP(4000, [1, 4000], seed=0)
     assert mlp.nouts == [1, 4000]
+
+
+# -- 2026-12-05 re-run: shortcut mutants that only a module of another type can tell apart --
+
+
+def _walked(module: Any) -> list[Value]:
+    """The general attribute walk's answer (named_parameters never takes the shortcut)."""
+    return [p for _, p in module.named_parameters()]
+
+
+def test_a_layer_of_only_a_neuron_subclass_asks_it_for_its_parameters() -> None:
+    # _neurons_into__mutmut_7: a non-Neuron first in the list must stop the shortcut
+    scale = Value(3.0)
+
+    class Scaled(Neuron):
+        def parameters(self) -> list[Value]:
+            return [*super().parameters(), scale]
+
+    layer = Layer(2, 1, rng=rng())
+    scaled = Scaled(2, rng=rng())
+    layer.neurons = [scaled]
+    assert same(layer.parameters(), [*scaled.w, scaled.b, scale])
+    assert same(layer.parameters(), _walked(layer))
+
+
+def test_weights_in_a_userlist_are_not_walked_by_either_path() -> None:
+    # _neurons_into__mutmut_13: weights in a container that is not a list: the walk decides
+    n = Neuron(2, rng=rng())
+    n.w = UserList(n.w)  # type: ignore[assignment]
+    assert same(_walked(n), [n.b])
+    assert same(n.parameters(), [n.b])
+
+
+def test_a_lone_neuron_whose_bias_is_a_float_lists_only_its_weights() -> None:
+    # _neurons_into__mutmut_21: a float bias is no parameter, also with no neuron after it
+    n = Neuron(2, rng=rng())
+    n.b = 0.5  # type: ignore[assignment]
+    assert same(n.parameters(), [n.w[0], n.w[1]])
+    assert all(type(p) is Value for p in n.parameters())
+
+
+def test_an_mlp_of_only_a_layer_subclass_asks_it_for_its_parameters() -> None:
+    # _mlp_parameters__mutmut_13: a non-Layer (here a subclass) among the layers
+    scale = Value(3.0)
+
+    class ScaledLayer(Layer):
+        def parameters(self) -> list[Value]:
+            return [*super().parameters(), scale]
+
+    mlp = MLP(2, [1], seed=0)
+    inner = ScaledLayer(2, 1, rng=rng())
+    mlp.layers = [inner]
+    neuron = inner.neurons[0]
+    assert same(mlp.parameters(), [*neuron.w, neuron.b, scale])
+
+
+def test_an_extra_attribute_of_an_mlps_only_layer_is_listed() -> None:
+    # _mlp_parameters__mutmut_14: a layer with an extra attribute and no plain layer after it
+    mlp = MLP(2, [1], seed=0)
+    extra = Value(9.0)
+    mlp.layers[0].extra = extra
+    neuron = mlp.layers[0].neurons[0]
+    assert same(mlp.parameters(), [*neuron.w, neuron.b, extra])
+    assert same(mlp.parameters(), _walked(mlp))

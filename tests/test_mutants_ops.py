@@ -434,3 +434,28 @@ def test_pow_const_rows() -> None:
     assert inverse(0.26) and not inverse(-2.0) and not inverse(8.0)
     assert square(-7.99) and square(0.0) and not square(8.0) and not square(-8.0)
     assert OPS["pow_const"] is ops.pow_const(2.0)
+
+
+def test_negated_difference_keeps_the_articles_text_for_a_text_term() -> None:
+    from autograd.text_algebra import Term
+
+    y, o = Term.symbol("y"), Term.symbol("o")
+    # a formula on either side (or both) keeps the article's -(y - o), never o - y
+    assert str(ops.negated_difference(y, o)) == "-(y - o)"
+    assert str(ops.negated_difference(y, 2.0)) == "-(y - 2)"
+    assert str(ops.negated_difference(2.0, o)) == "-(2 - o)"
+
+
+def test_reciprocal_of_a_value_is_special_only_strictly_below_the_smallest_normal() -> None:
+    smallest_normal = 2.2250738585072014e-308
+    assert smallest_normal == 2.0 ** -1022
+    for number in (3.0, -3.0, smallest_normal, -smallest_normal, 0.0, -0.0, math.inf):
+        x = Value(number)
+        r = ops.reciprocal(x)
+        assert type(r) is Value and r.op == "div" and r.parents == (x,)
+        assert bits(r.data) == bits(ops.float_div(1.0, number))
+        assert (r * Value(3.0)).op == "mul"  # a plain node: its product is a product
+    for number in (1e-310, -1e-310, 5e-324):
+        x = Value(number)
+        r = ops.reciprocal(x)
+        assert type(r) is not Value and (r * Value(3.0)).op == "div"  # 3 / x

@@ -411,3 +411,34 @@ def test_sgd_writes_a_value_subclass_through_its_own_data_property() -> None:
     p.grad = 1.0
     SGD([p], lr=0.1).step()
     assert p.data == 1.0
+
+
+def test_plain_sgd_applies_only_real_gradients() -> None:
+    # the fast path of SGD.step: a frozen leaf keeps its number whatever its .grad says, a
+    # None grad is skipped (p stays -0.0, where p - lr * -0.0 would give +0.0), an untouched
+    # leaf keeps its number, and a real gradient moves its parameter by -lr * g exactly
+    from autograd import Value
+    from nn import SGD
+
+    frozen = Value(1.5, requires_grad=False)
+    frozen.grad = 4.0
+    no_grad_yet = Value(-0.0)
+    no_grad_yet.grad = None
+    untouched = Value(-0.0)
+    moved = Value(1.0)
+    moved.grad = 0.25
+    SGD([frozen, no_grad_yet, untouched, moved], lr=0.5).step()
+    assert frozen.data == 1.5 and frozen.grad == 4.0
+    assert math.copysign(1.0, no_grad_yet.data) == -1.0 and no_grad_yet.grad is None
+    assert math.copysign(1.0, untouched.data) == -1.0
+    assert moved.data == 1.0 - 0.5 * 0.25
+
+
+def test_nesterov_without_momentum_is_refused_at_step_even_on_the_fast_path() -> None:
+    from autograd import Value
+    from nn import SGD
+
+    opt = SGD([Value(1.0)], lr=0.1, momentum=0.5, nesterov=True)
+    opt.momentum = 0.0  # hyper-parameters can be changed between steps, as in PyTorch
+    with pytest.raises(ValueError, match="Nesterov momentum requires a momentum > 0"):
+        opt.step()
