@@ -501,3 +501,78 @@ def test_the_first_node_a_process_makes_can_be_traced() -> None:
         out = subprocess.run([sys.executable, "-c", "from autograd import Value\n" + first + code],
                              capture_output=True, text=True, env=env, cwd=root, timeout=60)
         assert out.stdout.split() == ["6.0", "3.0", "4.5", "6.0"], out.stderr
+
+
+# -- when a program is cut into pieces ---------------------------------------------------------
+
+
+def _chain_and_batch(chain: int, batch: int) -> tuple[Any, list[Value]]:
+    """A chain of ``chain`` nodes, then ``batch`` samples of 2 nodes (one loop), summed."""
+    w, v, u = Value(1.001, "w"), Value(0.999, "v"), Value(0.5, "u")
+
+    def fn(x: float, xs: list[float]) -> Value:
+        c: Any = x * w
+        for _ in range(chain - 1):
+            c = c * v
+        return autograd.add_n([c] + [(u * t).tanh() for t in xs])
+
+    return fn, [w, v, u]
+
+
+@pytest.mark.parametrize(("chain", "batch", "pieces"), [
+    (199, 10, True),   # 220 nodes; rolled: 199 + 2 + 1 = 202 statements > 200
+    (150, 30, False),  # 211 nodes; rolled: 153 statements
+])
+def test_a_rolled_batch_counts_as_one_instance_of_statements(
+        chain: int, batch: int, pieces: bool) -> None:
+    fn, params = _chain_and_batch(chain, batch)
+    step = autograd.compile(fn)
+    xs = [0.05 * k for k in range(batch)]
+    ref_fn, refs = _chain_and_batch(chain, batch)
+    eager = ref_fn(Value(0.75), [Value(t) for t in xs])
+    eager.backward()
+    assert step(0.75, xs) == eager.data
+    assert [p.grad for p in params] == [r.grad for r in refs]
+    assert f"{batch} repeated subgraphs of 2 nodes" in step.source
+    assert ("# piece 0" in step.source) is pieces
+
+
+def test_two_hundred_statements_are_one_piece_two_hundred_and_one_are_two() -> None:
+    for n, pieces in ((199, False), (200, True)):  # n + 1 nodes with the first x * w
+        fn, params = _chain_and_batch(n, 0)
+        step = autograd.compile(lambda x, fn=fn: fn(x, []))
+        step(0.5)
+        # nodes: x * w, n - 1 products, add_n: n + 1 statements
+        assert ("# piece 0" in step.source) is pieces, n
+
+
+# -- the generated code's comments and read-through lines ---------------------------------------
+
+
+def test_the_generated_codes_fixed_comments() -> None:
+    w = Value(2.0, "w")
+    step = autograd.compile(lambda x: w * x)
+    step(1.0)
+    assert ("\n    # arguments of another structure, or not floats: dispatched (and traced) "
+            "anew\n") in step.source
+    assert ("\n        # backward: g_v = d(loss)/dv, the chain rule in reverse creation order\n"
+            in step.source or "\n    # backward: g_v = d(loss)/dv, the chain rule in reverse "
+            "creation order\n" in step.source)
+
+
+def test_an_empty_header_line_is_a_bare_comment() -> None:
+    from autograd.compile import generate
+
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    program = generate(w * x, [x], header="first\n\nthird")
+    assert program.text.startswith("def step(x):\n    # first\n    #\n    # third\n")
+
+
+def test_parameters_in_a_captured_list_are_read_through_it() -> None:
+    params = [Value(1.5, "a"), Value(2.0, "b")]
+    step = autograd.compile(lambda x: params[0] * x)
+    assert step(3.0) == 4.5 and params[0].grad == 3.0 and params[1].grad == 0.0
+    assert "\n    _a, _ = __L0\n" in step.source
+    both = autograd.compile(lambda x: params[0] * x + params[1])
+    assert both(3.0) == 6.5
+    assert "\n    _a, _b = __L0\n" in both.source
