@@ -576,3 +576,66 @@ def test_parameters_in_a_captured_list_are_read_through_it() -> None:
     both = autograd.compile(lambda x: params[0] * x + params[1])
     assert both(3.0) == 6.5
     assert "\n    _a, _b = __L0\n" in both.source
+
+
+# -- more messages, tracebacks, odd signatures ---------------------------------------------------
+
+
+def test_a_non_value_result_names_its_type() -> None:
+    step = autograd.compile(lambda x: 2.0 * x.data if False else 1.5)
+    with pytest.raises(TypeError, match=r"^the compiled function must return a Value \(a scalar "
+                                        r"loss\), not float$"):
+        step(1.0)
+
+
+def test_the_tracing_warning_suggests_relu_or_logging() -> None:
+    w = Value(1.0, "w")
+
+    def fn(x: Value) -> Value:
+        return w * x if (w * x).data > 0 else -w
+
+    step = autograd.compile(fn)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        step(1.0)
+    message = str(caught[0].message)
+    assert ("Express a branch with relu/abs, or read numbers for logging after the call; this "
+            "argument structure runs eagerly") in message, message
+    assert "Call the function eagerly" not in message
+
+
+def test_generated_code_is_shown_in_tracebacks() -> None:
+    import linecache
+
+    w = Value(2.0, "w")
+    step = autograd.compile(lambda x: w * x)
+    step(1.0)
+    code = step.__call__.__code__
+    assert linecache.getline(code.co_filename, 1) == "def step(x):\n"
+    assert linecache.getlines(code.co_filename) == step.source.splitlines(True)
+
+
+def test_a_function_whose_signature_cannot_be_read_names_its_arguments_arg0() -> None:
+    w = Value(2.0, "w")
+
+    def fn(x: Value) -> Value:
+        return w * x
+
+    fn.__signature__ = "not a signature"  # type: ignore[attr-defined]
+    step = autograd.compile(fn)
+    assert step(3.0) == 6.0 and w.grad == 3.0
+    assert step.source.startswith("def fn(arg0):\n"), step.source
+
+
+def test_a_node_with_an_unusable_label_shows_it_in_a_comment() -> None:
+    w = Value(2.0, "w")
+
+    def fn(x: Value) -> Value:
+        y = w * x
+        y.label = "out-1"
+        return y
+
+    step = autograd.compile(fn)
+    step(1.0)
+    assert "\n    v0_out_1 = w * x  # 'out-1'\n" in step.source, step.source
+    assert "\n        # accumulate into the parameters' .grad\n" in step.source
