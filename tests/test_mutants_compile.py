@@ -539,7 +539,7 @@ def test_a_rolled_batch_counts_as_one_instance_of_statements(
 
 def test_two_hundred_statements_are_one_piece_two_hundred_and_one_are_two() -> None:
     for n, pieces in ((199, False), (200, True)):  # n + 1 nodes with the first x * w
-        fn, params = _chain_and_batch(n, 0)
+        fn, _ = _chain_and_batch(n, 0)
         step = autograd.compile(lambda x, fn=fn: fn(x, []))
         step(0.5)
         # nodes: x * w, n - 1 products, add_n: n + 1 statements
