@@ -639,3 +639,71 @@ def test_a_node_with_an_unusable_label_shows_it_in_a_comment() -> None:
     step(1.0)
     assert "\n    v0_out_1 = w * x  # 'out-1'\n" in step.source, step.source
     assert "\n        # accumulate into the parameters' .grad\n" in step.source
+
+
+# -- the Compiled object --------------------------------------------------------------------------
+
+
+def test_the_step_keeps_the_functions_doc_and_names() -> None:
+    w = Value(2.0, "w")
+
+    def loss_fn(x: Value) -> Value:
+        """The loss."""
+        return w * x
+
+    step = autograd.compile(loss_fn)
+    assert step.__doc__ == "The loss." and step.__name__ == "loss_fn"
+    step(1.0)
+    assert (f"\n    # autograd.compile: {loss_fn.__qualname__}(x: number)\n") in step.source
+    assert "<locals>.loss_fn" in loss_fn.__qualname__
+
+
+def test_a_partial_is_compiled_as_step() -> None:
+    w = Value(2.0, "w")
+
+    def f(x: Value, scale: float) -> Value:
+        return w * x * scale
+
+    step = autograd.compile(functools.partial(f, scale=3.0))
+    assert step.__name__ == "step"
+    assert step(1.0) == 6.0 and w.grad == 3.0
+    assert step.source.startswith("def step(x):\n    # autograd.compile: step(x: number)\n")
+
+
+def test_a_callable_whose_doc_cannot_be_read() -> None:
+    w = Value(2.0, "w")
+
+    class Loss:
+        @property
+        def __doc__(self) -> str:  # type: ignore[override]
+            raise AttributeError("__doc__")
+
+        def __call__(self, x: Value) -> Value:
+            return w * x
+
+    step = autograd.compile(Loss())
+    assert step.__doc__ is None
+    assert step(2.0) == 4.0
+
+
+def test_a_non_callable_is_refused_with_its_type() -> None:
+    with pytest.raises(TypeError, match=r"^autograd.compile needs a function, not int$"):
+        autograd.compile(3)  # type: ignore[arg-type]
+
+
+def test_max_nodes_is_the_largest_graph_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = __import__("sys").modules["autograd.compile"]
+    monkeypatch.setattr(module, "MAX_NODES", 4)
+    w = Value(2.0, "w")
+    # w * x: 3 nodes (w, x and the product); (w * x) * x: 4; ((w * x) * x) * x: 5
+    four = autograd.compile(lambda x: (w * x) * x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompileWarning)
+        assert four(3.0) == 18.0
+    assert four.cache_info().entries == 1
+    five = autograd.compile(lambda x: ((w * x) * x) * x)
+    with pytest.warns(CompileWarning, match="more than MAX_NODES = 4 nodes"):
+        assert five(1.0) == 2.0
+    assert five(1.0) == 2.0 and five.traces == 1  # not traced again
+    info = five.cache_info()
+    assert (info.entries, info.eager) == (0, 1)
