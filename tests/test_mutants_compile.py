@@ -707,3 +707,23 @@ def test_max_nodes_is_the_largest_graph_compiled(monkeypatch: pytest.MonkeyPatch
     assert five(1.0) == 2.0 and five.traces == 1  # not traced again
     info = five.cache_info()
     assert (info.entries, info.eager) == (0, 1)
+
+
+def test_a_number_operand_and_a_node_input_are_different_shapes() -> None:
+    # 2.0 * c (a number where x * y's product is) must not share the shape of (x * y) * c,
+    # else the run of (x * y) * c loses its loop
+    c, ref = Value(0.5, "c"), Value(0.5)
+
+    def fn(xs: list[Any], ys: list[Any], c: Value = c) -> Value:
+        z = xs[0] * ys[0]
+        r = apply(ops.OPS["mul"], 2.0, c)
+        outs = [(x * y) * c for x, y in zip(xs[1:], ys[1:])]
+        return autograd.add_n([z, r, *outs])
+
+    xs = [0.1 * k for k in range(10)]
+    ys = [0.3 - 0.05 * k for k in range(10)]
+    step = autograd.compile(fn)
+    eager = fn([Value(x) for x in xs], [Value(y) for y in ys], ref)
+    eager.backward()
+    assert step(xs, ys) == eager.data and c.grad == ref.grad
+    assert "    # 9 repeated subgraphs of 2 nodes: one loop\n" in step.source
