@@ -733,3 +733,12 @@ def test_a_number_operand_and_a_node_input_are_different_shapes() -> None:
     eager.backward()
     assert step(xs, ys) == eager.data and c.grad == ref.grad
     assert "    # 9 repeated subgraphs of 2 nodes: one loop\n" in step.source
+
+
+def test_generate_with_an_empty_function_name_uses_a_fallback() -> None:
+    from autograd.compile import build, generate
+
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    program = generate(w * x, [x], function_name="")
+    assert program.text.startswith("def v0_step(x):\n"), program.text
+    assert build(program)(3.0) == 6.0 and w.grad == 3.0
