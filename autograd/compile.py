@@ -652,6 +652,7 @@ def generate(
     header: str = "",
     guard: bool = False,
     structure: Structure | None = None,
+    variadic: bool = False,
 ) -> Program:
     """Write the forward and backward of ``root``'s graph as one Python function.
 
@@ -664,7 +665,9 @@ def generate(
     ``_retrace(args)`` (a name the caller puts into the namespace). With ``structure``
     (:class:`autograd.guards.Structure`), it also checks that no module changed and the
     registered lists are as traced, and reads the parameters held in those lists through
-    the lists. Accumulation into ``.grad`` holds the engine's sweep lock.
+    the lists. With ``guard`` and ``variadic`` (a function that takes ``*args`` or default
+    arguments), the function takes ``*args`` and another number of them is dispatched too.
+    Accumulation into ``.grad`` holds the engine's sweep lock.
     """
     if arguments is None:
         arguments = [(p.label, None) for p in placeholders]
@@ -755,6 +758,8 @@ def generate(
         return ("c", _literal(leaf._data))
 
     group = _find_group(body_nodes, leaf_ref) if len(body_nodes) >= _ROLL_MIN else None
+    if group is not None and not _uniformly_relevant(group, relevant):
+        group = None  # one loop body cannot serve instances that need different gradients
     rolled = group is not None
     statements = len(body_nodes)
     if group is not None:
@@ -765,11 +770,16 @@ def generate(
     running = rolled or chunks is not None
 
     # -- forward ----------------------------------------------------------------------
-    header_lines = [f"def {function_name}({', '.join(signature)}):"]
+    variadic = variadic and guard
+    # (names with two leading underscores: no node's "_" + name can be __args)
+    header_lines = [f"def {function_name}({'*__args' if variadic else ', '.join(signature)}):"]
     if header:
         header_lines += [f"    # {line}" if line else "    #" for line in header.splitlines()]
+    if variadic:  # another number of arguments fails to unpack, and is dispatched anew
+        unpack = [f"    [{', '.join(signature)}] = __args", *unpack]
     if guard:  # other structures, non-floats and modes go back to the dispatcher
-        retrace = f"_retrace(({', '.join(signature)}{',' if len(signature) == 1 else ''}))"
+        retrace = ("_retrace(__args)" if variadic else
+                   f"_retrace(({', '.join(signature)}{',' if len(signature) == 1 else ''}))")
         header_lines.append("    # arguments of another structure, or not floats: "
                             "dispatched (and traced) anew")
         if unpack:  # another length (or no sequence) fails to unpack
@@ -970,6 +980,15 @@ class _Group:
     slots: list[list[Value]]
     start: int
     end: int
+
+
+def _uniformly_relevant(group: _Group, relevant: set[int]) -> bool:
+    """Whether every instance needs a gradient at the same positions as the first (not so
+    when ``detach()`` cuts some instances' results off the root): the loop's backward
+    is written once, from the first instance."""
+    first = [id(node) in relevant for node in group.instances[0]]
+    return all([id(node) in relevant for node in instance] == first
+               for instance in group.instances[1:])
 
 
 def _find_group(
@@ -1318,6 +1337,18 @@ def _flatten(key: Key, arg: Any) -> Iterator[float]:
             yield from _flatten(k, item)
 
 
+def _takes_varied_arguments(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` can be called with more than one number of positional arguments
+    (``*args``, a default value), or its signature cannot be read."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.kind == p.VAR_POSITIONAL or (
+        p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is not p.empty)
+        for p in parameters)
+
+
 def _argument_names(fn: Callable[..., Any], count: int) -> list[str]:
     """The names of ``fn``'s first ``count`` positional parameters (``arg<i>`` beyond)."""
     try:
@@ -1568,7 +1599,8 @@ class Compiled:
         header = (f"autograd.compile: {getattr(self.fn, '__qualname__', self.__name__)}"
                   f"({', '.join(f'{n}: {_describe(k)}' for n, k in zip(names, key))})")
         program = generate(loss, placeholders, list(zip(names, key)),
-                           _identifier(self.__name__), header, guard=True, structure=guards)
+                           _identifier(self.__name__), header, guard=True, structure=guards,
+                           variadic=_takes_varied_arguments(self.fn))
         del loss, placeholders
         program.namespace["_retrace"] = self._dispatch
         entry = _Entry(program, build(program), guards, fn_roots)

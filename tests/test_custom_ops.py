@@ -239,9 +239,9 @@ def test_an_n_ary_op_and_add_n_refuse_no_inputs_by_name() -> None:
 
     total = Op("total", "Σ", lambda *xs: float(sum(xs)),
                lambda out, *xs: tuple(1.0 for _ in xs), "d/dx_i = 1", arity=None)
-    with pytest.raises(ValueError, match="^op 'total' needs at least one input, got none$"):
+    with pytest.raises(ValueError, match=r"^op 'total' needs at least one input, got none$"):
         apply(total)
-    with pytest.raises(ValueError, match="^add_n needs at least one value, got none$"):
+    with pytest.raises(ValueError, match=r"^add_n needs at least one value, got none$"):
         add_n([])
     pair = Op("pair", "p", lambda a, b: a * b, lambda out, a, b: (b, a), "d/da = b", arity=2)
     with pytest.raises(ValueError, match=r"^op 'pair' takes 2 input\(s\), got 3$"):
