@@ -1562,7 +1562,7 @@ class Compiled:
     def _warn(self, reason: str, message: str) -> None:
         if reason not in self._warned:
             self._warned.add(reason)
-            warnings.warn(message, CompileWarning, stacklevel=4)
+            warnings.warn(message, CompileWarning, stacklevel=_user_level())
 
     def _run_eagerly(self, key: Key, reason: str, message: str) -> _Entry:
         self._warn(reason, f"autograd.compile({self.__name__}): {message}; this argument "
@@ -1607,6 +1607,19 @@ class Compiled:
         self._cache[key] = entry
         self._program = program
         return entry
+
+
+def _user_level() -> int:
+    """The ``stacklevel`` that makes a warning issued by the caller point at the user's
+    line: the first frame outside this module and the code it generated."""
+    frame = sys._getframe(1)  # the caller, which calls warnings.warn: level 1
+    level = 1
+    while frame.f_back is not None and (
+            frame.f_code.co_filename == __file__
+            or frame.f_code.co_filename.startswith("<autograd.compile #")):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _count_nodes(root: Value, limit: int) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import sys
 import warnings
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 
 import autograd
 from autograd import Op, Value, apply, ops
-from autograd.compile import CHUNK_STATEMENTS, CompileWarning
+from autograd.compile import CHUNK_STATEMENTS, RECOMPILE_LIMIT, CompileWarning
 
 CUBE = Op("cube_m", "c", lambda x: x * x * x, lambda out, x: (3.0 * x * x,), "3x^2")
 
@@ -778,3 +779,32 @@ def test_a_rolled_batch_with_any_samples_detached_gives_eagers_numbers(detached:
     expected = sum(x * (1 - math.tanh(0.5 * x) ** 2) for k, x in enumerate(xs)
                    if k not in detached)
     assert ref.grad == pytest.approx(2 * expected, rel=1e-12)
+
+
+def test_a_compile_warning_points_at_the_users_call() -> None:
+    # first call (through the dispatcher), a later one (through the generated code's guard)
+    # and source_for: each warning names this file and the line of the call
+    w = Value(2.0, "w")
+
+    def reads(x: Value) -> Value:
+        return w * x if (w * x).data > 0 else -w * x
+
+    step = autograd.compile(reads)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = sys._getframe().f_lineno + 1
+        step(1.0)
+    [first] = [c for c in caught if c.category is CompileWarning]
+    assert (first.filename, first.lineno) == (__file__, line)
+
+    keep = [Value(1.0, "a")]
+    other = autograd.compile(lambda x: keep[0] * x)
+    other(1.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for k in range(RECOMPILE_LIMIT + 1):
+            keep[0] = Value(float(k), "a")  # a changed list: traced again, up to the limit
+            line = sys._getframe().f_lineno + 1
+            other(1.0)
+    [limit] = [c for c in caught if c.category is CompileWarning]
+    assert (limit.filename, limit.lineno) == (__file__, line)
