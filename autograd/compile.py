@@ -1562,7 +1562,13 @@ class Compiled:
     def _warn(self, reason: str, message: str) -> None:
         if reason not in self._warned:
             self._warned.add(reason)
-            warnings.warn(message, CompileWarning, stacklevel=_user_level())
+            frame = _user_frame()  # the warning points at the user's line
+            module_globals = frame.f_globals
+            warnings.warn_explicit(
+                message, CompileWarning, frame.f_code.co_filename, frame.f_lineno,
+                module=module_globals.get("__name__"),
+                registry=module_globals.setdefault("__warningregistry__", {}),
+                module_globals=module_globals)
 
     def _run_eagerly(self, key: Key, reason: str, message: str) -> _Entry:
         self._warn(reason, f"autograd.compile({self.__name__}): {message}; this argument "
@@ -1609,17 +1615,20 @@ class Compiled:
         return entry
 
 
-def _user_level() -> int:
-    """The ``stacklevel`` that makes a warning issued by the caller point at the user's
-    line: the first frame outside this module and the code it generated."""
-    frame = sys._getframe(1)  # the caller, which calls warnings.warn: level 1
-    level = 1
-    while frame.f_back is not None and (
-            frame.f_code.co_filename == __file__
-            or frame.f_code.co_filename.startswith("<autograd.compile #")):
+def _ours(frame: types.FrameType) -> bool:
+    """Whether ``frame`` runs this module's code or code it generated."""
+    filename = frame.f_code.co_filename
+    return filename == __file__ or filename.startswith("<autograd.compile #")
+
+
+def _user_frame() -> types.FrameType:
+    """The frame of the user's call into a compiled step: walking up the stack, the first
+    frame that is not ours and not called by ours (a wrapper between two of our frames,
+    such as a decorator's, is not the user's)."""
+    frame = sys._getframe()
+    while frame.f_back is not None and (_ours(frame) or _ours(frame.f_back)):
         frame = frame.f_back
-        level += 1
-    return level
+    return frame
 
 
 def _count_nodes(root: Value, limit: int) -> int:
