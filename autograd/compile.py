@@ -1622,13 +1622,16 @@ def _ours(frame: types.FrameType) -> bool:
 
 
 def _user_frame() -> types.FrameType:
-    """The frame of the user's call into a compiled step: walking up the stack, the first
-    frame that is not ours and not called by ours (a wrapper between two of our frames,
-    such as a decorator's, is not the user's)."""
-    frame = sys._getframe()
-    while frame.f_back is not None and (_ours(frame) or _ours(frame.f_back)):
+    """The frame of the user's call into a compiled step: the caller of the outermost
+    frame of ours on the stack (wrappers between our frames, such as decorators, are
+    passed over whatever their depth)."""
+    frame: types.FrameType | None = sys._getframe()
+    outermost = sys._getframe()
+    while frame is not None:
+        if _ours(frame):
+            outermost = frame
         frame = frame.f_back
-    return frame
+    return outermost.f_back or outermost
 
 
 def _count_nodes(root: Value, limit: int) -> int:
