@@ -1562,13 +1562,9 @@ class Compiled:
     def _warn(self, reason: str, message: str) -> None:
         if reason not in self._warned:
             self._warned.add(reason)
-            frame = _user_frame()  # the warning points at the user's line
-            module_globals = frame.f_globals
-            warnings.warn_explicit(
-                message, CompileWarning, frame.f_code.co_filename, frame.f_lineno,
-                module=module_globals.get("__name__"),
-                registry=module_globals.setdefault("__warningregistry__", {}),
-                module_globals=module_globals)
+            frame = _user_frame()  # the warning points at the user's line and module
+            warnings.warn_explicit(message, CompileWarning, frame.f_code.co_filename,
+                                   frame.f_lineno, module=frame.f_globals.get("__name__"))
 
     def _run_eagerly(self, key: Key, reason: str, message: str) -> _Entry:
         self._warn(reason, f"autograd.compile({self.__name__}): {message}; this argument "
@@ -1625,12 +1621,11 @@ def _user_frame() -> types.FrameType:
     """The frame of the user's call into a compiled step: the caller of the outermost
     frame of ours on the stack (wrappers between our frames, such as decorators, are
     passed over whatever their depth)."""
-    frame: types.FrameType | None = sys._getframe()
-    outermost = sys._getframe()
-    while frame is not None:
+    outermost = frame = sys._getframe()  # this function's own frame is ours
+    while (caller := frame.f_back) is not None:
+        frame = caller
         if _ours(frame):
             outermost = frame
-        frame = frame.f_back
     return outermost.f_back or outermost
 
 

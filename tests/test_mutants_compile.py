@@ -760,7 +760,8 @@ def test_generate_with_an_empty_function_name_uses_a_fallback() -> None:
     assert build(program)(3.0) == 6.0 and w.grad == 3.0
 
 
-@pytest.mark.parametrize("detached", [set(), {0}, {8}, {4}, {0, 2, 4, 6, 8}, set(range(9))])
+@pytest.mark.parametrize("detached",
+                         [set(), {0}, {1}, {8}, {4}, {0, 2, 4, 6, 8}, set(range(9))])
 def test_a_rolled_batch_with_any_samples_detached_gives_eagers_numbers(detached: set[int]) -> None:
     # the loop's backward is written once for all samples: it may serve them only when
     # each needs the same gradients (here: which results reach the loss through detach())
@@ -796,6 +797,12 @@ def test_a_compile_warning_points_at_the_users_call() -> None:
         step(1.0)
     [first] = [c for c in caught if c.category is CompileWarning]
     assert (first.filename, first.lineno) == (__file__, line)
+    with warnings.catch_warnings(record=True) as caught:  # filtered by the user's module
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=CompileWarning,
+                                module=re.escape(__name__) + "$")
+        autograd.compile(reads)(1.0)
+    assert not [c for c in caught if c.category is CompileWarning]
 
     keep = [Value(1.0, "a")]
     other = autograd.compile(lambda x: keep[0] * x)
