@@ -815,3 +815,14 @@ def test_a_compile_warning_points_at_the_users_call() -> None:
             other(1.0)
     [limit] = [c for c in caught if c.category is CompileWarning]
     assert (limit.filename, limit.lineno) == (__file__, line)
+
+
+def test_generate_with_a_guard_keeps_named_arguments_unless_asked_for_varargs() -> None:
+    from autograd.compile import generate
+
+    w, x = Value(2.0, "w"), Value(3.0, "x")
+    named = generate(w * x, [x], guard=True).source
+    assert named.startswith("def step(x):\n") and "__args" not in named
+    packed = generate(w * x, [x], guard=True, variadic=True).source
+    assert packed.startswith("def step(*__args):\n") and "        [x] = __args\n" in packed
+    assert generate(w * x, [x], variadic=True).source.startswith("def step(x):\n")  # no guard
