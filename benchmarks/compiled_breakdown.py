@@ -16,8 +16,6 @@ block).
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +28,8 @@ from benchmarks.workloads import (
     _time_iterations,
     article_floor,
     article_floor_iteration,
+    article_unguarded_program,
+    best_microseconds,
 )
 
 #: The lock lines of the generated accumulation, and what the lock-free variant puts there.
@@ -39,17 +39,6 @@ _RELEASE = "    finally:\n        _release()\n"
 
 #: The whole iterations, each checked against the floor's cost and weights.
 WHOLE = ("floor", "compiled", "guarded call, bare loops", "minimal")
-
-
-def _best_us(call: Callable[[], object], iterations: int, blocks: int = 5) -> float:
-    """Microseconds per call: the best of ``blocks`` blocks of ``iterations`` calls."""
-    best = math.inf
-    for _ in range(blocks):
-        start = time.perf_counter()
-        for _ in range(iterations):
-            call()
-        best = min(best, (time.perf_counter() - start) / iterations * 1e6)
-    return best
 
 
 def _without_lock(program: Any) -> Callable[..., float]:
@@ -64,20 +53,28 @@ def _without_lock(program: Any) -> Callable[..., float]:
     return build(program)
 
 
-def pieces(iterations: int = 20_000) -> dict[str, Result]:
-    """Each piece and iteration: ``{"name": {"microseconds": ..., ...}}``; the three whole
-    iterations (floor, compiled, minimal) also carry ``last_cost`` and ``weights``."""
+def _compiled_article() -> tuple[list[Any], Callable[..., float]]:
+    """A fresh article model's 8 weights and its loss compiled (and traced once)."""
     import autograd
-    from autograd.compile import generate
-    from nn import SGD, mse_loss
+    from nn import mse_loss
+
+    model, weights = _article_model()
+    step = autograd.compile(lambda xs, ys: mse_loss(model(xs), ys, "half_sum"))
+    step(list(ARTICLE_X), list(ARTICLE_Y))
+    return weights, step
+
+
+def pieces(iterations: int = 20_000) -> dict[str, Result]:
+    """Each piece and iteration: ``{"name": {"microseconds": ..., ...}}``; the whole
+    iterations (:data:`WHOLE`) also carry ``last_cost`` and ``weights``. Each whole
+    iteration runs on a model of its own, from the article's numbers."""
+    from nn import SGD
 
     x, y = list(ARTICLE_X), list(ARTICLE_Y)
     lr = ARTICLE_LR
 
-    model, weights = _article_model()
-    opt = SGD(weights, lr=lr)
-    step = autograd.compile(lambda xs, ys: mse_loss(model(xs), ys, "half_sum"))
-    step(x, y)  # trace (its gradient is cleared by the first zero_grad)
+    weights, step = _compiled_article()
+    opt = SGD(weights, lr=lr)  # (the trace's gradient is cleared by the first zero_grad)
 
     def compiled_iteration() -> float:
         opt.zero_grad()
@@ -85,35 +82,8 @@ def pieces(iterations: int = 20_000) -> dict[str, Result]:
         opt.step()
         return cost
 
-    out: dict[str, Result] = {
-        "floor": article_floor(iterations, 1, 0.0),
-        "compiled": _time_iterations(compiled_iteration, iterations, 1, 0.0,
-                                     lambda: [p.data for p in weights]),
-    }
-
-    # the minimal iteration, on a model of its own: the same trace without guards or lock
-    bare_model, bare_weights = _article_model()
-    placeholders = [autograd.Value(v, f"x{i}") for i, v in enumerate([*x, *y])]
-    loss = mse_loss(bare_model(placeholders[:2]), placeholders[2:], "half_sum")
-    bare = _without_lock(generate(loss, placeholders))
-    x0, x1 = x
-    y0, y1 = y
-
-    def minimal_iteration() -> float:
-        for p in bare_weights:
-            p._grad = 0.0
-        cost = bare(x0, x1, y0, y1)
-        for p in bare_weights:
-            p._data -= lr * p._grad
-        return cost
-
-    out["minimal"] = _time_iterations(minimal_iteration, iterations, 1, 0.0,
-                                      lambda: [p.data for p in bare_weights])
-
-    # the compiled call as it is, on a model of its own, between two bare loops
-    own_model, own_weights = _article_model()
-    own_step = autograd.compile(lambda xs, ys: mse_loss(own_model(xs), ys, "half_sum"))
-    own_step(x, y)
+    # the compiled call as it is between two bare loops over the weights' slots
+    own_weights, own_step = _compiled_article()
 
     def guarded_iteration() -> float:
         for p in own_weights:
@@ -125,8 +95,26 @@ def pieces(iterations: int = 20_000) -> dict[str, Result]:
                 p._data -= lr * g
         return cost
 
-    out["guarded call, bare loops"] = _time_iterations(
-        guarded_iteration, iterations, 1, 0.0, lambda: [p.data for p in own_weights])
+    # the minimal iteration: the same trace without guards or lock
+    bare_model, bare_weights = _article_model()
+    bare = _without_lock(article_unguarded_program(bare_model))
+    x0, x1 = x
+    y0, y1 = y
+
+    def minimal_iteration() -> float:
+        for p in bare_weights:
+            p._grad = 0.0
+        cost = bare(x0, x1, y0, y1)
+        for p in bare_weights:
+            p._data -= lr * p._grad
+        return cost
+
+    out: dict[str, Result] = {"floor": article_floor(iterations, 1, 0.0)}
+    for name, iteration, ws in (("compiled", compiled_iteration, weights),
+                                ("guarded call, bare loops", guarded_iteration, own_weights),
+                                ("minimal", minimal_iteration, bare_weights)):
+        out[name] = _time_iterations(iteration, iterations, 1, 0.0,
+                                     lambda ws=ws: [p.data for p in ws])
 
     def zero_loop() -> None:
         for p in bare_weights:
@@ -145,12 +133,12 @@ def pieces(iterations: int = 20_000) -> dict[str, Result]:
         ("bare loop applying .grad", update_loop),
     ]
     for name, call in timed:
-        out[name] = {"microseconds": _best_us(call, iterations)}
+        out[name] = {"microseconds": best_microseconds(call, iterations)}
     whole = {"floor": article_floor_iteration()[0], "compiled": compiled_iteration,
              "guarded call, bare loops": guarded_iteration, "minimal": minimal_iteration}
     for name, iteration in whole.items():  # the whole iterations: best of 5 blocks too
         out[name]["microseconds"] = min(out[name]["microseconds"],
-                                        _best_us(iteration, iterations))
+                                        best_microseconds(iteration, iterations))
     return out
 
 
