@@ -1337,12 +1337,19 @@ def _flatten(key: Key, arg: Any) -> Iterator[float]:
             yield from _flatten(k, item)
 
 
+def _parameters(fn: Callable[..., Any]) -> list[inspect.Parameter] | None:
+    """``fn``'s parameters, or None when its signature cannot be read."""
+    try:
+        return list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+
+
 def _takes_varied_arguments(fn: Callable[..., Any]) -> bool:
     """Whether ``fn`` can be called with more than one number of positional arguments
     (``*args``, a default value), or its signature cannot be read."""
-    try:
-        parameters = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
+    parameters = _parameters(fn)
+    if parameters is None:
         return True
     return any(p.kind == p.VAR_POSITIONAL or (
         p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is not p.empty)
@@ -1351,12 +1358,8 @@ def _takes_varied_arguments(fn: Callable[..., Any]) -> bool:
 
 def _argument_names(fn: Callable[..., Any], count: int) -> list[str]:
     """The names of ``fn``'s first ``count`` positional parameters (``arg<i>`` beyond)."""
-    try:
-        parameters = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):
-        parameters = []
     found = []
-    for p in parameters:
+    for p in _parameters(fn) or []:
         if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
             break
         found.append(p.name)
