@@ -17,22 +17,13 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import MappingProxyType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from test_mutants_article_code import OTHER  # every number differs from Mazur's
 
 from nn import article
-
-#: Every number differs from Mazur's, so a default silently used shows.
-OTHER = article.WorkedExample(
-    inputs=(0.3, -0.2),
-    targets=(0.7, 0.1),
-    weights=MappingProxyType({"w0": -0.4, "w1": 0.35, "w2": 0.6, "w3": -0.15,
-                              "w4": 0.8, "w5": -0.55, "w6": 0.25, "w7": 0.9}),
-    biases=MappingProxyType({"b0": 0.2, "b1": -0.3, "b2": 0.45, "b3": -0.6}),
-    learning_rate=0.5,
-)
 
 
 def _cost(example: article.WorkedExample) -> float:

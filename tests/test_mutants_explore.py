@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_explore_student import _fake_dot as _sh_dot  # a "#!/bin/sh" script of body
 
 from autograd import Value, explore, topological_order
 from autograd.explore import (
@@ -103,10 +104,6 @@ def test_count_text_from_sixteen_digits_on_is_shortened() -> None:
     assert count_text(10**15) == "100000…000000 (16 digits)"
     assert count_text(10**15 + 123) == "100000…000123 (16 digits)"
     assert count_text(2**60) == "2^60"
-
-
-def _sh_dot(tmp_path: Path, body: str) -> str:
-    return _fake_dot(tmp_path, "#!/bin/sh\n" + body + "\n")
 
 
 def test_dot_failure_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

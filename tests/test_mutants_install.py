@@ -5,17 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_install import _package
 
 from autograd import _install
-
-
-def _package(site: Path, name: str, files: list[str]) -> Path:
-    folder = site / name
-    for f in files:
-        path = folder / f
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("", encoding="utf-8")
-    return folder / "__init__.py"
 
 
 def test_the_message_in_full(tmp_path: Path) -> None:
